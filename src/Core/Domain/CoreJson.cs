@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+using Restaurant.Core.Locations;
+
+namespace Restaurant.Core.Domain;
+
+/// <summary>JSON for what is stored in Redis and for location data files: snake_case, source-generated.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(LocationDefinition))]
+[JsonSerializable(typeof(TicketBody))]
+[JsonSerializable(typeof(OrderBody))]
+public sealed partial class CoreJson : JsonSerializerContext;

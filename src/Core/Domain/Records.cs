@@ -1,0 +1,86 @@
+namespace Restaurant.Core.Domain;
+
+public enum OrderState
+{
+    Accepted,
+    InKitchen,
+    Ready,
+    Completed,
+    Cancelled,
+}
+
+public enum TicketState
+{
+    Open,
+    Bumped,
+    Voided,
+}
+
+/// <summary>One line of an order, as the POS sent it.</summary>
+public sealed record OrderLineData(string MenuItemId, int Quantity, IReadOnlyList<string> Modifiers, string Note);
+
+/// <summary>An order as stored: its lines never change; its status moves through <see cref="OrderState"/>.</summary>
+public sealed record OrderData(
+    string OrderId,
+    string LocationId,
+    OrderState Status,
+    IReadOnlyList<OrderLineData> Lines,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<string> TicketIds);
+
+/// <summary>One item on a ticket: what a station must make.</summary>
+public sealed record TicketItemData(
+    string MenuItemId,
+    string Name,
+    int Quantity,
+    IReadOnlyList<string> Modifiers,
+    string Note,
+    int PrepSeconds);
+
+/// <summary>The part of one order that one station must make.</summary>
+public sealed record TicketData(
+    string TicketId,
+    string OrderId,
+    string StationId,
+    TicketState Status,
+    IReadOnlyList<TicketItemData> Items,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? BumpedAt = null);
+
+/// <summary>The immutable part of a ticket, stored once as JSON; status lives beside it.</summary>
+public sealed record TicketBody(string TicketId, string OrderId, string StationId, IReadOnlyList<TicketItemData> Items, long CreatedAtMs);
+
+/// <summary>The immutable part of an order, stored once as JSON.</summary>
+public sealed record OrderBody(IReadOnlyList<OrderLineData> Lines, long CreatedAtMs);
+
+public static class StateNames
+{
+    public static string ToRedis(this OrderState state) => state switch
+    {
+        OrderState.Accepted => "ACCEPTED",
+        OrderState.InKitchen => "IN_KITCHEN",
+        OrderState.Ready => "READY",
+        OrderState.Completed => "COMPLETED",
+        OrderState.Cancelled => "CANCELLED",
+        _ => throw new ArgumentOutOfRangeException(nameof(state)),
+    };
+
+    public static OrderState ParseOrderState(string? value) => value switch
+    {
+        "ACCEPTED" => OrderState.Accepted,
+        "IN_KITCHEN" => OrderState.InKitchen,
+        "READY" => OrderState.Ready,
+        "COMPLETED" => OrderState.Completed,
+        "CANCELLED" => OrderState.Cancelled,
+        _ => throw new FormatException($"unknown order status '{value}'"),
+    };
+
+    public static TicketState ParseTicketState(string? value) => value switch
+    {
+        "OPEN" => TicketState.Open,
+        "BUMPED" => TicketState.Bumped,
+        "VOIDED" => TicketState.Voided,
+        _ => throw new FormatException($"unknown ticket status '{value}'"),
+    };
+}

@@ -1,0 +1,50 @@
+using StackExchange.Redis;
+
+namespace Restaurant.Core.Redis;
+
+/// <summary>
+/// Every key name in one place. A location's keys carry the location as a Redis Cluster hash tag
+/// (<c>rst:{demo}:…</c>), so they share a slot and one script may touch them together.
+/// </summary>
+public static class RedisKeys
+{
+    /// <summary>The set of known location ids (the only key without a location).</summary>
+    public static readonly RedisKey Locations = "rst:locations";
+
+    /// <summary>The consumer group of the kitchen workers on every order stream.</summary>
+    public const string WorkerGroup = "kitchen";
+
+    public static string Tag(string location) => "rst:{" + location + "}:";
+
+    /// <summary>Hash: "def" (the location's JSON), "hash" (its content hash), "item:{id}" (station).</summary>
+    public static RedisKey Menu(string location) => Tag(location) + "menu";
+
+    /// <summary>Set of the menu item ids that are 86'd.</summary>
+    public static RedisKey EightySixed(string location) => Tag(location) + "86";
+
+    public static RedisKey Order(string location, string orderId) => Tag(location) + "order:" + orderId;
+
+    /// <summary>Stream with the workers' consumer group: orders waiting to be routed.</summary>
+    public static RedisKey OrderQueue(string location) => Tag(location) + "orders";
+
+    public static RedisKey Ticket(string location, string ticketId) => Tag(location) + "ticket:" + ticketId;
+
+    /// <summary>Sorted set of a station's open ticket ids, scored by creation time.</summary>
+    public static RedisKey OpenTickets(string location, string stationId) => Tag(location) + "open:" + stationId;
+
+    /// <summary>Stream of every event of a station; an entry's id is the screen's resume token.</summary>
+    public static RedisKey StationEvents(string location, string stationId) => Tag(location) + "events:" + stationId;
+
+    /// <summary>Stream of order status changes, for WatchOrders.</summary>
+    public static RedisKey OrderEvents(string location) => Tag(location) + "order-events";
+
+    /// <summary>Stream of order messages that kept failing.</summary>
+    public static RedisKey DeadLetters(string location) => Tag(location) + "dead";
+
+    /// <summary>The "something changed" channel; a message names the topics (stations, "orders").</summary>
+    public static RedisChannel Bell(string location) => RedisChannel.Literal(Tag(location) + "bell");
+
+    public const string OrdersTopic = "orders";
+    public const string OrderEventsTopic = "order-events";
+    public const string MenuTopic = "menu";
+}

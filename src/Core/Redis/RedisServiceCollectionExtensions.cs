@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Restaurant.Core.Locations;
+using StackExchange.Redis;
+
+namespace Restaurant.Core.Redis;
+
+public static class RedisServiceCollectionExtensions
+{
+    /// <summary>
+    /// One shared connection to Redis (from <c>ConnectionStrings:Redis</c>), the store, the doorbell
+    /// and the location loader. The connection does not abort when Redis is down at start: it keeps
+    /// retrying, and calls fail with a clear status meanwhile.
+    /// </summary>
+    public static IHostApplicationBuilder AddRestaurantStore(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Redis") ?? "127.0.0.1:6379";
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
+        {
+            var config = ConfigurationOptions.Parse(connectionString);
+            config.AbortOnConnectFail = false;
+            config.ClientName ??= $"restaurant-{builder.Environment.ApplicationName}";
+            return ConnectionMultiplexer.Connect(config);
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<RedisStoreOptions>().BindConfiguration(RedisStoreOptions.Section);
+        builder.Services.AddOptions<LocationOptions>().BindConfiguration(LocationOptions.Section);
+        builder.Services.AddSingleton<RedisStore>();
+        builder.Services.AddSingleton<Doorbell>();
+        builder.Services.AddSingleton<LocationLoader>();
+        return builder;
+    }
+}

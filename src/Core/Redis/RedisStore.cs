@@ -1,0 +1,533 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Restaurant.Core.Domain;
+using Restaurant.Core.Kitchen;
+using Restaurant.Core.Locations;
+using StackExchange.Redis;
+
+namespace Restaurant.Core.Redis;
+
+/// <summary>
+/// Every read and write of the order flow. Each step that changes state is one Lua script, so a crash
+/// or a timeout leaves either all of it or none of it, and every script is safe to run again.
+/// </summary>
+public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStoreOptions> options, TimeProvider clock)
+{
+    private readonly RedisStoreOptions _options = options.Value;
+    private readonly MenuCache _menus = new();
+
+    private IDatabase Db => redis.GetDatabase();
+
+    private long NowMs => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>The oldest stream id kept when a stream is appended to.</summary>
+    private string TrimMinId(long nowMs) => $"{nowMs - (long)_options.StreamRetention.TotalMilliseconds}-0";
+
+    public async Task<bool> LoadLocationAsync(LocationDefinition location, CancellationToken cancellationToken = default)
+    {
+        var json = JsonSerializer.Serialize(location, CoreJson.Default.LocationDefinition);
+        var args = new List<RedisValue> { location.Id, Hash(json), json, RedisKeys.Bell(location.Id).ToString() };
+        foreach (var item in location.Items)
+        {
+            args.Add(item.Id);
+            args.Add(item.Station);
+        }
+
+        var result = await Db.ScriptEvaluateAsync(
+            Scripts.LoadMenu,
+            [RedisKeys.Menu(location.Id), RedisKeys.EightySixed(location.Id), RedisKeys.Locations],
+            [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (string?)result == "LOADED";
+    }
+
+    public async Task<IReadOnlyList<string>> GetLocationIdsAsync(CancellationToken cancellationToken = default)
+    {
+        var members = await Db.SetMembersAsync(RedisKeys.Locations).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return [.. members.Select(m => m.ToString()).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The location's menu as it stands, or NOT_FOUND for an unknown location.</summary>
+    public async Task<MenuSnapshot> GetMenuAsync(string location, CancellationToken cancellationToken = default)
+    {
+        var batch = Db.CreateBatch();
+        var hashTask = batch.HashGetAsync(RedisKeys.Menu(location), "hash");
+        var offTask = batch.SetMembersAsync(RedisKeys.EightySixed(location));
+        batch.Execute();
+        var hash = await hashTask.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var off = await offTask.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (hash.IsNull)
+        {
+            throw RestaurantException.NotFound($"location '{location}' is not known");
+        }
+
+        var definition = await _menus.GetAsync(location, hash.ToString(), async () =>
+        {
+            var json = await Db.HashGetAsync(RedisKeys.Menu(location), "def").WaitAsync(cancellationToken).ConfigureAwait(false);
+            return JsonSerializer.Deserialize(json.ToString(), CoreJson.Default.LocationDefinition)!;
+        }).ConfigureAwait(false);
+        return new MenuSnapshot(definition, off.Select(v => v.ToString()).ToHashSet(StringComparer.Ordinal));
+    }
+
+    public async Task SetItemAvailabilityAsync(string location, string itemId, bool available, CancellationToken cancellationToken = default)
+    {
+        var result = (string?)await Db.ScriptEvaluateAsync(
+            Scripts.SetAvailability,
+            [RedisKeys.Menu(location), RedisKeys.EightySixed(location)],
+            [itemId, available ? "1" : "0", RedisKeys.Bell(location).ToString()]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        switch (result)
+        {
+            case "NO_LOCATION":
+                throw RestaurantException.NotFound($"location '{location}' is not known");
+            case "UNKNOWN_ITEM":
+                throw RestaurantException.NotFound($"menu item '{itemId}' is not on the menu of '{location}'");
+        }
+    }
+
+    /// <summary>
+    /// Stores and queues a new order in one script, which also checks the menu (unknown or 86'd items)
+    /// atomically. The same order id with the same content answers with the stored order.
+    /// </summary>
+    public async Task<PlaceResult> PlaceOrderAsync(string location, string orderId, IReadOnlyList<OrderLineData> lines, CancellationToken cancellationToken = default)
+    {
+        var now = NowMs;
+        var body = JsonSerializer.Serialize(new OrderBody(lines, now), CoreJson.Default.OrderBody);
+        var args = new RedisValue[6 + lines.Count];
+        args[0] = orderId;
+        args[1] = ContentHash(lines);
+        args[2] = body;
+        args[3] = now;
+        args[4] = TrimMinId(now);
+        args[5] = RedisKeys.Bell(location).ToString();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            args[6 + i] = lines[i].MenuItemId;
+        }
+
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+            Scripts.PlaceOrder,
+            [RedisKeys.Order(location, orderId), RedisKeys.Menu(location), RedisKeys.EightySixed(location), RedisKeys.OrderQueue(location), RedisKeys.OrderEvents(location)],
+            args).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        switch ((string?)result[0])
+        {
+            case "CREATED":
+                return new PlaceResult(ReadOrder(location, ToHash(result[1])), true);
+            case "EXISTS":
+                return new PlaceResult(ReadOrder(location, ToHash(result[1])), false);
+            case "CONFLICT":
+                throw new RestaurantException(ErrorKind.AlreadyExists, $"order_id {orderId} was already placed with different content");
+            case "NO_LOCATION":
+                throw RestaurantException.NotFound($"location '{location}' is not known");
+            case "UNKNOWN_ITEM":
+                throw RestaurantException.NotFound($"menu item '{(string?)result[1]}' is not on the menu of '{location}'");
+            case "UNAVAILABLE":
+                throw RestaurantException.Precondition($"menu item '{(string?)result[1]}' is 86'd (sold out)");
+            default:
+                throw new InvalidOperationException($"place_order answered '{(string?)result[0]}'");
+        }
+    }
+
+    public async Task<OrderData?> FindOrderAsync(string location, string orderId, CancellationToken cancellationToken = default)
+    {
+        var entries = await Db.HashGetAllAsync(RedisKeys.Order(location, orderId)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return entries.Length == 0 ? null : ReadOrder(location, entries.ToDictionary(e => e.Name.ToString(), e => e.Value));
+    }
+
+    public async Task<OrderData> GetOrderAsync(string location, string orderId, CancellationToken cancellationToken = default) =>
+        await FindOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false)
+        ?? throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
+
+    public async Task<OrderData> CancelOrderAsync(string location, string orderId, CancellationToken cancellationToken = default)
+    {
+        // The script checks that the order's tickets are still the ones read here; the worker may route
+        // the order in between, and then the cancel reads again and voids the new tickets.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var order = await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
+            var keys = new List<RedisKey> { RedisKeys.Order(location, orderId), RedisKeys.OrderEvents(location) };
+            foreach (var ticketId in order.TicketIds)
+            {
+                var station = StationOfTicket(ticketId);
+                keys.Add(RedisKeys.Ticket(location, ticketId));
+                keys.Add(RedisKeys.OpenTickets(location, station));
+                keys.Add(RedisKeys.StationEvents(location, station));
+            }
+
+            var now = NowMs;
+            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+                Scripts.CancelOrder,
+                [.. keys],
+                [now, TrimMinId(now), RedisKeys.Bell(location).ToString(), (long)_options.FinishedOrderRetention.TotalMilliseconds, string.Join(',', order.TicketIds)])
+                .WaitAsync(cancellationToken).ConfigureAwait(false))!;
+            switch ((string?)result[0])
+            {
+                case "CANCELLED":
+                case "NOOP":
+                    return await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
+                case "NOT_FOUND":
+                    throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
+                case "COMPLETED":
+                    throw RestaurantException.Precondition($"order {orderId} is completed and can no longer be cancelled");
+                case "RETRY":
+                    continue;
+                default:
+                    throw new InvalidOperationException($"cancel_order answered '{(string?)result[0]}'");
+            }
+        }
+
+        throw new TimeoutException($"order {orderId} kept changing while it was being cancelled");
+    }
+
+    /// <summary>Writes an order's tickets, queues them to their stations and acknowledges the message, at once.</summary>
+    public async Task<RouteOutcome> RouteOrderAsync(string location, string messageId, string orderId, IReadOnlyList<TicketBody> tickets, CancellationToken cancellationToken = default)
+    {
+        var now = NowMs;
+        var expo = tickets[^1];
+        var cooking = tickets.Take(tickets.Count - 1).Select(t => t.StationId);
+        var keys = new List<RedisKey>(3 + tickets.Count * 3)
+        {
+            RedisKeys.Order(location, orderId), RedisKeys.OrderQueue(location), RedisKeys.OrderEvents(location),
+        };
+        var args = new List<RedisValue>(9 + tickets.Count * 3)
+        {
+            RedisKeys.WorkerGroup, messageId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(),
+            string.Join(',', cooking), expo.StationId, string.Join(',', tickets.Select(t => t.TicketId)),
+            string.Join(',', tickets.Select(t => t.StationId).Append(RedisKeys.OrderEventsTopic)),
+        };
+        foreach (var ticket in tickets)
+        {
+            keys.Add(RedisKeys.Ticket(location, ticket.TicketId));
+            keys.Add(RedisKeys.OpenTickets(location, ticket.StationId));
+            keys.Add(RedisKeys.StationEvents(location, ticket.StationId));
+            args.Add(ticket.TicketId);
+            args.Add(ticket.StationId);
+            args.Add(JsonSerializer.Serialize(ticket with { CreatedAtMs = now }, CoreJson.Default.TicketBody));
+        }
+
+        var result = (string?)await Db.ScriptEvaluateAsync(Scripts.RouteOrder, [.. keys], [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return result switch
+        {
+            "ROUTED" => RouteOutcome.Routed,
+            "SKIPPED" => RouteOutcome.Skipped,
+            "MISSING" => RouteOutcome.Missing,
+            _ => throw new InvalidOperationException($"route_order answered '{result}'"),
+        };
+    }
+
+    public async Task<TicketChange> BumpTicketAsync(string location, string stationId, string ticketId, CancellationToken cancellationToken = default)
+    {
+        var orderId = OrderOfTicket(ticketId, stationId);
+        var now = NowMs;
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+            Scripts.BumpTicket,
+            TicketKeys(location, stationId, ticketId, orderId),
+            [stationId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(), (long)_options.FinishedOrderRetention.TotalMilliseconds])
+            .WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        switch ((string?)result[0])
+        {
+            case "BUMPED":
+            case "NOOP":
+                var bumpedAt = (string?)result[3];
+                var ticket = ReadTicket((string)result[2]!, TicketState.Bumped, string.IsNullOrEmpty(bumpedAt) ? null : long.Parse(bumpedAt));
+                return new TicketChange(ticket, StateNames.ParseOrderState((string?)result[4]), (string?)result[0] == "BUMPED");
+            case "NOT_FOUND":
+                throw RestaurantException.NotFound($"ticket {ticketId} is not at station '{stationId}' of '{location}'");
+            case "VOIDED":
+                throw RestaurantException.Precondition($"ticket {ticketId} is voided and cannot be bumped");
+            case "NOT_READY":
+                var cooking = (string?)result[1];
+                throw RestaurantException.Precondition(string.IsNullOrEmpty(cooking)
+                    ? $"order {orderId} is {(string?)result[2]} and cannot leave expo yet"
+                    : $"order {orderId} is not ready: still cooking at {cooking.Replace(",", ", ", StringComparison.Ordinal)}");
+            default:
+                throw new InvalidOperationException($"bump_ticket answered '{(string?)result[0]}'");
+        }
+    }
+
+    public async Task<TicketChange> RecallTicketAsync(string location, string stationId, string ticketId, CancellationToken cancellationToken = default)
+    {
+        var orderId = OrderOfTicket(ticketId, stationId);
+        var now = NowMs;
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+            Scripts.RecallTicket,
+            TicketKeys(location, stationId, ticketId, orderId),
+            [stationId, now, TrimMinId(now), RedisKeys.Bell(location).ToString()])
+            .WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        switch ((string?)result[0])
+        {
+            case "RECALLED":
+            case "NOOP":
+                return new TicketChange(ReadTicket((string)result[2]!, TicketState.Open, null), StateNames.ParseOrderState((string?)result[3]), (string?)result[0] == "RECALLED");
+            case "NOT_FOUND":
+                throw RestaurantException.NotFound($"ticket {ticketId} is not at station '{stationId}' of '{location}'");
+            case "VOIDED":
+                throw RestaurantException.Precondition($"ticket {ticketId} is voided (order cancelled) and cannot be recalled");
+            case "COMPLETED":
+                throw RestaurantException.Precondition($"order {orderId} is completed: recall it at expo first");
+            default:
+                throw new InvalidOperationException($"recall_ticket answered '{(string?)result[0]}'");
+        }
+    }
+
+    /// <summary>The station's open tickets and the token of that same moment, read in one transaction.</summary>
+    public async Task<StationSnapshot> SnapshotAsync(string location, string stationId, CancellationToken cancellationToken = default)
+    {
+        var tx = Db.CreateTransaction();
+        var idsTask = tx.SortedSetRangeByRankAsync(RedisKeys.OpenTickets(location, stationId));
+        var lastTask = tx.StreamRangeAsync(RedisKeys.StationEvents(location, stationId), "-", "+", 1, Order.Descending);
+        await tx.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var ids = await idsTask.ConfigureAwait(false);
+        var last = await lastTask.ConfigureAwait(false);
+        var token = last.Length == 0 ? "0-0" : last[0].Id.ToString();
+
+        // Ticket bodies never change, so reading them after the transaction is safe; a status change
+        // after the token arrives as an event.
+        var batch = Db.CreateBatch();
+        var reads = ids.Select(id => batch.HashGetAsync(RedisKeys.Ticket(location, id.ToString()), "body")).ToArray();
+        batch.Execute();
+        var tickets = new List<TicketData>(ids.Length);
+        foreach (var read in reads)
+        {
+            var body = await read.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!body.IsNull)
+            {
+                tickets.Add(ReadTicket(body.ToString(), TicketState.Open, null));
+            }
+        }
+
+        return new StationSnapshot(tickets, token);
+    }
+
+    /// <summary>
+    /// Fails OUT_OF_RANGE unless <paramref name="token"/> is a position in the station's history that
+    /// is still kept, so that reading after it gives exactly what the screen missed.
+    /// </summary>
+    public async Task ValidateResumeTokenAsync(string location, string stationId, string token, CancellationToken cancellationToken = default)
+    {
+        if (!TryParseStreamId(token, out var position))
+        {
+            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{token}' is not a token this service gave out; start again with an empty token");
+        }
+
+        var key = RedisKeys.StationEvents(location, stationId);
+        RedisResult info;
+        try
+        {
+            info = await Db.ExecuteAsync("XINFO", "STREAM", key).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (ex.Message.Contains("no such key", StringComparison.OrdinalIgnoreCase))
+        {
+            if (position == (0, 0))
+            {
+                return;
+            }
+
+            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{token}' is unknown for station '{stationId}'; start again with an empty token");
+        }
+
+        var fields = (RedisResult[])info!;
+        (long, long) lastGenerated = (0, 0), maxDeleted = (0, 0);
+        for (var i = 0; i + 1 < fields.Length; i += 2)
+        {
+            var name = (string?)fields[i];
+            if (name == "last-generated-id")
+            {
+                TryParseStreamId((string?)fields[i + 1], out lastGenerated);
+            }
+            else if (name == "max-deleted-entry-id")
+            {
+                TryParseStreamId((string?)fields[i + 1], out maxDeleted);
+            }
+        }
+
+        if (position.CompareTo(lastGenerated) > 0)
+        {
+            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{token}' is unknown for station '{stationId}'; start again with an empty token");
+        }
+
+        if (position.CompareTo(maxDeleted) < 0)
+        {
+            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{token}' has expired for station '{stationId}'; start again with an empty token");
+        }
+    }
+
+    /// <summary>The station's events after <paramref name="afterToken"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<StationEventData>> ReadStationEventsAsync(string location, string stationId, string afterToken, int count, CancellationToken cancellationToken = default)
+    {
+        var entries = await Db.StreamRangeAsync(RedisKeys.StationEvents(location, stationId), "(" + afterToken, "+", count)
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        var events = new List<StationEventData>(entries.Length);
+        foreach (var entry in entries)
+        {
+            var kind = (string?)entry["kind"] switch
+            {
+                "added" => StationEventKind.Added,
+                "removed" => StationEventKind.Removed,
+                _ => StationEventKind.Updated,
+            };
+            var bumped = entry["bumped"];
+            var ticket = ReadTicket(entry["body"].ToString(), StateNames.ParseTicketState(entry["status"]), bumped.IsNull ? null : (long)bumped);
+            events.Add(new StationEventData(entry.Id.ToString(), kind, ticket));
+        }
+
+        return events;
+    }
+
+    /// <summary>The latest position of the location's order history ("0-0" when empty).</summary>
+    public async Task<string> LatestOrderEventTokenAsync(string location, CancellationToken cancellationToken = default)
+    {
+        var last = await Db.StreamRangeAsync(RedisKeys.OrderEvents(location), "-", "+", 1, Order.Descending).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return last.Length == 0 ? "0-0" : last[0].Id.ToString();
+    }
+
+    /// <summary>One order and the position of the order history at that moment, read together.</summary>
+    public async Task<(OrderData? Order, string Token)> OrderWithTokenAsync(string location, string orderId, CancellationToken cancellationToken = default)
+    {
+        var tx = Db.CreateTransaction();
+        var orderTask = tx.HashGetAllAsync(RedisKeys.Order(location, orderId));
+        var lastTask = tx.StreamRangeAsync(RedisKeys.OrderEvents(location), "-", "+", 1, Order.Descending);
+        await tx.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var entries = await orderTask.ConfigureAwait(false);
+        var last = await lastTask.ConfigureAwait(false);
+        var order = entries.Length == 0 ? null : ReadOrder(location, entries.ToDictionary(e => e.Name.ToString(), e => e.Value));
+        return (order, last.Length == 0 ? "0-0" : last[0].Id.ToString());
+    }
+
+    /// <summary>Order status changes after <paramref name="afterToken"/>, each with its order's lines and tickets.</summary>
+    public async Task<IReadOnlyList<OrderEventData>> ReadOrderEventsAsync(string location, string afterToken, string? orderId, int count, CancellationToken cancellationToken = default)
+    {
+        var entries = await Db.StreamRangeAsync(RedisKeys.OrderEvents(location), "(" + afterToken, "+", count)
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        var wanted = entries.Where(e => orderId is null || e["order"] == orderId).ToArray();
+        var batch = Db.CreateBatch();
+        var reads = wanted.Select(e => batch.HashGetAsync(RedisKeys.Order(location, e["order"].ToString()), ["id", "body", "tickets"])).ToArray();
+        batch.Execute();
+        var events = new List<OrderEventData>(wanted.Length);
+        for (var i = 0; i < wanted.Length; i++)
+        {
+            var entry = wanted[i];
+            var values = await reads[i].WaitAsync(cancellationToken).ConfigureAwait(false);
+            var body = values[1].IsNull ? new OrderBody([], (long)entry["at"]) : JsonSerializer.Deserialize(values[1].ToString(), CoreJson.Default.OrderBody)!;
+            var tickets = values[2].IsNull ? [] : values[2].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries);
+            var order = new OrderData(
+                entry["order"].ToString(), location, StateNames.ParseOrderState(entry["status"]), body.Lines,
+                DateTimeOffset.FromUnixTimeMilliseconds(body.CreatedAtMs), DateTimeOffset.FromUnixTimeMilliseconds((long)entry["at"]), tickets);
+            events.Add(new OrderEventData(entry.Id.ToString(), order));
+        }
+
+        // The last token read counts even when the filter kept nothing, so a watcher moves past it.
+        if (entries.Length > 0 && (wanted.Length == 0 || wanted[^1].Id != entries[^1].Id))
+        {
+            events.Add(new OrderEventData(entries[^1].Id.ToString(), null));
+        }
+
+        return events;
+    }
+
+    /// <summary>The station of a ticket id (<c>{order}:{station}</c>).</summary>
+    public static string StationOfTicket(string ticketId) => ticketId[(ticketId.LastIndexOf(':') + 1)..];
+
+    private static string OrderOfTicket(string ticketId, string stationId)
+    {
+        var separator = ticketId.LastIndexOf(':');
+        return separator > 0 && ticketId[(separator + 1)..] == stationId ? ticketId[..separator] : "";
+    }
+
+    private static RedisKey[] TicketKeys(string location, string stationId, string ticketId, string orderId) =>
+    [
+        RedisKeys.Ticket(location, ticketId),
+        RedisKeys.OpenTickets(location, stationId),
+        RedisKeys.StationEvents(location, stationId),
+        RedisKeys.Order(location, orderId),
+        RedisKeys.OrderEvents(location),
+    ];
+
+    private static TicketData ReadTicket(string bodyJson, TicketState status, long? bumpedAtMs)
+    {
+        var body = JsonSerializer.Deserialize(bodyJson, CoreJson.Default.TicketBody)!;
+        return new TicketData(
+            body.TicketId, body.OrderId, body.StationId, status, body.Items,
+            DateTimeOffset.FromUnixTimeMilliseconds(body.CreatedAtMs),
+            bumpedAtMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
+    }
+
+    private static Dictionary<string, RedisValue> ToHash(RedisResult flat)
+    {
+        var items = (RedisResult[])flat!;
+        var hash = new Dictionary<string, RedisValue>(items.Length / 2, StringComparer.Ordinal);
+        for (var i = 0; i + 1 < items.Length; i += 2)
+        {
+            hash[(string)items[i]!] = (RedisValue)items[i + 1];
+        }
+
+        return hash;
+    }
+
+    private static OrderData ReadOrder(string location, Dictionary<string, RedisValue> hash)
+    {
+        var body = JsonSerializer.Deserialize(hash["body"].ToString(), CoreJson.Default.OrderBody)!;
+        var tickets = hash.TryGetValue("tickets", out var t) ? t.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
+        return new OrderData(
+            hash["id"].ToString(), location, StateNames.ParseOrderState(hash["status"]), body.Lines,
+            DateTimeOffset.FromUnixTimeMilliseconds((long)hash["created"]),
+            DateTimeOffset.FromUnixTimeMilliseconds((long)hash["updated"]),
+            tickets);
+    }
+
+    /// <summary>Identifies an order's content for idempotency: lines, quantities, modifiers and notes, in order.</summary>
+    public static string ContentHash(IReadOnlyList<OrderLineData> lines)
+    {
+        var text = new StringBuilder();
+        foreach (var line in lines)
+        {
+            text.Append(line.MenuItemId).Append('\u001f').Append(line.Quantity).Append('\u001f');
+            foreach (var modifier in line.Modifiers)
+            {
+                text.Append(modifier).Append('\u001e');
+            }
+
+            text.Append('\u001f').Append(line.Note).Append('\u001d');
+        }
+
+        return Hash(text.ToString());
+    }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static bool TryParseStreamId(string? value, out (long Ms, long Seq) id)
+    {
+        id = default;
+        if (value is null)
+        {
+            return false;
+        }
+
+        var dash = value.IndexOf('-');
+        if (dash <= 0 || !long.TryParse(value.AsSpan(0, dash), out var ms) || !long.TryParse(value.AsSpan(dash + 1), out var seq) || ms < 0 || seq < 0)
+        {
+            return false;
+        }
+
+        id = (ms, seq);
+        return true;
+    }
+
+    /// <summary>Parsed menus by content hash, so a read costs one small round trip while the menu is unchanged.</summary>
+    private sealed class MenuCache
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Hash, LocationDefinition Definition)> _entries = new();
+
+        public async Task<LocationDefinition> GetAsync(string location, string hash, Func<Task<LocationDefinition>> load)
+        {
+            if (_entries.TryGetValue(location, out var entry) && entry.Hash == hash)
+            {
+                return entry.Definition;
+            }
+
+            var definition = await load().ConfigureAwait(false);
+            _entries[location] = (hash, definition);
+            return definition;
+        }
+    }
+}

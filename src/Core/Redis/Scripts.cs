@@ -1,0 +1,24 @@
+using System.Reflection;
+
+namespace Restaurant.Core.Redis;
+
+/// <summary>The Lua scripts, embedded in the assembly; each makes one step of the flow atomic.</summary>
+internal static class Scripts
+{
+    public static readonly string PlaceOrder = Load("place_order.lua");
+    public static readonly string RouteOrder = Load("route_order.lua");
+    public static readonly string BumpTicket = Load("bump_ticket.lua");
+    public static readonly string RecallTicket = Load("recall_ticket.lua");
+    public static readonly string CancelOrder = Load("cancel_order.lua");
+    public static readonly string LoadMenu = Load("load_menu.lua");
+    public static readonly string SetAvailability = Load("set_availability.lua");
+
+    private static string Load(string name)
+    {
+        var assembly = typeof(Scripts).Assembly;
+        var resource = assembly.GetManifestResourceNames().Single(n => n.EndsWith("." + name, StringComparison.Ordinal));
+        using var stream = assembly.GetManifestResourceStream(resource)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
