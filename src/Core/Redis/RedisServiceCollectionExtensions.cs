@@ -28,6 +28,7 @@ public static class RedisServiceCollectionExtensions
         builder.Services.AddOptions<LocationOptions>().BindConfiguration(LocationOptions.Section);
         builder.Services.AddSingleton<RedisStore>();
         builder.Services.AddSingleton<Doorbell>();
+        builder.Services.AddSingleton<OrderQueue>();
         builder.Services.AddSingleton<LocationLoader>();
         return builder;
     }

@@ -1,0 +1,27 @@
+namespace Restaurant.KitchenWorker;
+
+public sealed class KitchenWorkerOptions
+{
+    public const string Section = "Restaurant:Worker";
+
+    /// <summary>This worker's name in the consumer group; unique per process when empty.</summary>
+    public string? ConsumerName { get; set; }
+
+    /// <summary>How many orders one read takes.</summary>
+    public int BatchSize { get; set; } = 64;
+
+    /// <summary>How long a message may stay pending with a worker before another one claims it.</summary>
+    public TimeSpan ClaimIdle { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the worker looks for stale pending messages.</summary>
+    public TimeSpan ClaimInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A message delivered this many times without success goes to the dead letters.</summary>
+    public int MaxDeliveries { get; set; } = 5;
+
+    /// <summary>How long the worker waits for the doorbell before it reads anyway.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the worker rereads the list of locations.</summary>
+    public TimeSpan LocationRefresh { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,93 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Restaurant.Contracts.V1;
+using Restaurant.Core.Domain;
+using Restaurant.Core.Redis;
+using Restaurant.OrderService.Mapping;
+
+namespace Restaurant.OrderService.Grpc;
+
+public sealed class OrdersGrpcService(RedisStore store, Doorbell bell, IOptions<StreamOptions> streamOptions) : Orders.OrdersBase
+{
+    private readonly StreamOptions _streams = streamOptions.Value;
+
+    public override async Task<PlaceOrderResponse> PlaceOrder(PlaceOrderRequest request, ServerCallContext context)
+    {
+        OrderValidator.RequireId(request.LocationId, "location_id");
+        OrderValidator.RequireOrderId(request.OrderId);
+        var lines = request.Lines.Select(l => l.ToDomain()).ToList();
+        OrderValidator.ValidateLines(lines);
+        var orderId = OrderValidator.NormalizeOrderId(request.OrderId);
+        var result = await store.PlaceOrderAsync(request.LocationId, orderId, lines, context.CancellationToken);
+        return new PlaceOrderResponse { Order = result.Order.ToProto() };
+    }
+
+    public override async Task<GetOrderResponse> GetOrder(GetOrderRequest request, ServerCallContext context)
+    {
+        var (location, orderId) = ValidateOrderRef(request.LocationId, request.OrderId);
+        var order = await store.GetOrderAsync(location, orderId, context.CancellationToken);
+        return new GetOrderResponse { Order = order.ToProto() };
+    }
+
+    public override async Task<CancelOrderResponse> CancelOrder(CancelOrderRequest request, ServerCallContext context)
+    {
+        var (location, orderId) = ValidateOrderRef(request.LocationId, request.OrderId);
+        var order = await store.CancelOrderAsync(location, orderId, context.CancellationToken);
+        return new CancelOrderResponse { Order = order.ToProto() };
+    }
+
+    public override async Task WatchOrders(WatchOrdersRequest request, IServerStreamWriter<OrderEvent> responseStream, ServerCallContext context)
+    {
+        OrderValidator.RequireId(request.LocationId, "location_id");
+        var location = request.LocationId;
+        var cancellationToken = context.CancellationToken;
+        string? orderId = null;
+        string token;
+        if (request.OrderId.Length > 0)
+        {
+            OrderValidator.RequireOrderId(request.OrderId);
+            orderId = OrderValidator.NormalizeOrderId(request.OrderId);
+            var (order, at) = await store.OrderWithTokenAsync(location, orderId, cancellationToken);
+            if (order is null)
+            {
+                await store.GetMenuAsync(location, cancellationToken);
+                throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
+            }
+
+            await responseStream.WriteAsync(new OrderEvent { Order = order.ToProto() }, cancellationToken);
+            token = at;
+        }
+        else
+        {
+            await store.GetMenuAsync(location, cancellationToken);
+            token = await store.LatestOrderEventTokenAsync(location, cancellationToken);
+        }
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var wake = bell.Next(location, RedisKeys.OrderEventsTopic);
+            var events = await store.ReadOrderEventsAsync(location, token, orderId, _streams.BatchSize, cancellationToken);
+            foreach (var change in events)
+            {
+                if (change.Order is not null)
+                {
+                    await responseStream.WriteAsync(new OrderEvent { Order = change.Order.ToProto() }, cancellationToken);
+                }
+
+                token = change.Token;
+            }
+
+            if (events.Count == 0)
+            {
+                await Doorbell.WaitAsync(wake, _streams.PollInterval, cancellationToken);
+            }
+        }
+    }
+
+    private static (string Location, string OrderId) ValidateOrderRef(string location, string orderId)
+    {
+        OrderValidator.RequireId(location, "location_id");
+        OrderValidator.RequireOrderId(orderId);
+        return (location, OrderValidator.NormalizeOrderId(orderId));
+    }
+}

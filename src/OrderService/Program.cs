@@ -1,0 +1,18 @@
+using Restaurant.Core.Redis;
+using Restaurant.OrderService.Extensions;
+using Restaurant.OrderService.Grpc;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddRestaurantStore();
+builder.AddOrderServiceGrpc();
+
+var app = builder.Build();
+await app.LoadLocationsAsync();
+app.MapGrpcService<MenuGrpcService>();
+app.MapGrpcService<OrdersGrpcService>();
+app.MapGrpcService<KitchenGrpcService>();
+app.MapGet("/", () => "Restaurant OrderService: gRPC over HTTP/2 (restaurant.v1.Menu, Orders, Kitchen).");
+await app.RunAsync();
+
+/// <summary>The OrderService entry point; public so tests can host it.</summary>
+public partial class Program;
