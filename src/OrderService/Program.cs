@@ -7,7 +7,6 @@ builder.AddRestaurantStore();
 builder.AddOrderServiceGrpc();
 
 var app = builder.Build();
-await app.LoadLocationsAsync();
 app.MapGrpcService<MenuGrpcService>();
 app.MapGrpcService<OrdersGrpcService>();
 app.MapGrpcService<KitchenGrpcService>();

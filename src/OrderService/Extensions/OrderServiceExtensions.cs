@@ -12,14 +12,8 @@ public static class OrderServiceExtensions
             options.Interceptors.Add<ErrorInterceptor>();
             options.MaxReceiveMessageSize = 1024 * 1024;
         });
+        builder.Services.AddHostedService<LocationLoadingService>();
         builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section);
         return builder;
-    }
-
-    /// <summary>Loads the location data files into Redis before the service takes calls.</summary>
-    public static async Task LoadLocationsAsync(this WebApplication app)
-    {
-        var loader = app.Services.GetRequiredService<LocationLoader>();
-        await loader.LoadAllAsync(app.Lifetime.ApplicationStopping);
     }
 }

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace Restaurant.Testing;
+
+/// <summary>
+/// A real redis-server on a free loopback port with its data in a temp folder, for one test run.
+/// It never skips: a machine without redis-server fails the test with the command that installs it.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private Process? _process;
+
+    private RedisServer(string dataDir, int port)
+    {
+        DataDir = dataDir;
+        Port = port;
+    }
+
+    public string DataDir { get; }
+
+    public int Port { get; }
+
+    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
+
+    public int? ProcessId => _process?.Id;
+
+    public static async Task<RedisServer> StartAsync()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("restaurant-redis-").FullName;
+        var server = new RedisServer(dataDir, FreePort());
+        await server.RestartAsync();
+        return server;
+    }
+
+    /// <summary>Starts (or starts again) the server on the same port and data folder.</summary>
+    public async Task RestartAsync()
+    {
+        var info = new ProcessStartInfo(FindExecutable())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     "--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", DataDir, "--save", "",
+                     "--appendonly", "yes", "--appendfsync", "everysec", "--protected-mode", "yes",
+                 })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await WaitUntilAnsweringAsync(TimeSpan.FromSeconds(15));
+    }
+
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        _process?.Dispose();
+        await Task.Yield();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task WaitUntilAnsweringAsync(TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            try
+            {
+                using var probe = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Port},abortConnect=true,connectTimeout=1000");
+                await probe.GetDatabase().PingAsync();
+                return;
+            }
+            catch (RedisConnectionException) when (DateTime.UtcNow < deadline && _process is { HasExited: false })
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    private static string FindExecutable()
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Append("/usr/bin").Append("/usr/local/bin"))
+        {
+            var candidate = Path.Combine(dir, "redis-server");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("redis-server is not installed: run ./test.sh, or apt-get install -y redis-server");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

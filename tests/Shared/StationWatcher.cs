@@ -1,0 +1,143 @@
+using System.Threading.Channels;
+using Grpc.Core;
+using Restaurant.Contracts.V1;
+
+namespace Restaurant.Testing;
+
+/// <summary>A kitchen screen in a test: a live WatchStation call whose events are read with a deadline.</summary>
+public sealed class StationWatcher : IAsyncDisposable
+{
+    private readonly AsyncServerStreamingCall<StationEvent> _call;
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly Channel<StationEvent> _events = Channel.CreateUnbounded<StationEvent>();
+    private readonly Task _pump;
+
+    private StationWatcher(AsyncServerStreamingCall<StationEvent> call)
+    {
+        _call = call;
+        _pump = PumpAsync();
+    }
+
+    /// <summary>The latest token seen on any event that carries one.</summary>
+    public string LastToken { get; private set; } = "";
+
+    public static StationWatcher Start(Kitchen.KitchenClient client, string location, string station, string resumeToken = "")
+    {
+        var call = client.WatchStation(new WatchStationRequest { LocationId = location, StationId = station, ResumeToken = resumeToken });
+        return new StationWatcher(call);
+    }
+
+    /// <summary>The next event that is not a heartbeat.</summary>
+    public async Task<StationEvent> NextAsync(TimeSpan? timeout = null)
+    {
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            StationEvent next;
+            try
+            {
+                next = await _events.Reader.ReadAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException("no station event arrived in time");
+            }
+
+            if (next.EventCase != StationEvent.EventOneofCase.Heartbeat)
+            {
+                return next;
+            }
+        }
+    }
+
+    /// <summary>The next event of any kind, heartbeats included.</summary>
+    public async Task<StationEvent> NextIncludingHeartbeatAsync(TimeSpan? timeout = null)
+    {
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        try
+        {
+            return await _events.Reader.ReadAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException("no station event arrived in time");
+        }
+    }
+
+    /// <summary>Reads the snapshot: every ticket_added up to snapshot_complete.</summary>
+    public async Task<List<Ticket>> ReadSnapshotAsync()
+    {
+        var tickets = new List<Ticket>();
+        while (true)
+        {
+            var next = await NextAsync();
+            switch (next.EventCase)
+            {
+                case StationEvent.EventOneofCase.TicketAdded:
+                    tickets.Add(next.TicketAdded);
+                    break;
+                case StationEvent.EventOneofCase.SnapshotComplete:
+                    return tickets;
+                default:
+                    throw new InvalidOperationException($"unexpected {next.EventCase} during the snapshot");
+            }
+        }
+    }
+
+    /// <summary>The status the call ended with, once it ends.</summary>
+    public async Task<RpcException> FailureAsync()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await _pump.WaitAsync(deadline.Token);
+        }
+        catch (RpcException ex)
+        {
+            return ex;
+        }
+
+        throw new InvalidOperationException("the stream did not fail");
+    }
+
+    private async Task PumpAsync()
+    {
+        try
+        {
+            await foreach (var next in _call.ResponseStream.ReadAllAsync(_cancel.Token))
+            {
+                if (next.ResumeToken.Length > 0)
+                {
+                    LastToken = next.ResumeToken;
+                }
+
+                await _events.Writer.WriteAsync(next);
+            }
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && _cancel.IsCancellationRequested)
+        {
+        }
+        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _events.Writer.TryComplete();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cancel.CancelAsync();
+        try
+        {
+            await _pump;
+        }
+        catch (RpcException)
+        {
+        }
+
+        _call.Dispose();
+        _cancel.Dispose();
+    }
+}
