@@ -327,17 +327,27 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         }
 
         var fields = (RedisResult[])info!;
-        (long, long) lastGenerated = (0, 0), maxDeleted = (0, 0);
+        (long, long) lastGenerated = (0, 0), maxDeleted = (0, 0), firstKept = (0, 0);
+        long length = 0, added = 0;
         for (var i = 0; i + 1 < fields.Length; i += 2)
         {
-            var name = (string?)fields[i];
-            if (name == "last-generated-id")
+            switch ((string?)fields[i])
             {
-                TryParseStreamId((string?)fields[i + 1], out lastGenerated);
-            }
-            else if (name == "max-deleted-entry-id")
-            {
-                TryParseStreamId((string?)fields[i + 1], out maxDeleted);
+                case "last-generated-id":
+                    TryParseStreamId((string?)fields[i + 1], out lastGenerated);
+                    break;
+                case "max-deleted-entry-id":
+                    TryParseStreamId((string?)fields[i + 1], out maxDeleted);
+                    break;
+                case "recorded-first-entry-id":
+                    TryParseStreamId((string?)fields[i + 1], out firstKept);
+                    break;
+                case "length":
+                    length = (long)fields[i + 1];
+                    break;
+                case "entries-added":
+                    added = (long)fields[i + 1];
+                    break;
             }
         }
 
@@ -346,7 +356,11 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{token}' is unknown for station '{stationId}'; start again with an empty token");
         }
 
-        if (position.CompareTo(maxDeleted) < 0)
+        // Trimming by age does not move max-deleted-entry-id, so a token from before the oldest entry
+        // still kept is expired whenever anything was trimmed: what followed it may be gone.
+        var trimmed = added > length;
+        var beforeKept = length == 0 ? position.CompareTo(lastGenerated) < 0 : position.CompareTo(firstKept) < 0;
+        if (position.CompareTo(maxDeleted) < 0 || (trimmed && beforeKept))
         {
             throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{token}' has expired for station '{stationId}'; start again with an empty token");
         }

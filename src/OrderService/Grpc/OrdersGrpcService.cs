@@ -61,6 +61,9 @@ public sealed class OrdersGrpcService(RedisStore store, Doorbell bell, IOptions<
         {
             await store.GetMenuAsync(location, cancellationToken);
             token = await store.LatestOrderEventTokenAsync(location, cancellationToken);
+
+            // Headers tell the client the watch is in place: every change from here on reaches it.
+            await context.WriteResponseHeadersAsync([]);
         }
 
         while (!cancellationToken.IsCancellationRequested)

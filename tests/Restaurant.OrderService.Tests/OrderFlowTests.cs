@@ -1,0 +1,268 @@
+using System.Threading.Channels;
+using Grpc.Core;
+using Restaurant.Contracts.V1;
+using Restaurant.Testing;
+using static Restaurant.Testing.TestOrders;
+
+namespace Restaurant.OrderService.Tests;
+
+public class OrderFlowTests
+{
+    private static readonly string[] CookingStations = ["grill", "fryer", "bar"];
+
+    [Fact]
+    public async Task AnOrderReachesEveryStationIsBumpedReadyAtExpoAndCompletedAndThePosHearsEachStep()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        var request = BurgerFriesBeer(location);
+        await using var expoScreen = StationWatcher.Start(world.Kitchen, location, "expo");
+        Assert.Empty(await expoScreen.ReadSnapshotAsync());
+        using var pos = world.Orders.WatchOrders(new WatchOrdersRequest { LocationId = location });
+        await pos.ResponseHeadersAsync;
+        var heard = Collect(pos);
+
+        await world.Orders.PlaceOrderAsync(request);
+
+        var expoTicket = (await expoScreen.NextAsync()).TicketAdded;
+        Assert.Equal(request.OrderId, expoTicket.OrderId);
+        Assert.Equal(3, expoTicket.Items.Count);
+        foreach (var station in CookingStations)
+        {
+            await using var screen = StationWatcher.Start(world.Kitchen, location, station);
+            var ticket = Assert.Single(await screen.ReadSnapshotAsync());
+            Assert.Equal(TicketStatus.Open, ticket.Status);
+            var bumped = await world.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = station, TicketId = ticket.TicketId });
+            Assert.Equal(TicketStatus.Bumped, bumped.Ticket.Status);
+            var removed = (await screen.NextAsync()).TicketRemoved;
+            Assert.Equal(ticket.TicketId, removed.TicketId);
+            Assert.Equal(TicketStatus.Bumped, removed.Status);
+        }
+
+        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.Ready);
+        var done = await world.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = "expo", TicketId = expoTicket.TicketId });
+        Assert.Equal(OrderStatus.Completed, done.OrderStatus);
+
+        var statuses = await ReadStatusesAsync(heard, 4);
+        Assert.Equal([OrderStatus.Accepted, OrderStatus.InKitchen, OrderStatus.Ready, OrderStatus.Completed], statuses);
+    }
+
+    [Fact]
+    public async Task WatchingOneOrderStartsWithItAsItStandsThenEachChange()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        var request = Order(location, Line("house-lager"));
+        await world.Orders.PlaceOrderAsync(request);
+        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.InKitchen);
+        using var pos = world.Orders.WatchOrders(new WatchOrdersRequest { LocationId = location, OrderId = request.OrderId });
+        var heard = Collect(pos);
+
+        Assert.Equal([OrderStatus.InKitchen], await ReadStatusesAsync(heard, 1));
+        await world.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = "bar", TicketId = $"{request.OrderId}:bar" });
+        Assert.Equal([OrderStatus.Ready], await ReadStatusesAsync(heard, 1));
+    }
+
+    [Fact]
+    public async Task WatchingAnUnknownOrderIsNotFound()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        using var call = world.Orders.WatchOrders(new WatchOrdersRequest { LocationId = location, OrderId = Guid.NewGuid().ToString() });
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
+
+        Assert.Equal(StatusCode.NotFound, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task ExpoCannotBumpBeforeReadyAndIsToldWhichStationsAreStillCooking()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        var request = BurgerFriesBeer(location);
+        await world.Orders.PlaceOrderAsync(request);
+        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.InKitchen);
+        await world.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = "bar", TicketId = $"{request.OrderId}:bar" });
+
+        var ex = await TestWorld.FailsAsync(() => world.Kitchen.BumpTicketAsync(
+            new BumpTicketRequest { LocationId = location, StationId = "expo", TicketId = $"{request.OrderId}:expo" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.FailedPrecondition, ex.StatusCode);
+        Assert.Contains("grill", ex.Status.Detail);
+        Assert.Contains("fryer", ex.Status.Detail);
+        Assert.DoesNotContain("bar", ex.Status.Detail);
+    }
+
+    [Fact]
+    public async Task ARepeatedBumpAnswersOkAndSendsNothing()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        var first = Order(location, Line("margherita"));
+        await world.Orders.PlaceOrderAsync(first);
+        await world.WaitForStatusAsync(location, first.OrderId, OrderStatus.InKitchen);
+        await using var screen = StationWatcher.Start(world.Kitchen, location, "pizza");
+        var ticket = Assert.Single(await screen.ReadSnapshotAsync());
+        var bump = new BumpTicketRequest { LocationId = location, StationId = "pizza", TicketId = ticket.TicketId };
+
+        await world.Kitchen.BumpTicketAsync(bump);
+        var again = await world.Kitchen.BumpTicketAsync(bump);
+        Assert.Equal(TicketStatus.Bumped, again.Ticket.Status);
+        var second = Order(location, Line("pepperoni"));
+        await world.Orders.PlaceOrderAsync(second);
+
+        Assert.Equal(ticket.TicketId, (await screen.NextAsync()).TicketRemoved.TicketId);
+        Assert.Equal(second.OrderId, (await screen.NextAsync()).TicketAdded.OrderId);
+    }
+
+    [Fact]
+    public async Task ARecalledTicketComesBackAndPutsAReadyOrderBackInTheKitchen()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        var request = Order(location, Line("caesar-salad"));
+        await world.Orders.PlaceOrderAsync(request);
+        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.InKitchen);
+        var cold = new BumpTicketRequest { LocationId = location, StationId = "cold", TicketId = $"{request.OrderId}:cold" };
+        await world.Kitchen.BumpTicketAsync(cold);
+        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.Ready);
+        await using var screen = StationWatcher.Start(world.Kitchen, location, "cold");
+        Assert.Empty(await screen.ReadSnapshotAsync());
+
+        var recalled = await world.Kitchen.RecallTicketAsync(new RecallTicketRequest { LocationId = location, StationId = "cold", TicketId = cold.TicketId });
+
+        Assert.Equal(TicketStatus.Open, recalled.Ticket.Status);
+        Assert.Equal(OrderStatus.InKitchen, recalled.OrderStatus);
+        var back = (await screen.NextAsync()).TicketAdded;
+        Assert.Equal(cold.TicketId, back.TicketId);
+        Assert.Equal(TicketStatus.Open, back.Status);
+    }
+
+    [Fact]
+    public async Task RecallingExpoOfACompletedOrderPutsItBackToReady()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        var request = Order(location, Line("espresso"));
+        await world.Orders.PlaceOrderAsync(request);
+        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.InKitchen);
+        await world.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = "bar", TicketId = $"{request.OrderId}:bar" });
+        var expo = new BumpTicketRequest { LocationId = location, StationId = "expo", TicketId = $"{request.OrderId}:expo" };
+        Assert.Equal(OrderStatus.Completed, (await world.Kitchen.BumpTicketAsync(expo)).OrderStatus);
+
+        var stationRecall = await TestWorld.FailsAsync(() => world.Kitchen.RecallTicketAsync(
+            new RecallTicketRequest { LocationId = location, StationId = "bar", TicketId = $"{request.OrderId}:bar" }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, stationRecall.StatusCode);
+
+        var recalled = await world.Kitchen.RecallTicketAsync(new RecallTicketRequest { LocationId = location, StationId = "expo", TicketId = expo.TicketId });
+        Assert.Equal(OrderStatus.Ready, recalled.OrderStatus);
+        Assert.Equal(OrderStatus.Ready, (await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.Ready)).Status);
+    }
+
+    [Fact]
+    public async Task CancellingVoidsTheOpenTicketsOnTheScreensAndTheyCannotBeBumped()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        var request = BurgerFriesBeer(location);
+        await world.Orders.PlaceOrderAsync(request);
+        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.InKitchen);
+        await world.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = "bar", TicketId = $"{request.OrderId}:bar" });
+        await using var grill = StationWatcher.Start(world.Kitchen, location, "grill");
+        Assert.Single(await grill.ReadSnapshotAsync());
+
+        var cancelled = (await world.Orders.CancelOrderAsync(new CancelOrderRequest { LocationId = location, OrderId = request.OrderId })).Order;
+
+        Assert.Equal(OrderStatus.Cancelled, cancelled.Status);
+        var voided = (await grill.NextAsync()).TicketUpdated;
+        Assert.Equal(TicketStatus.Voided, voided.Status);
+        Assert.Equal($"{request.OrderId}:grill", voided.TicketId);
+        await using var fresh = StationWatcher.Start(world.Kitchen, location, "grill");
+        Assert.Empty(await fresh.ReadSnapshotAsync());
+        var bump = await TestWorld.FailsAsync(() => world.Kitchen.BumpTicketAsync(
+            new BumpTicketRequest { LocationId = location, StationId = "grill", TicketId = voided.TicketId }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, bump.StatusCode);
+        Assert.Contains("voided", bump.Status.Detail);
+
+        var again = (await world.Orders.CancelOrderAsync(new CancelOrderRequest { LocationId = location, OrderId = request.OrderId })).Order;
+        Assert.Equal(OrderStatus.Cancelled, again.Status);
+    }
+
+    [Fact]
+    public async Task ACompletedOrderCannotBeCancelled()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        var request = Order(location, Line("tiramisu"));
+        await world.Orders.PlaceOrderAsync(request);
+        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.InKitchen);
+        await world.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = "dessert", TicketId = $"{request.OrderId}:dessert" });
+        await world.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = "expo", TicketId = $"{request.OrderId}:expo" });
+
+        var ex = await TestWorld.FailsAsync(() => world.Orders.CancelOrderAsync(new CancelOrderRequest { LocationId = location, OrderId = request.OrderId }).ResponseAsync);
+
+        Assert.Equal(StatusCode.FailedPrecondition, ex.StatusCode);
+        Assert.Contains(request.OrderId, ex.Status.Detail);
+    }
+
+    [Fact]
+    public async Task UnknownOrdersAndTicketsAreNotFound()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        var request = Order(location, Line("ribeye"));
+        await world.Orders.PlaceOrderAsync(request);
+        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.InKitchen);
+        var unknown = Guid.NewGuid().ToString();
+
+        Assert.Equal(StatusCode.NotFound, (await TestWorld.FailsAsync(() => world.Orders.GetOrderAsync(new GetOrderRequest { LocationId = location, OrderId = unknown }).ResponseAsync)).StatusCode);
+        Assert.Equal(StatusCode.NotFound, (await TestWorld.FailsAsync(() => world.Orders.CancelOrderAsync(new CancelOrderRequest { LocationId = location, OrderId = unknown }).ResponseAsync)).StatusCode);
+        var wrongStation = await TestWorld.FailsAsync(() => world.Kitchen.BumpTicketAsync(
+            new BumpTicketRequest { LocationId = location, StationId = "fryer", TicketId = $"{request.OrderId}:grill" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, wrongStation.StatusCode);
+        Assert.Contains("fryer", wrongStation.Status.Detail);
+        var noTicket = await TestWorld.FailsAsync(() => world.Kitchen.RecallTicketAsync(
+            new RecallTicketRequest { LocationId = location, StationId = "grill", TicketId = "nope" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, noTicket.StatusCode);
+        var malformed = await TestWorld.FailsAsync(() => world.Kitchen.BumpTicketAsync(
+            new BumpTicketRequest { LocationId = location, StationId = "grill", TicketId = "" }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, malformed.StatusCode);
+        Assert.Contains("ticket_id", malformed.Status.Detail);
+    }
+
+    private static Channel<Order> Collect(AsyncServerStreamingCall<OrderEvent> call)
+    {
+        var channel = Channel.CreateUnbounded<Order>();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var change in call.ResponseStream.ReadAllAsync())
+                {
+                    await channel.Writer.WriteAsync(change.Order);
+                }
+            }
+            catch (RpcException)
+            {
+            }
+            finally
+            {
+                channel.Writer.TryComplete();
+            }
+        });
+        return channel;
+    }
+
+    private static async Task<List<OrderStatus>> ReadStatusesAsync(Channel<Order> heard, int count)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var statuses = new List<OrderStatus>();
+        while (statuses.Count < count)
+        {
+            statuses.Add((await heard.Reader.ReadAsync(deadline.Token)).Status);
+        }
+
+        return statuses;
+    }
+}

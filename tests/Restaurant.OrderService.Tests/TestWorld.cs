@@ -1,0 +1,129 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Restaurant.Contracts.V1;
+using Restaurant.Core.Locations;
+using Restaurant.Core.Redis;
+using Restaurant.KitchenWorker.Extensions;
+using Restaurant.Testing;
+using StackExchange.Redis;
+
+namespace Restaurant.OrderService.Tests;
+
+/// <summary>
+/// One real redis-server, the OrderService hosted in memory and reached through a real gRPC client,
+/// and a kitchen worker, shared by the tests of this assembly. Each test works in a location of its
+/// own, so tests never see each other's orders.
+/// </summary>
+public sealed class TestWorld
+{
+    private static readonly Lazy<Task<TestWorld>> Shared = new(StartAsync);
+    private static int _locations;
+
+    private TestWorld(RedisServer redis, WebApplicationFactory<Program> factory, IHost worker, IConnectionMultiplexer mux)
+    {
+        Redis = redis;
+        Factory = factory;
+        Worker = worker;
+        Mux = mux;
+        var channel = GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() });
+        Menu = new Menu.MenuClient(channel);
+        Orders = new Orders.OrdersClient(channel);
+        Kitchen = new Kitchen.KitchenClient(channel);
+    }
+
+    public RedisServer Redis { get; }
+
+    public WebApplicationFactory<Program> Factory { get; }
+
+    public IHost Worker { get; }
+
+    /// <summary>A connection of the test's own, to check what is (and is not) in Redis.</summary>
+    public IConnectionMultiplexer Mux { get; }
+
+    public IDatabase Db => Mux.GetDatabase();
+
+    public Menu.MenuClient Menu { get; }
+
+    public Orders.OrdersClient Orders { get; }
+
+    public Kitchen.KitchenClient Kitchen { get; }
+
+    public static Task<TestWorld> GetAsync() => Shared.Value;
+
+    private static async Task<TestWorld> StartAsync()
+    {
+        var redis = await RedisServer.StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => redis.Kill();
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = redis.ConnectionString,
+            ["Restaurant:Locations:DataPath"] = Path.Combine(AppContext.BaseDirectory, "locations"),
+            ["Restaurant:Streams:HeartbeatInterval"] = "00:00:00.300",
+            ["Restaurant:Streams:PollInterval"] = "00:00:00.200",
+            ["Restaurant:Worker:ClaimIdle"] = "00:00:00.300",
+            ["Restaurant:Worker:ClaimInterval"] = "00:00:00.100",
+            ["Restaurant:Worker:MaxDeliveries"] = "3",
+            ["Restaurant:Worker:LocationRefresh"] = "00:00:00.100",
+            ["Restaurant:Worker:PollInterval"] = "00:00:00.200",
+        };
+
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
+
+            web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        });
+        _ = factory.Server;
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddRestaurantStore();
+        builder.AddKitchenWorker();
+        var worker = builder.Build();
+        await worker.StartAsync();
+
+        var mux = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        return new TestWorld(redis, factory, worker, mux);
+    }
+
+    /// <summary>A fresh copy of the demo restaurant under a location id of the test's own.</summary>
+    public async Task<string> NewLocationAsync()
+    {
+        var id = $"t{Interlocked.Increment(ref _locations)}-{Guid.NewGuid().ToString("N")[..8]}";
+        var demo = LocationLoader.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "locations", "demo.json")), "demo.json");
+        await Factory.Services.GetRequiredService<RedisStore>().LoadLocationAsync(demo with { Id = id });
+        return id;
+    }
+
+    /// <summary>How many times each ticket was added to a station's stream.</summary>
+    public async Task<Dictionary<string, int>> TicketAddsAsync(string location, string station)
+    {
+        var entries = await Db.StreamRangeAsync(RedisKeys.StationEvents(location, station));
+        return entries.Where(e => e["kind"] == "added").GroupBy(e => e["ticket"].ToString()).ToDictionary(g => g.Key, g => g.Count());
+    }
+
+    public async Task<Contracts.V1.Order> WaitForStatusAsync(string location, string orderId, OrderStatus status)
+    {
+        return await Eventually.WaitForAsync(
+            async () => (await Orders.GetOrderAsync(new GetOrderRequest { LocationId = location, OrderId = orderId })).Order,
+            order => order.Status == status,
+            TimeSpan.FromSeconds(10),
+            $"order {orderId} to be {status}");
+    }
+
+    /// <summary>Runs a call that must fail, and returns its status.</summary>
+    public static async Task<RpcException> FailsAsync(Func<Task> call)
+    {
+        return await Assert.ThrowsAsync<RpcException>(call);
+    }
+}
