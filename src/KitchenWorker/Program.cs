@@ -1,7 +1,8 @@
 using Restaurant.Core.Redis;
 using Restaurant.KitchenWorker.Extensions;
 
-var builder = Host.CreateApplicationBuilder(args);
+// Settings files sit beside the binary, wherever it is started from.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddRestaurantStore();
 builder.AddKitchenWorker();
 

@@ -2,7 +2,8 @@ using Restaurant.Core.Redis;
 using Restaurant.OrderService.Extensions;
 using Restaurant.OrderService.Grpc;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings files sit beside the binary, wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddRestaurantStore();
 builder.AddOrderServiceGrpc();
 

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Brings up the whole service on this machine: Redis (data kept in ./.data), OrderService and
+# KitchenWorker with the sample restaurant, then a rush simulator and a kitchen screen.
+# Ctrl-C stops everything it started.
+#
+#   ./run.sh                      the demo: simulator in the background, the grill's screen in front
+#   ./run.sh --station fryer      another station's screen
+#   ./run.sh --no-sim             the service and a screen, no simulated orders
+#   ./run.sh --service-only       just Redis, OrderService and KitchenWorker
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$PWD
+
+redis_port=${REDIS_PORT:-6379}
+grpc_port=${GRPC_PORT:-5080}
+station=grill
+sim=1
+screen=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --station) station=$2; shift 2 ;;
+    --no-sim) sim=0; shift ;;
+    --service-only) sim=0; screen=0; shift ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option: $1 (see ./run.sh --help)" >&2; exit 2 ;;
+  esac
+done
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "==> installing redis-server"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+fi
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "The .NET 10 SDK is needed (dotnet on PATH): https://learn.microsoft.com/dotnet/core/install/linux" >&2
+  exit 1
+fi
+for port in "$redis_port" "$grpc_port"; do
+  if port_taken "$port"; then
+    echo "Port $port on 127.0.0.1 is already taken (another Redis or OrderService?)." >&2
+    echo "Stop it, or choose other ports: REDIS_PORT=6380 GRPC_PORT=5081 ./run.sh" >&2
+    exit 1
+  fi
+done
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+echo "==> building"
+dotnet build Restaurant.sln -c Release -nologo -v quiet >/dev/null
+
+mkdir -p .data/logs
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  echo
+  echo "==> stopping"
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+echo "==> redis-server on 127.0.0.1:$redis_port (data in .data/, append-only file on)"
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$root/.data" --appendonly yes --appendfsync everysec \
+  --save "" --logfile "$root/.data/logs/redis.log" &
+pids+=($!)
+for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+export ConnectionStrings__Redis="127.0.0.1:$redis_port"
+export Restaurant__Locations__DataPath="$root/data/locations"
+bin=Release/net10.0
+echo "==> OrderService on http://127.0.0.1:$grpc_port (log: .data/logs/order-service.log)"
+dotnet "src/OrderService/bin/$bin/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$grpc_port" \
+  >"$root/.data/logs/order-service.log" 2>&1 &
+pids+=($!)
+echo "==> KitchenWorker (log: .data/logs/kitchen-worker.log)"
+dotnet "src/KitchenWorker/bin/$bin/Restaurant.KitchenWorker.dll" >"$root/.data/logs/kitchen-worker.log" 2>&1 &
+pids+=($!)
+
+client=(dotnet "src/Clients/bin/$bin/restaurant.dll")
+export RESTAURANT_SERVER="http://127.0.0.1:$grpc_port"
+for _ in $(seq 300); do "${client[@]}" pos menu >/dev/null 2>&1 && break; sleep 0.1; done
+if ! "${client[@]}" pos menu >/dev/null 2>&1; then
+  echo "OrderService did not come up; see .data/logs/order-service.log" >&2
+  exit 1
+fi
+
+cat <<TXT
+
+Restaurant is running (location "demo").
+  menu:           ${client[*]} pos menu
+  place an order: ${client[*]} pos place classic-burger*2 french-fries -m "classic-burger=no onion" --watch
+  a screen:       ${client[*]} kds --station fryer
+  86 an item:     ${client[*]} pos 86 ribeye
+TXT
+
+if [ "$sim" = 1 ]; then
+  echo "==> rush simulator (log: .data/logs/sim.log)"
+  "${client[@]}" sim --terminals 4 --rate 0.5 --duration 3600 >"$root/.data/logs/sim.log" 2>&1 &
+  pids+=($!)
+fi
+
+if [ "$screen" = 1 ] && [ -t 1 ]; then
+  echo "==> kitchen screen for $station (q to quit the screen; Ctrl-C stops everything)"
+  sleep 1
+  "${client[@]}" kds --station "$station" || true
+  echo "Screen closed; the service keeps running. Ctrl-C to stop everything."
+  wait
+elif [ "$screen" = 1 ]; then
+  echo "==> tickets at $station (no terminal: printing them as lines)"
+  "${client[@]}" kds --station "$station" --plain || true
+else
+  echo "Ctrl-C to stop."
+  wait
+fi

@@ -1,0 +1,160 @@
+using Restaurant.Clients.Common;
+using Restaurant.Contracts.V1;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Restaurant.Clients.Kds;
+
+/// <summary>The tickets a station's screen shows, kept from the station's events.</summary>
+public sealed class TicketBoard(bool plain) : IStationView
+{
+    private static readonly TimeSpan VoidShownFor = TimeSpan.FromSeconds(10);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (Ticket Ticket, DateTimeOffset? VoidedAt)> _tickets = new();
+    private readonly Stack<string> _bumped = new();
+
+    public string? LastBumped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bumped.TryPeek(out var id) ? id : null;
+            }
+        }
+    }
+
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _tickets.Clear();
+        }
+    }
+
+    public void Apply(StationEvent change)
+    {
+        lock (_gate)
+        {
+            switch (change.EventCase)
+            {
+                case StationEvent.EventOneofCase.TicketAdded:
+                    _tickets[change.TicketAdded.TicketId] = (change.TicketAdded, null);
+                    if (_bumped.TryPeek(out var top) && top == change.TicketAdded.TicketId)
+                    {
+                        _bumped.Pop();
+                    }
+
+                    Print("NEW", change.TicketAdded);
+                    break;
+                case StationEvent.EventOneofCase.TicketUpdated:
+                    var updated = change.TicketUpdated;
+                    _tickets[updated.TicketId] = (updated, updated.Status == TicketStatus.Voided ? DateTimeOffset.UtcNow : null);
+                    Print(updated.Status == TicketStatus.Voided ? "VOID" : "CHANGED", updated);
+                    break;
+                case StationEvent.EventOneofCase.TicketRemoved:
+                    _tickets.Remove(change.TicketRemoved.TicketId);
+                    _bumped.Push(change.TicketRemoved.TicketId);
+                    Print("BUMPED", change.TicketRemoved);
+                    break;
+                case StationEvent.EventOneofCase.SnapshotComplete when plain:
+                    AnsiConsole.MarkupLineInterpolated($"[grey]{DateTime.Now:HH:mm:ss}  live: {change.SnapshotComplete.TicketCount} open tickets[/]");
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The n-th open ticket on the screen (0-based), in the order shown.</summary>
+    public Ticket? OpenAt(int index)
+    {
+        lock (_gate)
+        {
+            return Shown().Where(t => t.VoidedAt is null).Select(t => t.Ticket).ElementAtOrDefault(index);
+        }
+    }
+
+    private List<(Ticket Ticket, DateTimeOffset? VoidedAt)> Shown()
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var gone in _tickets.Where(t => t.Value.VoidedAt is { } at && now - at > VoidShownFor).Select(t => t.Key).ToList())
+        {
+            _tickets.Remove(gone);
+        }
+
+        return [.. _tickets.Values.OrderBy(t => t.Ticket.CreatedAt.ToDateTimeOffset()).ThenBy(t => t.Ticket.TicketId, StringComparer.Ordinal)];
+    }
+
+    public IRenderable Render(Station station, StationFeed feed, KdsSettings settings, string message)
+    {
+        lock (_gate)
+        {
+            var shown = Shown();
+            var now = DateTimeOffset.UtcNow;
+            var silent = now - feed.LastHeard;
+            var status = feed.Live && silent < TimeSpan.FromSeconds(15)
+                ? "[green bold]● LIVE[/]"
+                : $"[red bold]● STALE[/] [red]{Markup.Escape(feed.Problem ?? "no word from the server")} (last heard {silent.TotalSeconds:0} s ago)[/]";
+            var header = new Markup(
+                $"[bold]{Markup.Escape(station.Name.ToUpperInvariant())}[/]   {shown.Count(t => t.VoidedAt is null)} open   {status}   [grey]{DateTime.Now:HH:mm:ss}[/]");
+
+            var panels = new List<IRenderable>();
+            var number = 0;
+            foreach (var (ticket, voidedAt) in shown.Take(12))
+            {
+                panels.Add(RenderTicket(ticket, voidedAt is null ? ++number : 0, now, settings));
+            }
+
+            var body = panels.Count == 0 ? (IRenderable)new Markup("[grey]No open tickets.[/]") : new Columns(panels) { Expand = false };
+            var more = shown.Count > 12 ? new Markup($"[yellow]+{shown.Count - 12} more tickets[/]") : new Markup("");
+            var footer = new Markup($"[grey]1–9 bump · r recall last bumped · q quit[/]   {Markup.Escape(message)}");
+            return new Rows(header, new Rule(), body, more, footer);
+        }
+    }
+
+    private static Panel RenderTicket(Ticket ticket, int number, DateTimeOffset now, KdsSettings settings)
+    {
+        var voided = ticket.Status == TicketStatus.Voided;
+        var age = now - ticket.CreatedAt.ToDateTimeOffset();
+        var colour = voided ? "grey" : age >= TimeSpan.FromMinutes(settings.LateMinutes) ? "red" : age >= TimeSpan.FromMinutes(settings.WarnMinutes) ? "yellow" : "green";
+        var lines = new List<string>();
+        foreach (var item in ticket.Items)
+        {
+            lines.Add($"[bold]{item.Quantity} × {Markup.Escape(item.Name)}[/]");
+            foreach (var modifier in item.Modifiers)
+            {
+                lines.Add(IsAllergy(modifier) ? $"  [white on red bold] ⚠ {Markup.Escape(modifier.ToUpperInvariant())} [/]" : $"  [yellow]{Markup.Escape(modifier)}[/]");
+            }
+
+            if (item.Note.Length > 0)
+            {
+                lines.Add($"  [italic]“{Markup.Escape(item.Note)}”[/]");
+            }
+        }
+
+        var text = string.Join('\n', lines);
+        if (voided)
+        {
+            text = $"[strikethrough grey]{Markup.Remove(text).Replace("[", "[[").Replace("]", "]]")}[/]\n[red bold]VOIDED[/]";
+        }
+
+        var title = number > 0
+            ? $"[bold]{number}[/] · {Connection.Short(ticket.OrderId)} · [{colour}]{(int)age.TotalMinutes:00}:{age.Seconds:00}[/]"
+            : $"{Connection.Short(ticket.OrderId)} · void";
+        return new Panel(new Markup(text)).Header(title).BorderColor(voided ? Color.Grey : colour == "red" ? Color.Red : colour == "yellow" ? Color.Yellow : Color.Green);
+    }
+
+    private static bool IsAllergy(string modifier) =>
+        modifier.Contains("allerg", StringComparison.OrdinalIgnoreCase) || modifier.Contains("gluten free", StringComparison.OrdinalIgnoreCase);
+
+    private void Print(string what, Ticket ticket)
+    {
+        if (!plain)
+        {
+            return;
+        }
+
+        var items = string.Join(", ", ticket.Items.Select(i =>
+            $"{i.Quantity}× {i.Name}{(i.Modifiers.Count > 0 ? " (" + string.Join(", ", i.Modifiers) + ")" : "")}{(i.Note.Length > 0 ? " “" + i.Note + "”" : "")}"));
+        AnsiConsole.MarkupLineInterpolated($"{DateTime.Now:HH:mm:ss}  {what,-7} {Connection.Short(ticket.OrderId)}  {items}");
+    }
+}

@@ -1,0 +1,34 @@
+using Restaurant.Clients.Kds;
+using Restaurant.Clients.Pos;
+using Restaurant.Clients.Sim;
+using Spectre.Console.Cli;
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("restaurant");
+    config.AddBranch("pos", pos =>
+    {
+        pos.SetDescription("A POS terminal: show the menu, place, read, cancel and watch orders.");
+        pos.AddCommand<MenuCommand>("menu").WithDescription("Show the location's menu and what is 86'd.");
+        pos.AddCommand<PlaceCommand>("place").WithDescription("Place an order: ITEM or ITEM*QTY, e.g. classic-burger*2 french-fries.")
+            .WithExample("pos", "place", "classic-burger*2", "french-fries", "-m", "classic-burger=no onion", "--watch");
+        pos.AddCommand<InteractiveCommand>("new").WithDescription("Build an order interactively from the menu and place it.");
+        pos.AddCommand<GetCommand>("get").WithDescription("Show one order.");
+        pos.AddCommand<CancelCommand>("cancel").WithDescription("Cancel an order; its tickets leave the screens as voided.");
+        pos.AddCommand<WatchCommand>("watch").WithDescription("Follow the status of one order, or of every order of the location.");
+        pos.AddCommand<AvailabilityCommand>("86").WithDescription("Mark an item sold out (86), or back with --back.");
+    });
+    config.AddCommand<KdsCommand>("kds").WithDescription("A live kitchen screen for one station: bump and recall with the keyboard.")
+        .WithExample("kds", "--station", "grill");
+    config.AddCommand<SimCommand>("sim").WithDescription("A rush simulator: POS terminals placing random orders and cooks bumping them.")
+        .WithExample("sim", "--terminals", "4", "--rate", "2", "--duration", "120");
+});
+return await app.RunAsync(args, stop.Token);
