@@ -1,0 +1,85 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Restaurant.Contracts.V1;
+using Restaurant.Testing;
+using StackExchange.Redis;
+
+namespace Restaurant.EndToEnd.Tests;
+
+/// <summary>A whole deployment on loopback: redis-server, OrderService and kitchen workers as processes.</summary>
+public sealed class Deployment : IAsyncDisposable
+{
+    private readonly List<ServiceProcess> _processes = [];
+    private GrpcChannel? _channel;
+
+    private Deployment(RedisServer redis, IConnectionMultiplexer mux)
+    {
+        Redis = redis;
+        Mux = mux;
+    }
+
+    public RedisServer Redis { get; }
+
+    public IConnectionMultiplexer Mux { get; }
+
+    public int Port { get; } = RedisServer.FreePort();
+
+    public Menu.MenuClient Menu { get; private set; } = null!;
+
+    public Orders.OrdersClient Orders { get; private set; } = null!;
+
+    public Kitchen.KitchenClient Kitchen { get; private set; } = null!;
+
+    public string Logs => string.Join("\n", _processes.Select(p => $"--- {p.Name} ---\n{p.Log}"));
+
+    public static async Task<Deployment> StartAsync()
+    {
+        var redis = await RedisServer.StartAsync();
+        var mux = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        return new Deployment(redis, mux);
+    }
+
+    public async Task StartOrderServiceAsync()
+    {
+        _processes.Add(ServiceProcess.StartOrderService(Redis.ConnectionString, Port, ServiceProcess.RepoFile("data", "locations")));
+        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Port}");
+        Menu = new Menu.MenuClient(_channel);
+        Orders = new Orders.OrdersClient(_channel);
+        Kitchen = new Kitchen.KitchenClient(_channel);
+        await Eventually.WaitForAsync(
+            async () =>
+            {
+                try
+                {
+                    await Menu.GetMenuAsync(new GetMenuRequest { LocationId = "demo" });
+                    return true;
+                }
+                catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(30),
+            "OrderService to answer");
+    }
+
+    /// <summary>A kitchen worker; <paramref name="redis"/> may point it at Redis through a proxy.</summary>
+    public ServiceProcess StartWorker(string name, string? redis = null)
+    {
+        var worker = ServiceProcess.StartWorker(redis ?? Redis.ConnectionString, name);
+        _processes.Add(worker);
+        return worker;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            process.Dispose();
+        }
+
+        _channel?.Dispose();
+        await Mux.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Restaurant.EndToEnd.Tests;
+
+/// <summary>OrderService or KitchenWorker as a real process, started from its own build output.</summary>
+public sealed class ServiceProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private ServiceProcess(string name, string dll, IEnumerable<string> args, IDictionary<string, string> environment)
+    {
+        Name = name;
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        _process = Process.Start(info) ?? throw new InvalidOperationException($"{name} did not start");
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public static ServiceProcess StartOrderService(string redis, int port, string dataPath, IDictionary<string, string>? settings = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Redis"] = redis,
+            ["Restaurant__Locations__DataPath"] = dataPath,
+            ["Restaurant__Streams__HeartbeatInterval"] = "00:00:01",
+            ["Restaurant__Streams__PollInterval"] = "00:00:00.500",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return new ServiceProcess("OrderService", Binary("OrderService", "Restaurant.OrderService.dll"), ["--urls", $"http://127.0.0.1:{port}"], environment);
+    }
+
+    public static ServiceProcess StartWorker(string redis, string name)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Redis"] = redis,
+            ["Restaurant__Worker__ConsumerName"] = name,
+            ["Restaurant__Worker__ClaimIdle"] = "00:00:01",
+            ["Restaurant__Worker__ClaimInterval"] = "00:00:00.250",
+            ["Restaurant__Worker__LocationRefresh"] = "00:00:00.250",
+            ["Restaurant__Worker__PollInterval"] = "00:00:00.250",
+        };
+        return new ServiceProcess(name, Binary("KitchenWorker", "Restaurant.KitchenWorker.dll"), [], environment);
+    }
+
+    /// <summary>SIGKILL: no shutdown, no acknowledgement of what it was doing.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    /// <summary>The project's output of the same configuration as this test assembly.</summary>
+    private static string Binary(string project, string dll)
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = testOutput.Name;
+        var configuration = testOutput.Parent!.Name;
+        var root = testOutput;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Restaurant.sln")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            throw new InvalidOperationException("Restaurant.sln not found above the test output");
+        }
+
+        var path = Path.Combine(root.FullName, "src", project, "bin", configuration, framework, dll);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{project} is not built at {path}");
+    }
+
+    public static string RepoFile(params string[] parts)
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Restaurant.sln")))
+        {
+            root = root.Parent!;
+        }
+
+        return Path.Combine([root.FullName, .. parts]);
+    }
+}
