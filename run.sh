@@ -26,18 +26,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "==> installing redis-server"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
-fi
-if ! command -v dotnet >/dev/null 2>&1; then
-  echo "The .NET 10 SDK is needed (dotnet on PATH): https://learn.microsoft.com/dotnet/core/install/linux" >&2
-  exit 1
-fi
+# shellcheck source=scripts/prerequisites.sh
+. scripts/prerequisites.sh
 for port in "$redis_port" "$grpc_port"; do
   if port_taken "$port"; then
     echo "Port $port on 127.0.0.1 is already taken (another Redis or OrderService?)." >&2
@@ -46,7 +38,6 @@ for port in "$redis_port" "$grpc_port"; do
   fi
 done
 
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 echo "==> building"
 dotnet build Restaurant.sln -c Release -nologo -v quiet >/dev/null
 

@@ -4,19 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "==> installing redis-server"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
-fi
-if ! command -v dotnet >/dev/null 2>&1; then
-  echo "The .NET 10 SDK is needed (dotnet on PATH): https://learn.microsoft.com/dotnet/core/install/linux" >&2
-  exit 1
-fi
-
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# shellcheck source=scripts/prerequisites.sh
+. scripts/prerequisites.sh
 
 echo "==> building"
 dotnet build Restaurant.sln -c Release -nologo -v quiet

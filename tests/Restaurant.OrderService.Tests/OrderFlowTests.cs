@@ -53,13 +53,12 @@ public class OrderFlowTests
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
         var request = Order(location, Line("house-lager"));
-        await world.Orders.PlaceOrderAsync(request);
-        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.InKitchen);
+        await world.PlaceInKitchenAsync(request);
         using var pos = world.Orders.WatchOrders(new WatchOrdersRequest { LocationId = location, OrderId = request.OrderId });
         var heard = Collect(pos);
 
         Assert.Equal([OrderStatus.InKitchen], await ReadStatusesAsync(heard, 1));
-        await world.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = "bar", TicketId = $"{request.OrderId}:bar" });
+        await world.BumpAsync(location, "bar", request.OrderId);
         Assert.Equal([OrderStatus.Ready], await ReadStatusesAsync(heard, 1));
     }
 
@@ -81,9 +80,8 @@ public class OrderFlowTests
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
         var request = BurgerFriesBeer(location);
-        await world.Orders.PlaceOrderAsync(request);
-        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.InKitchen);
-        await world.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = "bar", TicketId = $"{request.OrderId}:bar" });
+        await world.PlaceInKitchenAsync(request);
+        await world.BumpAsync(location, "bar", request.OrderId);
 
         var ex = await TestWorld.FailsAsync(() => world.Kitchen.BumpTicketAsync(
             new BumpTicketRequest { LocationId = location, StationId = "expo", TicketId = $"{request.OrderId}:expo" }).ResponseAsync);
@@ -100,8 +98,7 @@ public class OrderFlowTests
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
         var first = Order(location, Line("margherita"));
-        await world.Orders.PlaceOrderAsync(first);
-        await world.WaitForStatusAsync(location, first.OrderId, OrderStatus.InKitchen);
+        await world.PlaceInKitchenAsync(first);
         await using var screen = StationWatcher.Start(world.Kitchen, location, "pizza");
         var ticket = Assert.Single(await screen.ReadSnapshotAsync());
         var bump = new BumpTicketRequest { LocationId = location, StationId = "pizza", TicketId = ticket.TicketId };
@@ -122,8 +119,7 @@ public class OrderFlowTests
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
         var request = Order(location, Line("caesar-salad"));
-        await world.Orders.PlaceOrderAsync(request);
-        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.InKitchen);
+        await world.PlaceInKitchenAsync(request);
         var cold = new BumpTicketRequest { LocationId = location, StationId = "cold", TicketId = $"{request.OrderId}:cold" };
         await world.Kitchen.BumpTicketAsync(cold);
         await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.Ready);
@@ -145,9 +141,8 @@ public class OrderFlowTests
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
         var request = Order(location, Line("espresso"));
-        await world.Orders.PlaceOrderAsync(request);
-        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.InKitchen);
-        await world.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = "bar", TicketId = $"{request.OrderId}:bar" });
+        await world.PlaceInKitchenAsync(request);
+        await world.BumpAsync(location, "bar", request.OrderId);
         var expo = new BumpTicketRequest { LocationId = location, StationId = "expo", TicketId = $"{request.OrderId}:expo" };
         Assert.Equal(OrderStatus.Completed, (await world.Kitchen.BumpTicketAsync(expo)).OrderStatus);
 
@@ -166,9 +161,8 @@ public class OrderFlowTests
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
         var request = BurgerFriesBeer(location);
-        await world.Orders.PlaceOrderAsync(request);
-        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.InKitchen);
-        await world.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = "bar", TicketId = $"{request.OrderId}:bar" });
+        await world.PlaceInKitchenAsync(request);
+        await world.BumpAsync(location, "bar", request.OrderId);
         await using var grill = StationWatcher.Start(world.Kitchen, location, "grill");
         Assert.Single(await grill.ReadSnapshotAsync());
 
@@ -195,10 +189,9 @@ public class OrderFlowTests
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
         var request = Order(location, Line("tiramisu"));
-        await world.Orders.PlaceOrderAsync(request);
-        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.InKitchen);
-        await world.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = "dessert", TicketId = $"{request.OrderId}:dessert" });
-        await world.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = "expo", TicketId = $"{request.OrderId}:expo" });
+        await world.PlaceInKitchenAsync(request);
+        await world.BumpAsync(location, "dessert", request.OrderId);
+        await world.BumpAsync(location, "expo", request.OrderId);
 
         var ex = await TestWorld.FailsAsync(() => world.Orders.CancelOrderAsync(new CancelOrderRequest { LocationId = location, OrderId = request.OrderId }).ResponseAsync);
 
@@ -212,8 +205,7 @@ public class OrderFlowTests
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
         var request = Order(location, Line("ribeye"));
-        await world.Orders.PlaceOrderAsync(request);
-        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.InKitchen);
+        await world.PlaceInKitchenAsync(request);
         var unknown = Guid.NewGuid().ToString();
 
         Assert.Equal(StatusCode.NotFound, (await TestWorld.FailsAsync(() => world.Orders.GetOrderAsync(new GetOrderRequest { LocationId = location, OrderId = unknown }).ResponseAsync)).StatusCode);

@@ -119,8 +119,7 @@ public class PlaceOrderTests
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
         var request = BurgerFriesBeer(location);
-        await world.Orders.PlaceOrderAsync(request);
-        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.InKitchen);
+        await world.PlaceInKitchenAsync(request);
         await world.Menu.SetItemAvailabilityAsync(new SetItemAvailabilityRequest { LocationId = location, MenuItemId = "classic-burger", Available = false });
 
         var again = (await world.Orders.PlaceOrderAsync(request)).Order;

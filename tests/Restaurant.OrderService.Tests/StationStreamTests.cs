@@ -14,10 +14,8 @@ public class StationStreamTests
         var location = await world.NewLocationAsync();
         var first = Order(location, Line("ribeye"));
         var second = Order(location, Line("classic-burger"));
-        await world.Orders.PlaceOrderAsync(first);
-        await world.WaitForStatusAsync(location, first.OrderId, OrderStatus.InKitchen);
-        await world.Orders.PlaceOrderAsync(second);
-        await world.WaitForStatusAsync(location, second.OrderId, OrderStatus.InKitchen);
+        await world.PlaceInKitchenAsync(first);
+        await world.PlaceInKitchenAsync(second);
 
         await using var screen = StationWatcher.Start(world.Kitchen, location, "grill");
         var snapshot = await screen.ReadSnapshotAsync();
@@ -40,8 +38,7 @@ public class StationStreamTests
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
         var before = Order(location, Line("french-fries"));
-        await world.Orders.PlaceOrderAsync(before);
-        await world.WaitForStatusAsync(location, before.OrderId, OrderStatus.InKitchen);
+        await world.PlaceInKitchenAsync(before);
         string token;
         await using (var screen = StationWatcher.Start(world.Kitchen, location, "fryer"))
         {
@@ -53,10 +50,9 @@ public class StationStreamTests
         var missedA = Order(location, Line("onion-rings"));
         var missedB = Order(location, Line("calamari"));
         await world.Orders.PlaceOrderAsync(missedA);
-        await world.Orders.PlaceOrderAsync(missedB);
-        await world.WaitForStatusAsync(location, missedB.OrderId, OrderStatus.InKitchen);
+        await world.PlaceInKitchenAsync(missedB);
         await world.WaitForStatusAsync(location, missedA.OrderId, OrderStatus.InKitchen);
-        await world.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = "fryer", TicketId = $"{before.OrderId}:fryer" });
+        await world.BumpAsync(location, "fryer", before.OrderId);
 
         await using var resumed = StationWatcher.Start(world.Kitchen, location, "fryer", token);
         var events = new List<StationEvent> { await resumed.NextAsync(), await resumed.NextAsync(), await resumed.NextAsync() };
@@ -109,10 +105,9 @@ public class StationStreamTests
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
         var order = Order(location, Line("house-salad"));
-        await world.Orders.PlaceOrderAsync(order);
-        await world.WaitForStatusAsync(location, order.OrderId, OrderStatus.InKitchen);
+        await world.PlaceInKitchenAsync(order);
         var stream = Core.Redis.RedisKeys.StationEvents(location, "cold");
-        await world.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = "cold", TicketId = $"{order.OrderId}:cold" });
+        await world.BumpAsync(location, "cold", order.OrderId);
         await world.Db.StreamTrimAsync(stream, 1);
 
         await using var screen = StationWatcher.Start(world.Kitchen, location, "cold", "1-0");

@@ -121,6 +121,17 @@ public sealed class TestWorld
             $"order {orderId} to be {status}");
     }
 
+    /// <summary>Places an order and waits until the kitchen has its tickets.</summary>
+    public async Task PlaceInKitchenAsync(PlaceOrderRequest request)
+    {
+        await Orders.PlaceOrderAsync(request);
+        await WaitForStatusAsync(request.LocationId, request.OrderId, OrderStatus.InKitchen);
+    }
+
+    /// <summary>A cook bumps the order's ticket at a station.</summary>
+    public async Task<BumpTicketResponse> BumpAsync(string location, string station, string orderId) =>
+        await Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = station, TicketId = $"{orderId}:{station}" });
+
     /// <summary>Runs a call that must fail, and returns its status.</summary>
     public static async Task<RpcException> FailsAsync(Func<Task> call)
     {

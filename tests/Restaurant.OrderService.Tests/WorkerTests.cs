@@ -14,14 +14,12 @@ public class WorkerTests
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
         var request = Order(location, Line("penne-vodka"), Line("garlic-bread"));
-        await world.Orders.PlaceOrderAsync(request);
-        await world.WaitForStatusAsync(location, request.OrderId, OrderStatus.InKitchen);
+        await world.PlaceInKitchenAsync(request);
 
         // The same message again, as if a worker died after writing the tickets but before acknowledging.
         await world.Db.StreamAddAsync(RedisKeys.OrderQueue(location), "order", request.OrderId);
         var marker = Order(location, Line("house-red"));
-        await world.Orders.PlaceOrderAsync(marker);
-        await world.WaitForStatusAsync(location, marker.OrderId, OrderStatus.InKitchen);
+        await world.PlaceInKitchenAsync(marker);
 
         Assert.Equal(1, (await world.TicketAddsAsync(location, "saute"))[$"{request.OrderId}:saute"]);
         Assert.Equal(1, (await world.TicketAddsAsync(location, "pizza"))[$"{request.OrderId}:pizza"]);
@@ -38,9 +36,7 @@ public class WorkerTests
 
         await world.Db.StreamAddAsync(RedisKeys.OrderQueue(location), "garbage", "\u0001\u0002");
         var after = Order(location, Line("margarita"));
-        await world.Orders.PlaceOrderAsync(after);
-
-        await world.WaitForStatusAsync(location, after.OrderId, OrderStatus.InKitchen);
+        await world.PlaceInKitchenAsync(after);
         var dead = await Eventually.WaitForAsync(
             () => world.Db.StreamRangeAsync(RedisKeys.DeadLetters(location)), d => d.Length == 1, TimeSpan.FromSeconds(10), "a dead letter");
         Assert.Contains("no valid order id", dead[0]["reason"].ToString());
@@ -56,9 +52,7 @@ public class WorkerTests
 
         await world.Db.StreamAddAsync(RedisKeys.OrderQueue(location), "order", ghost);
         var after = Order(location, Line("lemonade"));
-        await world.Orders.PlaceOrderAsync(after);
-
-        await world.WaitForStatusAsync(location, after.OrderId, OrderStatus.InKitchen);
+        await world.PlaceInKitchenAsync(after);
         var dead = await Eventually.WaitForAsync(
             () => world.Db.StreamRangeAsync(RedisKeys.DeadLetters(location)), d => d.Length == 1, TimeSpan.FromSeconds(15), "a dead letter");
         Assert.Equal(ghost, dead[0]["order"].ToString());

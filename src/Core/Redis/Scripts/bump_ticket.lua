@@ -28,6 +28,8 @@ if isExpo and o[1] ~= 'READY' then
   return {'NOT_READY', table.concat(cooking, ','), o[1]}
 end
 redis.call('HSET', KEYS[1], 'status', 'BUMPED', 'bumped', ARGV[2])
+-- A bumped ticket is kept for recall as long as a finished order is; a recall makes it permanent again.
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('ZREM', KEYS[2], redis.call('HGET', KEYS[1], 'id'))
 redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[3], '*', 'kind', 'removed', 'ticket', redis.call('HGET', KEYS[1], 'id'),
   'status', 'BUMPED', 'body', t[3], 'bumped', ARGV[2])

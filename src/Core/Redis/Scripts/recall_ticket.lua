@@ -19,6 +19,7 @@ if (not isExpo) and o[1] == 'COMPLETED' then
 end
 redis.call('HSET', KEYS[1], 'status', 'OPEN')
 redis.call('HDEL', KEYS[1], 'bumped')
+redis.call('PERSIST', KEYS[1])
 redis.call('ZADD', KEYS[2], t[4], t[5])
 redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[3], '*', 'kind', 'added', 'ticket', t[5], 'status', 'OPEN', 'body', t[3])
 redis.call('HSET', KEYS[4], 't:' .. ARGV[1], 'OPEN')
