@@ -88,7 +88,7 @@ public sealed class InteractiveCommand : AsyncCommand<ServerSettings>
             var prompt = new MultiSelectionPrompt<MenuItem>()
                 .Title($"[bold]{Markup.Escape(menu.LocationName)}[/]: choose items ([grey]space[/] to pick, [grey]enter[/] to finish)")
                 .PageSize(15)
-                .UseConverter(i => $"{Markup.Escape(i.Name)} [grey]({i.StationId})[/]{(i.Available ? "" : " [red]86[/]")}");
+                .UseConverter(i => i.MenuItemId.Length == 0 ? $"[bold]{Markup.Escape(i.Name)}[/]" : $"{Markup.Escape(i.Name)} [grey]({i.StationId})[/]");
             foreach (var group in menu.Items.GroupBy(i => i.Category))
             {
                 prompt.AddChoiceGroup(new MenuItem { Name = group.Key, MenuItemId = "" }, group.Where(i => i.Available));
