@@ -56,7 +56,6 @@ public sealed class SimSettings : ServerSettings
 /// </summary>
 public sealed class SimCommand : AsyncCommand<SimSettings>
 {
-    private static readonly string[] Modifiers = ["no onion", "extra cheese", "no salt", "sauce on the side", "well done", "gluten free", "extra spicy", "no ice"];
     private static readonly string[] Notes = ["table 4", "birthday: candle please", "rush it", "kids portion", "to go"];
 
     public override Task<int> ExecuteAsync(CommandContext context, SimSettings settings, CancellationToken cancellationToken) =>
@@ -96,7 +95,6 @@ public sealed class SimCommand : AsyncCommand<SimSettings>
     private static async Task RunTerminalAsync(Connection connection, GetMenuResponse menu, SimSettings settings, Stats stats, Random random, CancellationToken cancellationToken)
     {
         var perTerminal = settings.Rate / settings.Terminals;
-        var items = menu.Items.ToList();
         var next = Stopwatch.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested && Interlocked.Increment(ref stats.Started) <= settings.Orders)
         {
@@ -115,7 +113,7 @@ public sealed class SimCommand : AsyncCommand<SimSettings>
                 }
             }
 
-            var request = RandomOrder(connection.Location, items, random);
+            var request = RandomOrder(connection.Location, menu, random);
             try
             {
                 await connection.Orders.PlaceOrderAsync(request, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
@@ -133,21 +131,22 @@ public sealed class SimCommand : AsyncCommand<SimSettings>
         }
     }
 
-    private static PlaceOrderRequest RandomOrder(string location, List<MenuItem> items, Random random)
+    private static PlaceOrderRequest RandomOrder(string location, GetMenuResponse menu, Random random)
     {
-        var request = new PlaceOrderRequest { LocationId = location, OrderId = Guid.NewGuid().ToString() };
+        var request = new PlaceOrderRequest { LocationId = location, OrderId = Guid.NewGuid().ToString(), Rush = random.NextDouble() < 0.05 };
+        var allergies = menu.Modifiers.Where(m => m.Allergy && m.AnyItem).Select(m => m.Name).ToList();
         var lines = 1 + random.Next(4);
-        foreach (var item in items.Where(i => i.Available).OrderBy(_ => random.Next()).Take(lines))
+        foreach (var item in menu.Items.Where(i => i.Available).OrderBy(_ => random.Next()).Take(lines))
         {
             var line = new OrderLine { MenuItemId = item.MenuItemId, Quantity = random.NextDouble() < 0.7 ? 1 : 2 + random.Next(3) };
-            if (random.NextDouble() < 0.2)
+            if (item.Modifiers.Count > 0 && random.NextDouble() < 0.3)
             {
-                line.Modifiers.Add(Modifiers[random.Next(Modifiers.Length)]);
+                line.Modifiers.Add(item.Modifiers[random.Next(item.Modifiers.Count)]);
             }
 
-            if (random.NextDouble() < 0.03)
+            if (allergies.Count > 0 && random.NextDouble() < 0.03)
             {
-                line.Modifiers.Add("NUT ALLERGY");
+                line.Modifiers.Add(allergies[random.Next(allergies.Count)]);
             }
 
             if (random.NextDouble() < 0.08)

@@ -27,16 +27,26 @@ public sealed record OrderData(
     IReadOnlyList<OrderLineData> Lines,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<string> TicketIds);
+    IReadOnlyList<string> TicketIds,
+    bool Rush = false);
 
-/// <summary>One item on a ticket: what a station must make.</summary>
+/// <summary>
+/// One item on a ticket: what a station must make. A modifier made at another station than its dish
+/// ("side salad" at cold for a burger) is an item of its own there, naming the dish in ForItem.
+/// Allergies of the line travel with every item made for it.
+/// </summary>
 public sealed record TicketItemData(
     string MenuItemId,
     string Name,
     int Quantity,
     IReadOnlyList<string> Modifiers,
     string Note,
-    int PrepSeconds);
+    int PrepSeconds,
+    IReadOnlyList<string>? Allergies = null,
+    string ForItem = "")
+{
+    public IReadOnlyList<string> AllergyList => Allergies ?? [];
+}
 
 /// <summary>The part of one order that one station must make.</summary>
 public sealed record TicketData(
@@ -46,10 +56,20 @@ public sealed record TicketData(
     TicketState Status,
     IReadOnlyList<TicketItemData> Items,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? BumpedAt = null);
+    DateTimeOffset? BumpedAt = null,
+    bool Rush = false,
+    DateTimeOffset? WarnAt = null,
+    DateTimeOffset? LateAt = null);
 
-/// <summary>The immutable part of a ticket, stored once as JSON; status lives beside it.</summary>
-public sealed record TicketBody(string TicketId, string OrderId, string StationId, IReadOnlyList<TicketItemData> Items, long CreatedAtMs);
+/// <summary>The immutable part of a ticket, stored once as JSON; status and rush live beside it.</summary>
+public sealed record TicketBody(
+    string TicketId,
+    string OrderId,
+    string StationId,
+    IReadOnlyList<TicketItemData> Items,
+    long CreatedAtMs,
+    long WarnAtMs = 0,
+    long LateAtMs = 0);
 
 /// <summary>The immutable part of an order, stored once as JSON.</summary>
 public sealed record OrderBody(IReadOnlyList<OrderLineData> Lines, long CreatedAtMs);

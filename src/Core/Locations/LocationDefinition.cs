@@ -1,27 +1,67 @@
 namespace Restaurant.Core.Locations;
 
-/// <summary>A kitchen station of a location.</summary>
-public sealed record StationDefinition(string Id, string Name, bool IsExpo = false);
+/// <summary>A kitchen station of a location, with the ages at which its tickets turn warning and late.</summary>
+public sealed record StationDefinition(string Id, string Name, bool IsExpo = false, int WarnSeconds = 480, int LateSeconds = 720);
 
-/// <summary>One menu item, routed to the station where it is made.</summary>
-public sealed record MenuItemDefinition(string Id, string Name, string Station, int PrepSeconds, string Category = "");
+/// <summary>One menu item, routed to the station where it is made, with the modifiers it allows.</summary>
+public sealed record MenuItemDefinition(
+    string Id,
+    string Name,
+    string Station,
+    int PrepSeconds,
+    string Category = "",
+    IReadOnlyList<string>? Modifiers = null)
+{
+    public IReadOnlyList<string> AllowedModifiers => Modifiers ?? [];
+}
 
-/// <summary>A restaurant of a chain: its stations and menu, as its data file defines them.</summary>
+/// <summary>
+/// A modifier a POS may put on a line ("no onion", "side salad", "NUT ALLERGY"). One with a station
+/// is made there as an item of its own ("side salad" at cold); an allergy stands out on every ticket
+/// the dish touches; one for any item is allowed on every dish (allergies usually are).
+/// </summary>
+public sealed record ModifierDefinition(string Name, string? Station = null, int PrepSeconds = 0, bool Allergy = false, bool AnyItem = false)
+{
+    public string Key => Normalize(Name);
+
+    public static string Normalize(string name) => name.Trim().ToLowerInvariant();
+}
+
+/// <summary>A restaurant of a chain: its stations, modifiers and menu, as its data file defines them.</summary>
 public sealed record LocationDefinition(
     string Id,
     string Name,
     IReadOnlyList<StationDefinition> Stations,
-    IReadOnlyList<MenuItemDefinition> Items)
+    IReadOnlyList<MenuItemDefinition> Items,
+    IReadOnlyList<ModifierDefinition>? Modifiers = null)
 {
+    public IReadOnlyList<ModifierDefinition> ModifierList => Modifiers ?? [];
+
     public StationDefinition Expo => Stations.First(s => s.IsExpo);
 
     public MenuItemDefinition? FindItem(string id) => Items.FirstOrDefault(i => i.Id == id);
 
     public StationDefinition? FindStation(string id) => Stations.FirstOrDefault(s => s.Id == id);
+
+    public ModifierDefinition? FindModifier(string name)
+    {
+        var key = ModifierDefinition.Normalize(name);
+        return ModifierList.FirstOrDefault(m => m.Key == key);
+    }
+
+    /// <summary>Whether <paramref name="item"/> allows <paramref name="modifier"/> (case and spaces aside).</summary>
+    public bool Allows(MenuItemDefinition item, string modifier)
+    {
+        var definition = FindModifier(modifier);
+        return definition is not null && (definition.AnyItem || item.AllowedModifiers.Any(m => ModifierDefinition.Normalize(m) == definition.Key));
+    }
 }
 
-/// <summary>A location's menu as it stands: the definition plus what is 86'd right now.</summary>
-public sealed record MenuSnapshot(LocationDefinition Location, IReadOnlySet<string> Unavailable)
+/// <summary>A location's menu as it stands: the definition plus what is 86'd and what is counted right now.</summary>
+public sealed record MenuSnapshot(LocationDefinition Location, IReadOnlySet<string> Unavailable, IReadOnlyDictionary<string, int>? Remaining = null)
 {
     public bool IsAvailable(string itemId) => !Unavailable.Contains(itemId);
+
+    /// <summary>How many are left of a counted item; null for an item that is not counted.</summary>
+    public int? RemainingOf(string itemId) => Remaining is not null && Remaining.TryGetValue(itemId, out var left) ? left : null;
 }

@@ -33,8 +33,45 @@ public static class LocationValidator
             problems.Add($"menu item '{dup.Key}' is defined twice");
         }
 
+        foreach (var dup in location.ModifierList.GroupBy(m => m.Key).Where(g => g.Count() > 1))
+        {
+            problems.Add($"modifier '{dup.Key}' is defined twice");
+        }
+
+        foreach (var modifier in location.ModifierList)
+        {
+            if (string.IsNullOrWhiteSpace(modifier.Name) || modifier.Name.Length > OrderValidator.MaxModifierLength)
+            {
+                problems.Add($"modifier '{modifier.Name}' needs a name of 1 to {OrderValidator.MaxModifierLength} characters");
+            }
+
+            if (modifier.Station is not null)
+            {
+                var station = location.FindStation(modifier.Station);
+                if (station is null || station.IsExpo)
+                {
+                    problems.Add($"modifier '{modifier.Name}' routes to '{modifier.Station}', which is not a cooking station");
+                }
+
+                if (modifier.PrepSeconds <= 0)
+                {
+                    problems.Add($"modifier '{modifier.Name}' is made at '{modifier.Station}' and needs a positive prep_seconds");
+                }
+            }
+        }
+
+        foreach (var station in location.Stations.Where(s => s.WarnSeconds <= 0 || s.LateSeconds < s.WarnSeconds))
+        {
+            problems.Add($"station '{station.Id}' needs 0 < warn_seconds <= late_seconds");
+        }
+
         foreach (var item in location.Items)
         {
+            foreach (var name in item.AllowedModifiers.Where(m => location.FindModifier(m) is null))
+            {
+                problems.Add($"menu item '{item.Id}' allows modifier '{name}', which is not defined under modifiers");
+            }
+
             if (!OrderValidator.IsValidId(item.Id))
             {
                 problems.Add($"menu item id '{item.Id}' is not a valid id");

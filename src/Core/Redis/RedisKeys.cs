@@ -22,6 +22,12 @@ public static class RedisKeys
     /// <summary>Set of the menu item ids that are 86'd.</summary>
     public static RedisKey EightySixed(string location) => Tag(location) + "86";
 
+    /// <summary>Hash of counted items: item id → how many are left.</summary>
+    public static RedisKey Counts(string location) => Tag(location) + "counts";
+
+    /// <summary>Stream of menu changes (availability, counts), for WatchMenu; an entry names the item.</summary>
+    public static RedisKey MenuEvents(string location) => Tag(location) + "menu-events";
+
     public static RedisKey Order(string location, string orderId) => Tag(location) + "order:" + orderId;
 
     /// <summary>Stream with the workers' consumer group: orders waiting to be routed.</summary>

@@ -28,19 +28,27 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     public async Task<bool> LoadLocationAsync(LocationDefinition location, CancellationToken cancellationToken = default)
     {
         var json = JsonSerializer.Serialize(location, CoreJson.Default.LocationDefinition);
-        var args = new List<RedisValue> { location.Id, Hash(json), json, RedisKeys.Bell(location.Id).ToString() };
+        var anyItem = location.ModifierList.Where(m => m.AnyItem).Select(m => m.Key);
+        var args = new List<RedisValue>
+        {
+            location.Id, Hash(json), json, RedisKeys.Bell(location.Id).ToString(), Framed(anyItem), TrimMinId(NowMs),
+        };
         foreach (var item in location.Items)
         {
             args.Add(item.Id);
             args.Add(item.Station);
+            args.Add(Framed(item.AllowedModifiers.Select(ModifierDefinition.Normalize)));
         }
 
         var result = await Db.ScriptEvaluateAsync(
             Scripts.LoadMenu,
-            [RedisKeys.Menu(location.Id), RedisKeys.EightySixed(location.Id), RedisKeys.Locations],
+            [RedisKeys.Menu(location.Id), RedisKeys.EightySixed(location.Id), RedisKeys.Locations, RedisKeys.Counts(location.Id), RedisKeys.MenuEvents(location.Id)],
             [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false);
         return (string?)result == "LOADED";
     }
+
+    /// <summary>Names framed by newlines ("\na\nb\n"), so a script can look one up with a plain find.</summary>
+    private static string Framed(IEnumerable<string> names) => "\n" + string.Concat(names.Select(n => n + "\n"));
 
     public async Task<IReadOnlyList<string>> GetLocationIdsAsync(CancellationToken cancellationToken = default)
     {
@@ -54,9 +62,11 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         var batch = Db.CreateBatch();
         var hashTask = batch.HashGetAsync(RedisKeys.Menu(location), "hash");
         var offTask = batch.SetMembersAsync(RedisKeys.EightySixed(location));
+        var countsTask = batch.HashGetAllAsync(RedisKeys.Counts(location));
         batch.Execute();
         var hash = await hashTask.WaitAsync(cancellationToken).ConfigureAwait(false);
         var off = await offTask.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var counts = await countsTask.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (hash.IsNull)
         {
             throw RestaurantException.NotFound($"location '{location}' is not known");
@@ -67,15 +77,23 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             var json = await Db.HashGetAsync(RedisKeys.Menu(location), "def").WaitAsync(cancellationToken).ConfigureAwait(false);
             return JsonSerializer.Deserialize(json.ToString(), CoreJson.Default.LocationDefinition)!;
         }).ConfigureAwait(false);
-        return new MenuSnapshot(definition, off.Select(v => v.ToString()).ToHashSet(StringComparer.Ordinal));
+        return new MenuSnapshot(
+            definition,
+            off.Select(v => v.ToString()).ToHashSet(StringComparer.Ordinal),
+            counts.ToDictionary(c => c.Name.ToString(), c => (int)c.Value, StringComparer.Ordinal));
     }
 
-    public async Task SetItemAvailabilityAsync(string location, string itemId, bool available, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// 86s an item or brings it back; <paramref name="remaining"/> also sets how many are left (a
+    /// negative number stops counting the item, null keeps the count as it is).
+    /// </summary>
+    public async Task SetItemAvailabilityAsync(string location, string itemId, bool available, int? remaining = null, CancellationToken cancellationToken = default)
     {
         var result = (string?)await Db.ScriptEvaluateAsync(
             Scripts.SetAvailability,
-            [RedisKeys.Menu(location), RedisKeys.EightySixed(location)],
-            [itemId, available ? "1" : "0", RedisKeys.Bell(location).ToString()]).WaitAsync(cancellationToken).ConfigureAwait(false);
+            [RedisKeys.Menu(location), RedisKeys.EightySixed(location), RedisKeys.Counts(location), RedisKeys.MenuEvents(location)],
+            [itemId, available ? "1" : "0", RedisKeys.Bell(location).ToString(), remaining switch { null => "", < 0 => "-1", { } n => n }, TrimMinId(NowMs)])
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
         switch (result)
         {
             case "NO_LOCATION":
@@ -89,25 +107,33 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     /// Stores and queues a new order in one script, which also checks the menu (unknown or 86'd items)
     /// atomically. The same order id with the same content answers with the stored order.
     /// </summary>
-    public async Task<PlaceResult> PlaceOrderAsync(string location, string orderId, IReadOnlyList<OrderLineData> lines, CancellationToken cancellationToken = default)
+    public async Task<PlaceResult> PlaceOrderAsync(string location, string orderId, IReadOnlyList<OrderLineData> lines, bool rush = false, CancellationToken cancellationToken = default)
     {
         var now = NowMs;
         var body = JsonSerializer.Serialize(new OrderBody(lines, now), CoreJson.Default.OrderBody);
-        var args = new RedisValue[6 + lines.Count];
+        var n = lines.Count;
+        var args = new RedisValue[8 + 3 * n];
         args[0] = orderId;
-        args[1] = ContentHash(lines);
+        args[1] = ContentHash(lines, rush);
         args[2] = body;
         args[3] = now;
         args[4] = TrimMinId(now);
         args[5] = RedisKeys.Bell(location).ToString();
-        for (var i = 0; i < lines.Count; i++)
+        args[6] = rush ? "1" : "0";
+        args[7] = n;
+        for (var i = 0; i < n; i++)
         {
-            args[6 + i] = lines[i].MenuItemId;
+            args[8 + i] = lines[i].MenuItemId;
+            args[8 + n + i] = lines[i].Quantity;
+            args[8 + 2 * n + i] = string.Join('\n', lines[i].Modifiers.Select(ModifierDefinition.Normalize));
         }
 
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
             Scripts.PlaceOrder,
-            [RedisKeys.Order(location, orderId), RedisKeys.Menu(location), RedisKeys.EightySixed(location), RedisKeys.OrderQueue(location), RedisKeys.OrderEvents(location)],
+            [
+                RedisKeys.Order(location, orderId), RedisKeys.Menu(location), RedisKeys.EightySixed(location), RedisKeys.OrderQueue(location),
+                RedisKeys.OrderEvents(location), RedisKeys.Counts(location), RedisKeys.MenuEvents(location),
+            ],
             args).WaitAsync(cancellationToken).ConfigureAwait(false))!;
         switch ((string?)result[0])
         {
@@ -119,10 +145,16 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
                 throw new RestaurantException(ErrorKind.AlreadyExists, $"order_id {orderId} was already placed with different content");
             case "NO_LOCATION":
                 throw RestaurantException.NotFound($"location '{location}' is not known");
+            case "BAD_MODIFIER":
+                var line = int.Parse((string)result[1]!, System.Globalization.CultureInfo.InvariantCulture);
+                throw RestaurantException.Invalid(
+                    $"lines[{line}].modifiers: '{lines[line].Modifiers.First(m => ModifierDefinition.Normalize(m) == (string?)result[3])}' is not a modifier of '{(string?)result[2]}'");
             case "UNKNOWN_ITEM":
                 throw RestaurantException.NotFound($"menu item '{(string?)result[1]}' is not on the menu of '{location}'");
             case "UNAVAILABLE":
                 throw RestaurantException.Precondition($"menu item '{(string?)result[1]}' is 86'd (sold out)");
+            case "SHORT":
+                throw RestaurantException.Precondition($"menu item '{(string?)result[1]}' has only {(string?)result[2]} left; the order needs {(string?)result[3]}");
             default:
                 throw new InvalidOperationException($"place_order answered '{(string?)result[0]}'");
         }
@@ -140,12 +172,59 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
 
     public async Task<OrderData> CancelOrderAsync(string location, string orderId, CancellationToken cancellationToken = default)
     {
-        // The script checks that the order's tickets are still the ones read here; the worker may route
-        // the order in between, and then the cancel reads again and voids the new tickets.
+        var answer = await RunOnOrderTicketsAsync(
+            location,
+            orderId,
+            [RedisKeys.Counts(location), RedisKeys.EightySixed(location), RedisKeys.MenuEvents(location)],
+            order =>
+            {
+                var taken = order.Lines.GroupBy(l => l.MenuItemId).Select(g => (Item: g.Key, Quantity: g.Sum(l => l.Quantity))).ToList();
+                var args = new List<RedisValue> { (long)_options.FinishedOrderRetention.TotalMilliseconds, string.Join(',', order.TicketIds), taken.Count };
+                foreach (var (item, quantity) in taken)
+                {
+                    args.Add(item);
+                    args.Add(quantity);
+                }
+
+                return args;
+            },
+            Scripts.CancelOrder,
+            cancellationToken).ConfigureAwait(false);
+        if ((string?)answer[0] == "COMPLETED")
+        {
+            throw RestaurantException.Precondition($"order {orderId} is completed and can no longer be cancelled");
+        }
+
+        return await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Marks an open order rush, or not: its open tickets jump ahead on every screen.</summary>
+    public async Task<OrderData> SetRushAsync(string location, string orderId, bool rush, CancellationToken cancellationToken = default)
+    {
+        var answer = await RunOnOrderTicketsAsync(
+            location, orderId, [], order => [rush ? "1" : "0", string.Join(',', order.TicketIds)], Scripts.SetRush, cancellationToken).ConfigureAwait(false);
+        if ((string?)answer[0] == "FINISHED")
+        {
+            throw RestaurantException.Precondition($"order {orderId} is {((string?)answer[1])?.ToLowerInvariant()}; only an open order can be rushed");
+        }
+
+        return await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a script over an order and all its tickets. KEYS: the order, the order events, then
+    /// <paramref name="extraKeys"/>, then per ticket its hash, station open set and station events.
+    /// ARGV: now, trim min id, bell, then what <paramref name="args"/> gives. The script answers RETRY
+    /// when the order's tickets changed since they were read here (a worker routed it meanwhile).
+    /// </summary>
+    private async Task<RedisResult[]> RunOnOrderTicketsAsync(
+        string location, string orderId, RedisKey[] extraKeys, Func<OrderData, List<RedisValue>> args, string script, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var order = await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
             var keys = new List<RedisKey> { RedisKeys.Order(location, orderId), RedisKeys.OrderEvents(location) };
+            keys.AddRange(extraKeys);
             foreach (var ticketId in order.TicketIds)
             {
                 var station = StationOfTicket(ticketId);
@@ -155,28 +234,20 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             }
 
             var now = NowMs;
-            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
-                Scripts.CancelOrder,
-                [.. keys],
-                [now, TrimMinId(now), RedisKeys.Bell(location).ToString(), (long)_options.FinishedOrderRetention.TotalMilliseconds, string.Join(',', order.TicketIds)])
-                .WaitAsync(cancellationToken).ConfigureAwait(false))!;
+            List<RedisValue> values = [now, TrimMinId(now), RedisKeys.Bell(location).ToString(), .. args(order)];
+            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(script, [.. keys], [.. values]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
             switch ((string?)result[0])
             {
-                case "CANCELLED":
-                case "NOOP":
-                    return await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
                 case "NOT_FOUND":
                     throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
-                case "COMPLETED":
-                    throw RestaurantException.Precondition($"order {orderId} is completed and can no longer be cancelled");
                 case "RETRY":
                     continue;
                 default:
-                    throw new InvalidOperationException($"cancel_order answered '{(string?)result[0]}'");
+                    return result;
             }
         }
 
-        throw new TimeoutException($"order {orderId} kept changing while it was being cancelled");
+        throw new TimeoutException($"order {orderId} kept changing while it was being updated");
     }
 
     /// <summary>Writes an order's tickets, queues them to their stations and acknowledges the message, at once.</summary>
@@ -202,7 +273,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             keys.Add(RedisKeys.StationEvents(location, ticket.StationId));
             args.Add(ticket.TicketId);
             args.Add(ticket.StationId);
-            args.Add(JsonSerializer.Serialize(ticket with { CreatedAtMs = now }, CoreJson.Default.TicketBody));
+            args.Add(JsonSerializer.Serialize(ticket, CoreJson.Default.TicketBody));
         }
 
         var result = (string?)await Db.ScriptEvaluateAsync(Scripts.RouteOrder, [.. keys], [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -229,7 +300,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             case "BUMPED":
             case "NOOP":
                 var bumpedAt = (string?)result[3];
-                var ticket = ReadTicket((string)result[2]!, TicketState.Bumped, string.IsNullOrEmpty(bumpedAt) ? null : long.Parse(bumpedAt));
+                var ticket = ReadTicket((string)result[2]!, TicketState.Bumped, string.IsNullOrEmpty(bumpedAt) ? null : long.Parse(bumpedAt), (RedisValue)result[5]);
                 return new TicketChange(ticket, StateNames.ParseOrderState((string?)result[4]), (string?)result[0] == "BUMPED");
             case "NOT_FOUND":
                 throw RestaurantException.NotFound($"ticket {ticketId} is not at station '{stationId}' of '{location}'");
@@ -258,7 +329,8 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         {
             case "RECALLED":
             case "NOOP":
-                return new TicketChange(ReadTicket((string)result[2]!, TicketState.Open, null), StateNames.ParseOrderState((string?)result[3]), (string?)result[0] == "RECALLED");
+                return new TicketChange(
+                    ReadTicket((string)result[2]!, TicketState.Open, null, (RedisValue)result[4]), StateNames.ParseOrderState((string?)result[3]), (string?)result[0] == "RECALLED");
             case "NOT_FOUND":
                 throw RestaurantException.NotFound($"ticket {ticketId} is not at station '{stationId}' of '{location}'");
             case "VOIDED":
@@ -284,15 +356,15 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         // Ticket bodies never change, so reading them after the transaction is safe; a status change
         // after the token arrives as an event.
         var batch = Db.CreateBatch();
-        var reads = ids.Select(id => batch.HashGetAsync(RedisKeys.Ticket(location, id.ToString()), "body")).ToArray();
+        var reads = ids.Select(id => batch.HashGetAsync(RedisKeys.Ticket(location, id.ToString()), ["body", "rush"])).ToArray();
         batch.Execute();
         var tickets = new List<TicketData>(ids.Length);
         foreach (var read in reads)
         {
-            var body = await read.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (!body.IsNull)
+            var values = await read.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!values[0].IsNull)
             {
-                tickets.Add(ReadTicket(body.ToString(), TicketState.Open, null));
+                tickets.Add(ReadTicket(values[0].ToString(), TicketState.Open, null, values[1]));
             }
         }
 
@@ -381,7 +453,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
                 _ => StationEventKind.Updated,
             };
             var bumped = entry["bumped"];
-            var ticket = ReadTicket(entry["body"].ToString(), StateNames.ParseTicketState(entry["status"]), bumped.IsNull ? null : (long)bumped);
+            var ticket = ReadTicket(entry["body"].ToString(), StateNames.ParseTicketState(entry["status"]), bumped.IsNull ? null : (long)bumped, entry["rush"]);
             events.Add(new StationEventData(entry.Id.ToString(), kind, ticket));
         }
 
@@ -389,9 +461,28 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     }
 
     /// <summary>The latest position of the location's order history ("0-0" when empty).</summary>
-    public async Task<string> LatestOrderEventTokenAsync(string location, CancellationToken cancellationToken = default)
+    public Task<string> LatestOrderEventTokenAsync(string location, CancellationToken cancellationToken = default) =>
+        LatestTokenAsync(RedisKeys.OrderEvents(location), cancellationToken);
+
+    /// <summary>The latest position of the location's menu changes ("0-0" when empty).</summary>
+    public Task<string> LatestMenuEventTokenAsync(string location, CancellationToken cancellationToken = default) =>
+        LatestTokenAsync(RedisKeys.MenuEvents(location), cancellationToken);
+
+    /// <summary>
+    /// The items whose availability or count changed after <paramref name="afterToken"/> ("*" when the
+    /// whole menu was reloaded), and the token to read on from.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Items, string Token)> ReadMenuEventsAsync(string location, string afterToken, int count, CancellationToken cancellationToken = default)
     {
-        var last = await Db.StreamRangeAsync(RedisKeys.OrderEvents(location), "-", "+", 1, Order.Descending).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var entries = await Db.StreamRangeAsync(RedisKeys.MenuEvents(location), "(" + afterToken, "+", count).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return entries.Length == 0
+            ? ([], afterToken)
+            : ([.. entries.Select(e => e["item"].ToString()).Distinct()], entries[^1].Id.ToString());
+    }
+
+    private async Task<string> LatestTokenAsync(RedisKey stream, CancellationToken cancellationToken)
+    {
+        var last = await Db.StreamRangeAsync(stream, "-", "+", 1, Order.Descending).WaitAsync(cancellationToken).ConfigureAwait(false);
         return last.Length == 0 ? "0-0" : last[0].Id.ToString();
     }
 
@@ -457,13 +548,16 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         RedisKeys.OrderEvents(location),
     ];
 
-    private static TicketData ReadTicket(string bodyJson, TicketState status, long? bumpedAtMs)
+    private static TicketData ReadTicket(string bodyJson, TicketState status, long? bumpedAtMs, RedisValue rush)
     {
         var body = JsonSerializer.Deserialize(bodyJson, CoreJson.Default.TicketBody)!;
         return new TicketData(
             body.TicketId, body.OrderId, body.StationId, status, body.Items,
             DateTimeOffset.FromUnixTimeMilliseconds(body.CreatedAtMs),
-            bumpedAtMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
+            bumpedAtMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
+            rush == "1",
+            body.WarnAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(body.WarnAtMs) : null,
+            body.LateAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(body.LateAtMs) : null);
     }
 
     private static Dictionary<string, RedisValue> ToHash(RedisResult flat)
@@ -486,13 +580,14 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             hash["id"].ToString(), location, StateNames.ParseOrderState(hash["status"]), body.Lines,
             DateTimeOffset.FromUnixTimeMilliseconds((long)hash["created"]),
             DateTimeOffset.FromUnixTimeMilliseconds((long)hash["updated"]),
-            tickets);
+            tickets,
+            hash.TryGetValue("rush", out var rush) && rush == "1");
     }
 
     /// <summary>Identifies an order's content for idempotency: lines, quantities, modifiers and notes, in order.</summary>
-    public static string ContentHash(IReadOnlyList<OrderLineData> lines)
+    public static string ContentHash(IReadOnlyList<OrderLineData> lines, bool rush = false)
     {
-        var text = new StringBuilder();
+        var text = new StringBuilder(rush ? "rush\u001d" : "");
         foreach (var line in lines)
         {
             text.Append(line.MenuItemId).Append('\u001f').Append(line.Quantity).Append('\u001f');

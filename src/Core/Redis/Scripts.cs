@@ -12,6 +12,7 @@ internal static class Scripts
     public static readonly string CancelOrder = Load("cancel_order.lua");
     public static readonly string LoadMenu = Load("load_menu.lua");
     public static readonly string SetAvailability = Load("set_availability.lua");
+    public static readonly string SetRush = Load("set_rush.lua");
 
     private static string Load(string name)
     {

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Restaurant.Contracts.V1;
 using Restaurant.Core.Domain;
+using Restaurant.Core.Kitchen;
 using Restaurant.Core.Redis;
 using Restaurant.OrderService.Mapping;
 
@@ -103,6 +104,18 @@ public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions
         ValidateTicketRef(request.LocationId, request.StationId, request.TicketId);
         var change = await store.RecallTicketAsync(request.LocationId, request.StationId, request.TicketId, context.CancellationToken);
         return new RecallTicketResponse { Ticket = change.Ticket.ToProto(request.LocationId), OrderStatus = change.OrderStatus.ToProto() };
+    }
+
+    public override async Task<ExplainRoutingResponse> ExplainRouting(ExplainRoutingRequest request, ServerCallContext context)
+    {
+        OrderValidator.RequireId(request.LocationId, "location_id");
+        var lines = request.Lines.Select(l => l.ToDomain()).ToList();
+        OrderValidator.ValidateLines(lines);
+        var menu = await store.GetMenuAsync(request.LocationId, context.CancellationToken);
+        MenuValidator.Check(lines, menu.Location);
+        var response = new ExplainRoutingResponse();
+        response.Decisions.AddRange(KitchenRouter.Explain(lines, menu.Location).Select(d => d.ToProto()));
+        return response;
     }
 
     private static void ValidateTicketRef(string location, string station, string ticketId)

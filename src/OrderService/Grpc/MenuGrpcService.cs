@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using Restaurant.Contracts.V1;
 using Restaurant.Core.Domain;
 using Restaurant.Core.Redis;
@@ -6,8 +7,10 @@ using Restaurant.OrderService.Mapping;
 
 namespace Restaurant.OrderService.Grpc;
 
-public sealed class MenuGrpcService(RedisStore store) : Menu.MenuBase
+public sealed class MenuGrpcService(RedisStore store, Doorbell bell, IOptions<StreamOptions> streamOptions) : Menu.MenuBase
 {
+    private readonly StreamOptions _streams = streamOptions.Value;
+
     public override async Task<GetMenuResponse> GetMenu(GetMenuRequest request, ServerCallContext context)
     {
         OrderValidator.RequireId(request.LocationId, "location_id");
@@ -19,9 +22,46 @@ public sealed class MenuGrpcService(RedisStore store) : Menu.MenuBase
     {
         OrderValidator.RequireId(request.LocationId, "location_id");
         OrderValidator.RequireId(request.MenuItemId, "menu_item_id");
-        await store.SetItemAvailabilityAsync(request.LocationId, request.MenuItemId, request.Available, context.CancellationToken);
+        if (request.HasRemaining && request.Remaining > 10_000)
+        {
+            throw RestaurantException.Invalid($"remaining is {request.Remaining}, at most 10000");
+        }
+
+        await store.SetItemAvailabilityAsync(
+            request.LocationId, request.MenuItemId, request.Available, request.HasRemaining ? request.Remaining : null, context.CancellationToken);
         var menu = await store.GetMenuAsync(request.LocationId, context.CancellationToken);
-        var item = menu.Location.FindItem(request.MenuItemId)!;
-        return new SetItemAvailabilityResponse { Item = item.ToProto(menu.IsAvailable(item.Id)) };
+        var item = menu.Location.FindItem(request.MenuItemId)
+            ?? throw RestaurantException.NotFound($"menu item '{request.MenuItemId}' is not on the menu of '{request.LocationId}'");
+        return new SetItemAvailabilityResponse { Item = item.ToProto(menu) };
+    }
+
+    public override async Task WatchMenu(WatchMenuRequest request, IServerStreamWriter<MenuEvent> responseStream, ServerCallContext context)
+    {
+        OrderValidator.RequireId(request.LocationId, "location_id");
+        var location = request.LocationId;
+        var cancellationToken = context.CancellationToken;
+        var token = await store.LatestMenuEventTokenAsync(location, cancellationToken);
+        var menu = await store.GetMenuAsync(location, cancellationToken);
+        var first = new MenuEvent { Full = true };
+        first.Items.AddRange(menu.Location.Items.Select(i => i.ToProto(menu)));
+        await responseStream.WriteAsync(first, cancellationToken);
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var wake = bell.Next(location, RedisKeys.MenuTopic);
+            var (changed, next) = await store.ReadMenuEventsAsync(location, token, _streams.BatchSize, cancellationToken);
+            if (changed.Count > 0)
+            {
+                token = next;
+                menu = await store.GetMenuAsync(location, cancellationToken);
+                var full = changed.Contains("*");
+                var message = new MenuEvent { Full = full };
+                message.Items.AddRange(menu.Location.Items.Where(i => full || changed.Contains(i.Id)).Select(i => i.ToProto(menu)));
+                await responseStream.WriteAsync(message, cancellationToken);
+                continue;
+            }
+
+            await Doorbell.WaitAsync(wake, _streams.PollInterval, cancellationToken);
+        }
     }
 }

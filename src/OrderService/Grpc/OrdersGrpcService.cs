@@ -18,7 +18,7 @@ public sealed class OrdersGrpcService(RedisStore store, Doorbell bell, IOptions<
         var lines = request.Lines.Select(l => l.ToDomain()).ToList();
         OrderValidator.ValidateLines(lines);
         var orderId = OrderValidator.NormalizeOrderId(request.OrderId);
-        var result = await store.PlaceOrderAsync(request.LocationId, orderId, lines, context.CancellationToken);
+        var result = await store.PlaceOrderAsync(request.LocationId, orderId, lines, request.Rush, context.CancellationToken);
         return new PlaceOrderResponse { Order = result.Order.ToProto() };
     }
 
@@ -34,6 +34,13 @@ public sealed class OrdersGrpcService(RedisStore store, Doorbell bell, IOptions<
         var (location, orderId) = ValidateOrderRef(request.LocationId, request.OrderId);
         var order = await store.CancelOrderAsync(location, orderId, context.CancellationToken);
         return new CancelOrderResponse { Order = order.ToProto() };
+    }
+
+    public override async Task<SetRushResponse> SetRush(SetRushRequest request, ServerCallContext context)
+    {
+        var (location, orderId) = ValidateOrderRef(request.LocationId, request.OrderId);
+        var order = await store.SetRushAsync(location, orderId, request.Rush, context.CancellationToken);
+        return new SetRushResponse { Order = order.ToProto() };
     }
 
     public override async Task WatchOrders(WatchOrdersRequest request, IServerStreamWriter<OrderEvent> responseStream, ServerCallContext context)

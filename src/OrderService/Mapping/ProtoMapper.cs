@@ -38,6 +38,7 @@ public static class ProtoMapper
             Status = order.Status.ToProto(),
             CreatedAt = Timestamp.FromDateTimeOffset(order.CreatedAt),
             UpdatedAt = Timestamp.FromDateTimeOffset(order.UpdatedAt),
+            Rush = order.Rush,
         };
         foreach (var line in order.Lines)
         {
@@ -60,10 +61,22 @@ public static class ProtoMapper
             LocationId = location,
             Status = ticket.Status.ToProto(),
             CreatedAt = Timestamp.FromDateTimeOffset(ticket.CreatedAt),
+            Rush = ticket.Rush,
+            HasAllergy = ticket.Items.Any(i => i.AllergyList.Count > 0),
         };
         if (ticket.BumpedAt is { } bumpedAt)
         {
             proto.BumpedAt = Timestamp.FromDateTimeOffset(bumpedAt);
+        }
+
+        if (ticket.WarnAt is { } warnAt)
+        {
+            proto.WarnAt = Timestamp.FromDateTimeOffset(warnAt);
+        }
+
+        if (ticket.LateAt is { } lateAt)
+        {
+            proto.LateAt = Timestamp.FromDateTimeOffset(lateAt);
         }
 
         foreach (var item in ticket.Items)
@@ -75,29 +88,58 @@ public static class ProtoMapper
                 Quantity = item.Quantity,
                 Note = item.Note,
                 PrepSeconds = item.PrepSeconds,
+                ForItem = item.ForItem,
             };
             protoItem.Modifiers.AddRange(item.Modifiers);
+            protoItem.Allergies.AddRange(item.AllergyList);
             proto.Items.Add(protoItem);
         }
 
         return proto;
     }
 
-    public static MenuItem ToProto(this MenuItemDefinition item, bool available) => new()
+    public static MenuItem ToProto(this MenuItemDefinition item, MenuSnapshot menu)
     {
-        MenuItemId = item.Id,
-        Name = item.Name,
-        StationId = item.Station,
-        Available = available,
-        PrepSeconds = item.PrepSeconds,
-        Category = item.Category,
-    };
+        var proto = new MenuItem
+        {
+            MenuItemId = item.Id,
+            Name = item.Name,
+            StationId = item.Station,
+            Available = menu.IsAvailable(item.Id),
+            PrepSeconds = item.PrepSeconds,
+            Category = item.Category,
+        };
+        proto.Modifiers.AddRange(item.AllowedModifiers);
+        if (menu.RemainingOf(item.Id) is { } remaining)
+        {
+            proto.Remaining = remaining;
+        }
+
+        return proto;
+    }
 
     public static GetMenuResponse ToProto(this MenuSnapshot menu)
     {
         var response = new GetMenuResponse { LocationId = menu.Location.Id, LocationName = menu.Location.Name };
-        response.Stations.AddRange(menu.Location.Stations.Select(s => new Station { StationId = s.Id, Name = s.Name, IsExpo = s.IsExpo }));
-        response.Items.AddRange(menu.Location.Items.Select(i => i.ToProto(menu.IsAvailable(i.Id))));
+        response.Stations.AddRange(menu.Location.Stations.Select(s => new Station
+        {
+            StationId = s.Id, Name = s.Name, IsExpo = s.IsExpo, WarnSeconds = s.WarnSeconds, LateSeconds = s.LateSeconds,
+        }));
+        response.Items.AddRange(menu.Location.Items.Select(i => i.ToProto(menu)));
+        response.Modifiers.AddRange(menu.Location.ModifierList.Select(m => new Modifier
+        {
+            Name = m.Name, StationId = m.Station ?? "", PrepSeconds = m.PrepSeconds, Allergy = m.Allergy, AnyItem = m.AnyItem,
+        }));
         return response;
     }
+
+    public static Contracts.V1.RoutingDecision ToProto(this Core.Kitchen.RoutingDecision decision) => new()
+    {
+        LineIndex = decision.LineIndex,
+        MenuItemId = decision.MenuItemId,
+        Modifier = decision.Modifier ?? "",
+        StationId = decision.StationId,
+        Rule = decision.Rule,
+        OwnItem = decision.OwnItem,
+    };
 }

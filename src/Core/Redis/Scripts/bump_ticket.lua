@@ -2,7 +2,7 @@
 -- and the order moves to READY (last cooking station) or COMPLETED (expo). A repeated bump is a no-op.
 -- KEYS: 1 ticket, 2 station open set, 3 station events, 4 order, 5 order events
 -- ARGV: 1 station, 2 now ms, 3 trim min id, 4 bell channel, 5 retention ms of a finished order
-local t = redis.call('HMGET', KEYS[1], 'station', 'status', 'body', 'bumped')
+local t = redis.call('HMGET', KEYS[1], 'station', 'status', 'body', 'bumped', 'rush')
 if not t[1] or t[1] ~= ARGV[1] then
   return {'NOT_FOUND'}
 end
@@ -11,7 +11,7 @@ if t[2] == 'VOIDED' then
   return {'VOIDED'}
 end
 if t[2] == 'BUMPED' then
-  return {'NOOP', t[2], t[3], t[4] or '', o[1]}
+  return {'NOOP', t[2], t[3], t[4] or '', o[1], t[5] or '0'}
 end
 local stations = {}
 for s in string.gmatch(o[3] or '', '[^,]+') do
@@ -32,7 +32,7 @@ redis.call('HSET', KEYS[1], 'status', 'BUMPED', 'bumped', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('ZREM', KEYS[2], redis.call('HGET', KEYS[1], 'id'))
 redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[3], '*', 'kind', 'removed', 'ticket', redis.call('HGET', KEYS[1], 'id'),
-  'status', 'BUMPED', 'body', t[3], 'bumped', ARGV[2])
+  'status', 'BUMPED', 'body', t[3], 'bumped', ARGV[2], 'rush', t[5] or '0')
 redis.call('HSET', KEYS[4], 't:' .. ARGV[1], 'BUMPED')
 local newStatus = o[1]
 if isExpo then
@@ -56,4 +56,4 @@ if newStatus ~= o[1] then
   end
 end
 redis.call('PUBLISH', ARGV[4], topics)
-return {'BUMPED', 'BUMPED', t[3], ARGV[2], newStatus}
+return {'BUMPED', 'BUMPED', t[3], ARGV[2], newStatus, t[5] or '0'}

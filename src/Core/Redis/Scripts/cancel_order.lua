@@ -1,8 +1,11 @@
 -- Cancels an order: its open tickets are voided on their stations (an 'updated' event with status
 -- VOIDED, so screens strike them through), and a not yet routed order will make no tickets.
--- KEYS: 1 order, 2 order events, then per ticket: ticket, station open set, station events
+-- Counted items go back to the count; one that had run out is available again.
+-- KEYS: 1 order, 2 order events, 3 counts, 4 86 set, 5 menu events, then per ticket: ticket,
+--       station open set, station events
 -- ARGV: 1 now ms, 2 trim min id, 3 bell channel, 4 retention ms, 5 the order's ticket ids csv as the
---       caller read them (a mismatch means the worker routed it meanwhile: the caller reads again)
+--       caller read them (a mismatch means the worker routed it meanwhile: the caller reads again),
+--       6 how many item/quantity pairs follow, then the pairs
 local o = redis.call('HMGET', KEYS[1], 'status', 'tickets', 'id')
 if not o[1] then
   return {'NOT_FOUND'}
@@ -17,14 +20,32 @@ if (o[2] or '') ~= ARGV[5] then
   return {'RETRY'}
 end
 local topics = {'order-events'}
-local n = (#KEYS - 2) / 3
+local pairs = tonumber(ARGV[6])
+local returned = false
+for i = 0, pairs - 1 do
+  local item, qty = ARGV[7 + i * 2], tonumber(ARGV[8 + i * 2])
+  local before = redis.call('HGET', KEYS[3], item)
+  if before then
+    redis.call('HINCRBY', KEYS[3], item, qty)
+    if tonumber(before) <= 0 then
+      redis.call('SREM', KEYS[4], item)
+    end
+    redis.call('XADD', KEYS[5], 'MINID', '~', ARGV[2], '*', 'item', item)
+    returned = true
+  end
+end
+if returned then
+  table.insert(topics, 'menu')
+end
+local n = (#KEYS - 5) / 3
 for i = 0, n - 1 do
-  local tkey, open, events = KEYS[3 + i * 3], KEYS[4 + i * 3], KEYS[5 + i * 3]
-  local t = redis.call('HMGET', tkey, 'status', 'body', 'id', 'station')
+  local tkey, open, events = KEYS[6 + i * 3], KEYS[7 + i * 3], KEYS[8 + i * 3]
+  local t = redis.call('HMGET', tkey, 'status', 'body', 'id', 'station', 'rush')
   if t[1] == 'OPEN' then
     redis.call('HSET', tkey, 'status', 'VOIDED')
     redis.call('ZREM', open, t[3])
-    redis.call('XADD', events, 'MINID', '~', ARGV[2], '*', 'kind', 'updated', 'ticket', t[3], 'status', 'VOIDED', 'body', t[2])
+    redis.call('XADD', events, 'MINID', '~', ARGV[2], '*', 'kind', 'updated', 'ticket', t[3], 'status', 'VOIDED', 'body', t[2],
+      'rush', t[5] or '0')
     redis.call('HSET', KEYS[1], 't:' .. t[4], 'VOIDED')
     table.insert(topics, t[4])
   end

@@ -1,6 +1,10 @@
 -- Stores a new order and queues it for the kitchen in one step, or answers for an order id seen before.
--- KEYS: 1 order, 2 menu, 3 86 set, 4 order queue, 5 order events
--- ARGV: 1 order id, 2 content hash, 3 body json, 4 now ms, 5 trim min id, 6 bell channel, 7.. item ids
+-- The menu checks run here, atomically with the write: modifiers the dish does not allow
+-- (INVALID_ARGUMENT), unknown items (NOT_FOUND), 86'd items and counted items running short
+-- (FAILED_PRECONDITION). Counted items are taken as the order is stored; one at zero is 86'd.
+-- KEYS: 1 order, 2 menu, 3 86 set, 4 order queue, 5 order events, 6 counts, 7 menu events
+-- ARGV: 1 order id, 2 content hash, 3 body json, 4 now ms, 5 trim min id, 6 bell channel, 7 rush (1/0),
+--       8 line count n, then n item ids, n quantities, n modifier lists ("\n"-joined, normalized)
 if redis.call('EXISTS', KEYS[2]) == 0 then
   return {'NO_LOCATION'}
 end
@@ -11,19 +15,63 @@ if existing then
   end
   return {'CONFLICT'}
 end
-for i = 7, #ARGV do
-  if redis.call('HEXISTS', KEYS[2], 'item:' .. ARGV[i]) == 0 then
-    return {'UNKNOWN_ITEM', ARGV[i]}
+local n = tonumber(ARGV[8])
+local anyItem = redis.call('HGET', KEYS[2], 'mods:*') or '\n'
+for i = 1, n do
+  local item, mods = ARGV[8 + i], ARGV[8 + 2 * n + i]
+  if mods ~= '' and redis.call('HEXISTS', KEYS[2], 'item:' .. item) == 1 then
+    local allowed = redis.call('HGET', KEYS[2], 'mods:' .. item) or '\n'
+    for m in string.gmatch(mods, '[^\n]+') do
+      local needle = '\n' .. m .. '\n'
+      if not string.find(allowed, needle, 1, true) and not string.find(anyItem, needle, 1, true) then
+        return {'BAD_MODIFIER', tostring(i - 1), item, m}
+      end
+    end
   end
 end
-for i = 7, #ARGV do
-  if redis.call('SISMEMBER', KEYS[3], ARGV[i]) == 1 then
-    return {'UNAVAILABLE', ARGV[i]}
+for i = 1, n do
+  if redis.call('HEXISTS', KEYS[2], 'item:' .. ARGV[8 + i]) == 0 then
+    return {'UNKNOWN_ITEM', ARGV[8 + i]}
   end
+end
+for i = 1, n do
+  if redis.call('SISMEMBER', KEYS[3], ARGV[8 + i]) == 1 then
+    return {'UNAVAILABLE', ARGV[8 + i]}
+  end
+end
+local wanted, order = {}, {}
+for i = 1, n do
+  local item = ARGV[8 + i]
+  if not wanted[item] then
+    wanted[item] = 0
+    table.insert(order, item)
+  end
+  wanted[item] = wanted[item] + tonumber(ARGV[8 + n + i])
+end
+local counted = {}
+for _, item in ipairs(order) do
+  local left = redis.call('HGET', KEYS[6], item)
+  if left then
+    if tonumber(left) < wanted[item] then
+      return {'SHORT', item, left, tostring(wanted[item])}
+    end
+    table.insert(counted, item)
+  end
+end
+for _, item in ipairs(counted) do
+  local left = redis.call('HINCRBY', KEYS[6], item, -wanted[item])
+  if left <= 0 then
+    redis.call('SADD', KEYS[3], item)
+  end
+  redis.call('XADD', KEYS[7], 'MINID', '~', ARGV[5], '*', 'item', item)
 end
 redis.call('HSET', KEYS[1], 'id', ARGV[1], 'hash', ARGV[2], 'body', ARGV[3], 'status', 'ACCEPTED',
-  'created', ARGV[4], 'updated', ARGV[4])
+  'created', ARGV[4], 'updated', ARGV[4], 'rush', ARGV[7])
 redis.call('XADD', KEYS[4], 'MINID', '~', ARGV[5], '*', 'order', ARGV[1])
 redis.call('XADD', KEYS[5], 'MINID', '~', ARGV[5], '*', 'order', ARGV[1], 'status', 'ACCEPTED', 'at', ARGV[4])
-redis.call('PUBLISH', ARGV[6], 'orders,order-events')
+if #counted > 0 then
+  redis.call('PUBLISH', ARGV[6], 'orders,order-events,menu')
+else
+  redis.call('PUBLISH', ARGV[6], 'orders,order-events')
+end
 return {'CREATED', redis.call('HGETALL', KEYS[1])}

@@ -2,7 +2,7 @@
 -- back (READY to IN_KITCHEN for a cooking station, COMPLETED to READY for expo).
 -- KEYS: 1 ticket, 2 station open set, 3 station events, 4 order, 5 order events
 -- ARGV: 1 station, 2 now ms, 3 trim min id, 4 bell channel
-local t = redis.call('HMGET', KEYS[1], 'station', 'status', 'body', 'created', 'id')
+local t = redis.call('HMGET', KEYS[1], 'station', 'status', 'body', 'score', 'id', 'rush')
 if not t[1] or t[1] ~= ARGV[1] then
   return {'NOT_FOUND'}
 end
@@ -11,7 +11,7 @@ if t[2] == 'VOIDED' or o[1] == 'CANCELLED' then
   return {'VOIDED'}
 end
 if t[2] == 'OPEN' then
-  return {'NOOP', 'OPEN', t[3], o[1]}
+  return {'NOOP', 'OPEN', t[3], o[1], t[6] or '0'}
 end
 local isExpo = ARGV[1] == o[2]
 if (not isExpo) and o[1] == 'COMPLETED' then
@@ -21,7 +21,8 @@ redis.call('HSET', KEYS[1], 'status', 'OPEN')
 redis.call('HDEL', KEYS[1], 'bumped')
 redis.call('PERSIST', KEYS[1])
 redis.call('ZADD', KEYS[2], t[4], t[5])
-redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[3], '*', 'kind', 'added', 'ticket', t[5], 'status', 'OPEN', 'body', t[3])
+redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[3], '*', 'kind', 'added', 'ticket', t[5], 'status', 'OPEN', 'body', t[3],
+  'rush', t[6] or '0')
 redis.call('HSET', KEYS[4], 't:' .. ARGV[1], 'OPEN')
 local newStatus = o[1]
 if isExpo and o[1] == 'COMPLETED' then
@@ -37,4 +38,4 @@ if newStatus ~= o[1] then
   topics = topics .. ',order-events'
 end
 redis.call('PUBLISH', ARGV[4], topics)
-return {'RECALLED', 'OPEN', t[3], newStatus}
+return {'RECALLED', 'OPEN', t[3], newStatus, t[6] or '0'}

@@ -12,15 +12,23 @@ if status == 'CANCELLED' or redis.call('HEXISTS', KEYS[1], 'routed') == 1 then
   return 'SKIPPED'
 end
 local oid = redis.call('HGET', KEYS[1], 'id')
+local rush = redis.call('HGET', KEYS[1], 'rush') or '0'
+-- Rush tickets sort ahead of every other open ticket, oldest rush first.
+local score = tonumber(ARGV[3])
+if rush == '1' then
+  score = score - 10000000000000
+end
 local n = (#KEYS - 3) / 3
 local fields = {'routed', '1', 'status', 'IN_KITCHEN', 'updated', ARGV[3], 'stations', ARGV[6],
   'expo', ARGV[7], 'tickets', ARGV[8]}
 for i = 0, n - 1 do
   local tkey, open, events = KEYS[4 + i * 3], KEYS[5 + i * 3], KEYS[6 + i * 3]
   local tid, station, body = ARGV[10 + i * 3], ARGV[11 + i * 3], ARGV[12 + i * 3]
-  redis.call('HSET', tkey, 'id', tid, 'order', oid, 'station', station, 'status', 'OPEN', 'body', body, 'created', ARGV[3])
-  redis.call('ZADD', open, ARGV[3], tid)
-  redis.call('XADD', events, 'MINID', '~', ARGV[4], '*', 'kind', 'added', 'ticket', tid, 'status', 'OPEN', 'body', body)
+  redis.call('HSET', tkey, 'id', tid, 'order', oid, 'station', station, 'status', 'OPEN', 'body', body,
+    'created', ARGV[3], 'score', score, 'rush', rush)
+  redis.call('ZADD', open, score, tid)
+  redis.call('XADD', events, 'MINID', '~', ARGV[4], '*', 'kind', 'added', 'ticket', tid, 'status', 'OPEN', 'body', body,
+    'rush', rush)
   table.insert(fields, 't:' .. station)
   table.insert(fields, 'OPEN')
 end

@@ -1,0 +1,33 @@
+using Restaurant.Core.Locations;
+
+namespace Restaurant.Core.Domain;
+
+/// <summary>
+/// The menu checks of an order, in the order the place script makes them: a modifier the dish does
+/// not allow (INVALID_ARGUMENT), then an unknown item (NOT_FOUND). For calls that check an order
+/// without placing it; placing checks inside its script, atomically with the write.
+/// </summary>
+public static class MenuValidator
+{
+    public static void Check(IReadOnlyList<OrderLineData> lines, LocationDefinition location)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (location.FindItem(lines[i].MenuItemId) is { } item)
+            {
+                foreach (var modifier in lines[i].Modifiers.Where(m => !location.Allows(item, m)))
+                {
+                    throw RestaurantException.Invalid($"lines[{i}].modifiers: '{modifier}' is not a modifier of '{item.Id}'");
+                }
+            }
+        }
+
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (location.FindItem(lines[i].MenuItemId) is null)
+            {
+                throw RestaurantException.NotFound($"menu item '{lines[i].MenuItemId}' is not on the menu of '{location.Id}'");
+            }
+        }
+    }
+}
