@@ -53,3 +53,65 @@ public class KitchenRouterTests
         Assert.Contains("unicorn-steak", ex.Message);
     }
 }
+
+public class ModifierRoutingTests
+{
+    private static readonly LocationDefinition Demo = SampleData.Demo;
+    private const string OrderId = "0f8fad5b-d9cb-469f-a165-70867728950e";
+
+    [Fact]
+    public void AModifierWithAStationOfItsOwnIsMadeThereForItsDish()
+    {
+        var tickets = KitchenRouter.Route(OrderId, [new OrderLineData("classic-burger", 2, ["Side Salad", "no onion"], "")], Demo, 1000);
+
+        Assert.Equal(["grill", "cold", "expo"], tickets.Select(t => t.StationId));
+        var salad = Assert.Single(tickets.Single(t => t.StationId == "cold").Items);
+        Assert.Equal(("side salad", 2, "Classic Burger", 150), (salad.Name, salad.Quantity, salad.ForItem, salad.PrepSeconds));
+        var burger = Assert.Single(tickets.Single(t => t.StationId == "grill").Items);
+        Assert.Equal(["Side Salad", "no onion"], burger.Modifiers);
+        Assert.Single(tickets.Single(t => t.StationId == "expo").Items);
+    }
+
+    [Fact]
+    public void AnAllergyTravelsWithEveryPartOfTheDish()
+    {
+        var tickets = KitchenRouter.Route(OrderId, [new OrderLineData("ribeye", 1, ["side of fries", "nut allergy"], "")], Demo, 1000);
+
+        Assert.All(tickets, t => Assert.All(t.Items, i => Assert.Equal(["NUT ALLERGY"], i.AllergyList)));
+        Assert.Equal(["grill", "fryer", "expo"], tickets.Select(t => t.StationId));
+    }
+
+    [Fact]
+    public void EachTicketTurnsWarningAndLateByItsStationsThresholds()
+    {
+        var tickets = KitchenRouter.Route(OrderId, [new OrderLineData("house-lager", 1, [], ""), new OrderLineData("ribeye", 1, [], "")], Demo, 1_000_000);
+
+        var bar = tickets.Single(t => t.StationId == "bar");
+        Assert.Equal((1_000_000 + 180_000L, 1_000_000 + 300_000L), (bar.WarnAtMs, bar.LateAtMs));
+        var grill = tickets.Single(t => t.StationId == "grill");
+        Assert.Equal((1_000_000 + 600_000L, 1_000_000 + 900_000L), (grill.WarnAtMs, grill.LateAtMs));
+    }
+
+    [Fact]
+    public void TheExplanationNamesTheRuleForEveryLineAndModifier()
+    {
+        var decisions = KitchenRouter.Explain([new OrderLineData("classic-burger", 1, ["side salad", "no onion"], "")], Demo);
+
+        Assert.Contains(decisions, d => d is { Modifier: null, StationId: "grill" } && d.Rule.Contains("(menu)"));
+        Assert.Contains(decisions, d => d is { Modifier: "side salad", StationId: "cold", OwnItem: true } && d.Rule.Contains("modifier rule"));
+        Assert.Contains(decisions, d => d is { Modifier: "no onion", StationId: "grill", OwnItem: false });
+        Assert.Contains(decisions, d => d.StationId == "expo");
+    }
+
+    [Fact]
+    public void AModifierTheDishDoesNotAllowIsRefusedNamingTheLine()
+    {
+        var ex = Assert.Throws<RestaurantException>(() => MenuValidator.Check(
+            [new OrderLineData("house-lager", 1, [], ""), new OrderLineData("espresso", 1, ["extra cheese"], "")], Demo));
+
+        Assert.Equal(ErrorKind.InvalidArgument, ex.Kind);
+        Assert.Contains("lines[1].modifiers", ex.Message);
+        Assert.Contains("extra cheese", ex.Message);
+        MenuValidator.Check([new OrderLineData("espresso", 1, ["DOUBLE SHOT", "Gluten Allergy"], "")], Demo);
+    }
+}

@@ -41,4 +41,18 @@ public class SampleDataTests
         Assert.Contains("unknown station 'fryer'", ex.Message);
         Assert.Contains("prep_seconds", ex.Message);
     }
+
+    [Fact]
+    public void ModifiersMustBeDefinedAndMadeAtACookingStation()
+    {
+        const string json = """
+            { "id": "bad", "name": "Bad",
+              "stations": [ { "id": "grill", "name": "Grill" }, { "id": "expo", "name": "Expo", "is_expo": true } ],
+              "modifiers": [ { "name": "side salad", "station": "expo", "prep_seconds": 60 } ],
+              "items": [ { "id": "burger", "name": "Burger", "station": "grill", "prep_seconds": 300, "modifiers": [ "no pickles" ] } ] }
+            """;
+        var ex = Assert.Throws<InvalidDataException>(() => LocationLoader.Parse(json, "bad.json"));
+        Assert.Contains("'no pickles', which is not defined", ex.Message);
+        Assert.Contains("'side salad' routes to 'expo'", ex.Message);
+    }
 }

@@ -506,7 +506,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         var wanted = entries.Where(e => orderId is null || e["order"] == orderId).ToArray();
         var batch = Db.CreateBatch();
-        var reads = wanted.Select(e => batch.HashGetAsync(RedisKeys.Order(location, e["order"].ToString()), ["id", "body", "tickets"])).ToArray();
+        var reads = wanted.Select(e => batch.HashGetAsync(RedisKeys.Order(location, e["order"].ToString()), ["id", "body", "tickets", "rush"])).ToArray();
         batch.Execute();
         var events = new List<OrderEventData>(wanted.Length);
         for (var i = 0; i < wanted.Length; i++)
@@ -517,7 +517,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             var tickets = values[2].IsNull ? [] : values[2].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries);
             var order = new OrderData(
                 entry["order"].ToString(), location, StateNames.ParseOrderState(entry["status"]), body.Lines,
-                DateTimeOffset.FromUnixTimeMilliseconds(body.CreatedAtMs), DateTimeOffset.FromUnixTimeMilliseconds((long)entry["at"]), tickets);
+                DateTimeOffset.FromUnixTimeMilliseconds(body.CreatedAtMs), DateTimeOffset.FromUnixTimeMilliseconds((long)entry["at"]), tickets, values[3] == "1");
             events.Add(new OrderEventData(entry.Id.ToString(), order));
         }
 
