@@ -24,7 +24,10 @@ app.Configure(config =>
         pos.AddCommand<GetCommand>("get").WithDescription("Show one order.");
         pos.AddCommand<CancelCommand>("cancel").WithDescription("Cancel an order; its tickets leave the screens as voided.");
         pos.AddCommand<WatchCommand>("watch").WithDescription("Follow the status of one order, or of every order of the location.");
-        pos.AddCommand<AvailabilityCommand>("86").WithDescription("Mark an item sold out (86), or back with --back.");
+        pos.AddCommand<AvailabilityCommand>("86").WithDescription("Mark an item sold out (86), back with --back, or counted with --count N.");
+        pos.AddCommand<RushCommand>("rush").WithDescription("Mark an open order rush (or --off).");
+        pos.AddCommand<ExplainCommand>("explain").WithDescription("Show which station each line and modifier would go to, and why, without placing.")
+            .WithExample("pos", "explain", "classic-burger", "-m", "classic-burger=side salad");
     });
     config.AddCommand<KdsCommand>("kds").WithDescription("A live kitchen screen for one station: bump and recall with the keyboard.")
         .WithExample("kds", "--station", "grill");

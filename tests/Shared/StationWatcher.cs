@@ -27,7 +27,10 @@ public sealed class StationWatcher : IAsyncDisposable
         return new StationWatcher(call);
     }
 
-    /// <summary>The next event that is not a heartbeat.</summary>
+    /// <summary>The all-day counts as of the latest all-day event seen (or the snapshot's).</summary>
+    public IReadOnlyDictionary<string, int> AllDay { get; private set; } = new Dictionary<string, int>();
+
+    /// <summary>The next ticket event or snapshot_complete: heartbeats and all-day counts are noted, not returned.</summary>
     public async Task<StationEvent> NextAsync(TimeSpan? timeout = null)
     {
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
@@ -43,9 +46,22 @@ public sealed class StationWatcher : IAsyncDisposable
                 throw new TimeoutException("no station event arrived in time");
             }
 
-            if (next.EventCase != StationEvent.EventOneofCase.Heartbeat)
+            if (next.EventCase is not (StationEvent.EventOneofCase.Heartbeat or StationEvent.EventOneofCase.AllDay))
             {
                 return next;
+            }
+        }
+    }
+
+    /// <summary>The next all-day event, skipping ticket events and heartbeats.</summary>
+    public async Task<AllDay> NextAllDayAsync(TimeSpan? timeout = null)
+    {
+        while (true)
+        {
+            var next = await NextIncludingHeartbeatAsync(timeout);
+            if (next.EventCase == StationEvent.EventOneofCase.AllDay)
+            {
+                return next.AllDay;
             }
         }
     }
@@ -109,6 +125,15 @@ public sealed class StationWatcher : IAsyncDisposable
                 if (next.ResumeToken.Length > 0)
                 {
                     LastToken = next.ResumeToken;
+                }
+
+                if (next.EventCase == StationEvent.EventOneofCase.AllDay)
+                {
+                    AllDay = next.AllDay.Counts.ToDictionary(c => c.Name, c => c.Quantity);
+                }
+                else if (next.EventCase == StationEvent.EventOneofCase.SnapshotComplete)
+                {
+                    AllDay = next.SnapshotComplete.AllDay.Counts.ToDictionary(c => c.Name, c => c.Quantity);
                 }
 
                 await _events.Writer.WriteAsync(next);

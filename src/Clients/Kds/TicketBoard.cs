@@ -12,6 +12,7 @@ public sealed class TicketBoard(bool plain) : IStationView
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (Ticket Ticket, DateTimeOffset? VoidedAt)> _tickets = new();
     private readonly Stack<string> _bumped = new();
+    private IReadOnlyList<AllDayCount> _allDay = [];
 
     public string? LastBumped
     {
@@ -57,8 +58,21 @@ public sealed class TicketBoard(bool plain) : IStationView
                     _bumped.Push(change.TicketRemoved.TicketId);
                     Print("BUMPED", change.TicketRemoved);
                     break;
-                case StationEvent.EventOneofCase.SnapshotComplete when plain:
-                    AnsiConsole.MarkupLineInterpolated($"[grey]{DateTime.Now:HH:mm:ss}  live: {change.SnapshotComplete.TicketCount} open tickets[/]");
+                case StationEvent.EventOneofCase.SnapshotComplete:
+                    _allDay = [.. change.SnapshotComplete.AllDay?.Counts ?? []];
+                    if (plain)
+                    {
+                        AnsiConsole.MarkupLineInterpolated($"[grey]{DateTime.Now:HH:mm:ss}  live: {change.SnapshotComplete.TicketCount} open tickets[/]");
+                    }
+
+                    break;
+                case StationEvent.EventOneofCase.AllDay:
+                    _allDay = [.. change.AllDay.Counts];
+                    if (plain)
+                    {
+                        AnsiConsole.MarkupLineInterpolated($"[grey]{DateTime.Now:HH:mm:ss}  all day: {string.Join(", ", _allDay.Select(c => $"{c.Quantity} {c.Name}"))}[/]");
+                    }
+
                     break;
             }
         }
@@ -81,7 +95,10 @@ public sealed class TicketBoard(bool plain) : IStationView
             _tickets.Remove(gone);
         }
 
-        return [.. _tickets.Values.OrderBy(t => t.Ticket.CreatedAt.ToDateTimeOffset()).ThenBy(t => t.Ticket.TicketId, StringComparer.Ordinal)];
+        return [.. _tickets.Values
+            .OrderByDescending(t => t.Ticket.Rush)
+            .ThenBy(t => t.Ticket.CreatedAt.ToDateTimeOffset())
+            .ThenBy(t => t.Ticket.TicketId, StringComparer.Ordinal)];
     }
 
     public IRenderable Render(Station station, StationFeed feed, KdsSettings settings, string message)
@@ -104,7 +121,15 @@ public sealed class TicketBoard(bool plain) : IStationView
                 panels.Add(RenderTicket(ticket, voidedAt is null ? ++number : 0, now, settings));
             }
 
-            var body = panels.Count == 0 ? (IRenderable)new Markup("[grey]No open tickets.[/]") : new Columns(panels) { Expand = false };
+            var tickets = panels.Count == 0 ? (IRenderable)new Markup("[grey]No open tickets.[/]") : new Columns(panels) { Expand = false };
+            var allDay = new Table().Border(TableBorder.Simple).Title("[bold]ALL DAY[/]").AddColumn("").AddColumn("").HideHeaders();
+            foreach (var count in _allDay.OrderByDescending(c => c.Quantity))
+            {
+                allDay.AddRow($"[bold]{count.Quantity}[/]", Markup.Escape(count.Name));
+            }
+
+            var body = new Grid().AddColumn(new GridColumn().NoWrap().Width(26)).AddColumn();
+            body.AddRow(allDay, tickets);
             var more = shown.Count > 12 ? new Markup($"[yellow]+{shown.Count - 12} more tickets[/]") : new Markup("");
             var footer = new Markup($"[grey]1–9 bump · r recall last bumped · q quit[/]   {Markup.Escape(message)}");
             return new Rows(header, new Rule(), body, more, footer);
@@ -115,14 +140,27 @@ public sealed class TicketBoard(bool plain) : IStationView
     {
         var voided = ticket.Status == TicketStatus.Voided;
         var age = now - ticket.CreatedAt.ToDateTimeOffset();
-        var colour = voided ? "grey" : age >= TimeSpan.FromMinutes(settings.LateMinutes) ? "red" : age >= TimeSpan.FromMinutes(settings.WarnMinutes) ? "yellow" : "green";
+        var late = ticket.LateAt is { } lateAt ? now >= lateAt.ToDateTimeOffset() : age >= TimeSpan.FromMinutes(settings.LateMinutes);
+        var warn = ticket.WarnAt is { } warnAt ? now >= warnAt.ToDateTimeOffset() : age >= TimeSpan.FromMinutes(settings.WarnMinutes);
+        var colour = voided ? "grey" : late ? "red" : warn ? "yellow" : "green";
         var lines = new List<string>();
+        if (ticket.Rush && !voided)
+        {
+            lines.Add("[white on red bold] RUSH [/]");
+        }
+
         foreach (var item in ticket.Items)
         {
-            lines.Add($"[bold]{item.Quantity} × {Markup.Escape(item.Name)}[/]");
-            foreach (var modifier in item.Modifiers)
+            var forItem = item.ForItem.Length > 0 ? $" [grey](for {Markup.Escape(item.ForItem)})[/]" : "";
+            lines.Add($"[bold]{item.Quantity} × {Markup.Escape(item.Name)}[/]{forItem}");
+            foreach (var allergy in item.Allergies)
             {
-                lines.Add(IsAllergy(modifier) ? $"  [white on red bold] ⚠ {Markup.Escape(modifier.ToUpperInvariant())} [/]" : $"  [yellow]{Markup.Escape(modifier)}[/]");
+                lines.Add($"  [white on red bold] ⚠ {Markup.Escape(allergy.ToUpperInvariant())} [/]");
+            }
+
+            foreach (var modifier in item.Modifiers.Where(m => !item.Allergies.Contains(m, StringComparer.OrdinalIgnoreCase)))
+            {
+                lines.Add($"  [yellow]{Markup.Escape(modifier)}[/]");
             }
 
             if (item.Note.Length > 0)
@@ -140,11 +178,8 @@ public sealed class TicketBoard(bool plain) : IStationView
         var title = number > 0
             ? $"[bold]{number}[/] · {Connection.Short(ticket.OrderId)} · [{colour}]{(int)age.TotalMinutes:00}:{age.Seconds:00}[/]"
             : $"{Connection.Short(ticket.OrderId)} · void";
-        return new Panel(new Markup(text)).Header(title).BorderColor(voided ? Color.Grey : colour == "red" ? Color.Red : colour == "yellow" ? Color.Yellow : Color.Green);
+        return new Panel(new Markup(text)) { Width = 30 }.Header(title).BorderColor(voided ? Color.Grey : colour == "red" ? Color.Red : colour == "yellow" ? Color.Yellow : Color.Green);
     }
-
-    private static bool IsAllergy(string modifier) =>
-        modifier.Contains("allerg", StringComparison.OrdinalIgnoreCase) || modifier.Contains("gluten free", StringComparison.OrdinalIgnoreCase);
 
     private void Print(string what, Ticket ticket)
     {
@@ -154,7 +189,8 @@ public sealed class TicketBoard(bool plain) : IStationView
         }
 
         var items = string.Join(", ", ticket.Items.Select(i =>
-            $"{i.Quantity}× {i.Name}{(i.Modifiers.Count > 0 ? " (" + string.Join(", ", i.Modifiers) + ")" : "")}{(i.Note.Length > 0 ? " “" + i.Note + "”" : "")}"));
-        AnsiConsole.MarkupLineInterpolated($"{DateTime.Now:HH:mm:ss}  {what,-7} {Connection.Short(ticket.OrderId)}  {items}");
+            $"{i.Quantity}× {i.Name}{(i.ForItem.Length > 0 ? " for " + i.ForItem : "")}{(i.Modifiers.Count > 0 ? " (" + string.Join(", ", i.Modifiers) + ")" : "")}{(i.Note.Length > 0 ? " “" + i.Note + "”" : "")}"));
+        var flags = (ticket.Rush ? "RUSH " : "") + (ticket.HasAllergy ? "ALLERGY " : "");
+        AnsiConsole.MarkupLineInterpolated($"{DateTime.Now:HH:mm:ss}  {what,-7} {Connection.Short(ticket.OrderId)}  {flags}{items}");
     }
 }

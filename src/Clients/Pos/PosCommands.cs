@@ -15,13 +15,14 @@ public sealed class MenuCommand : AsyncCommand<ServerSettings>
             using var connection = new Connection(settings);
             var menu = await connection.Menu.GetMenuAsync(new GetMenuRequest { LocationId = settings.Location }, cancellationToken: cancellationToken);
             var table = new Table().Title($"{menu.LocationName} ({menu.LocationId})")
-                .AddColumns("Item", "Name", "Station", "Prep", "Available");
+                .AddColumns("Item", "Name", "Station", "Prep", "Available", "Modifiers");
             foreach (var item in menu.Items.OrderBy(i => i.Category).ThenBy(i => i.Name))
             {
                 table.AddRow(
                     Markup.Escape(item.MenuItemId), Markup.Escape(item.Name), item.StationId,
                     TimeSpan.FromSeconds(item.PrepSeconds).ToString(@"m\:ss"),
-                    item.Available ? "[green]yes[/]" : "[red bold]86[/]");
+                    !item.Available ? "[red bold]86[/]" : item.HasRemaining ? $"[yellow]{item.Remaining} left[/]" : "[green]yes[/]",
+                    Markup.Escape(string.Join(", ", item.Modifiers)));
             }
 
             AnsiConsole.Write(table);
@@ -50,6 +51,26 @@ public sealed class PlaceSettings : ServerSettings
     [CommandOption("-w|--watch")]
     [Description("Follow the order until it is completed or cancelled.")]
     public bool Watch { get; init; }
+
+    [CommandOption("--rush")]
+    [Description("A rush order: its tickets sort first on every screen.")]
+    public bool Rush { get; init; }
+
+    /// <summary>The order lines the arguments describe.</summary>
+    public IEnumerable<OrderLine> Lines()
+    {
+        foreach (var spec in Items)
+        {
+            var star = spec.LastIndexOf('*');
+            var line = new OrderLine { MenuItemId = star > 0 ? spec[..star] : spec, Quantity = star > 0 && int.TryParse(spec[(star + 1)..], out var q) ? q : 1 };
+            line.Modifiers.AddRange(ValuesFor(Modifiers, line.MenuItemId));
+            line.Note = string.Join("; ", ValuesFor(Notes, line.MenuItemId));
+            yield return line;
+        }
+    }
+
+    private static IEnumerable<string> ValuesFor(string[] pairs, string item) =>
+        pairs.Select(p => p.Split('=', 2)).Where(p => p.Length == 2 && p[0] == item).Select(p => p[1]);
 }
 
 public sealed class PlaceCommand : AsyncCommand<PlaceSettings>
@@ -57,24 +78,54 @@ public sealed class PlaceCommand : AsyncCommand<PlaceSettings>
     public override Task<int> ExecuteAsync(CommandContext context, PlaceSettings settings, CancellationToken cancellationToken) =>
         Connection.RunAsync(async () =>
         {
-            var request = new PlaceOrderRequest { LocationId = settings.Location, OrderId = settings.OrderId ?? Guid.NewGuid().ToString() };
-            foreach (var spec in settings.Items)
-            {
-                var star = spec.LastIndexOf('*');
-                var line = new OrderLine { MenuItemId = star > 0 ? spec[..star] : spec, Quantity = star > 0 && int.TryParse(spec[(star + 1)..], out var q) ? q : 1 };
-                line.Modifiers.AddRange(ValuesFor(settings.Modifiers, line.MenuItemId));
-                line.Note = string.Join("; ", ValuesFor(settings.Notes, line.MenuItemId));
-                request.Lines.Add(line);
-            }
+            var request = new PlaceOrderRequest { LocationId = settings.Location, OrderId = settings.OrderId ?? Guid.NewGuid().ToString(), Rush = settings.Rush };
+            request.Lines.AddRange(settings.Lines());
 
             using var connection = new Connection(settings);
             var order = (await connection.Orders.PlaceOrderAsync(request, cancellationToken: cancellationToken)).Order;
             OrderView.Print(order);
             return settings.Watch ? await OrderView.FollowAsync(connection, order.OrderId, cancellationToken) : 0;
         });
+}
 
-    private static IEnumerable<string> ValuesFor(string[] pairs, string item) =>
-        pairs.Select(p => p.Split('=', 2)).Where(p => p.Length == 2 && p[0] == item).Select(p => p[1]);
+public sealed class ExplainCommand : AsyncCommand<PlaceSettings>
+{
+    public override Task<int> ExecuteAsync(CommandContext context, PlaceSettings settings, CancellationToken cancellationToken) =>
+        Connection.RunAsync(async () =>
+        {
+            using var connection = new Connection(settings);
+            var request = new ExplainRoutingRequest { LocationId = settings.Location };
+            request.Lines.AddRange(settings.Lines());
+            var answer = await connection.Kitchen.ExplainRoutingAsync(request, cancellationToken: cancellationToken);
+            var table = new Table().AddColumns("Line", "Item", "Modifier", "Station", "Why");
+            foreach (var decision in answer.Decisions)
+            {
+                table.AddRow($"{decision.LineIndex + 1}", Markup.Escape(decision.MenuItemId), Markup.Escape(decision.Modifier), $"[bold]{decision.StationId}[/]", Markup.Escape(decision.Rule));
+            }
+
+            AnsiConsole.Write(table);
+            return 0;
+        });
+}
+
+public sealed class RushSettings : OrderSettings
+{
+    [CommandOption("--off")]
+    [Description("Take the rush off instead.")]
+    public bool Off { get; init; }
+}
+
+public sealed class RushCommand : AsyncCommand<RushSettings>
+{
+    public override Task<int> ExecuteAsync(CommandContext context, RushSettings settings, CancellationToken cancellationToken) =>
+        Connection.RunAsync(async () =>
+        {
+            using var connection = new Connection(settings);
+            var order = (await connection.Orders.SetRushAsync(
+                new SetRushRequest { LocationId = settings.Location, OrderId = settings.OrderId, Rush = !settings.Off }, cancellationToken: cancellationToken)).Order;
+            OrderView.Print(order);
+            return 0;
+        });
 }
 
 public sealed class InteractiveCommand : AsyncCommand<ServerSettings>
@@ -120,7 +171,7 @@ public sealed class InteractiveCommand : AsyncCommand<ServerSettings>
         });
 }
 
-public sealed class OrderSettings : ServerSettings
+public class OrderSettings : ServerSettings
 {
     [CommandArgument(0, "<ORDER_ID>")]
     public string OrderId { get; init; } = "";
@@ -187,6 +238,14 @@ public sealed class AvailabilitySettings : ServerSettings
     [CommandOption("--back")]
     [Description("Bring the item back instead of 86ing it.")]
     public bool Back { get; init; }
+
+    [CommandOption("--count <N>")]
+    [Description("Count the item: N left, each order takes its quantity, 86'd at zero (\"12 specials left\").")]
+    public int? Count { get; init; }
+
+    [CommandOption("--uncount")]
+    [Description("Stop counting the item.")]
+    public bool Uncount { get; init; }
 }
 
 public sealed class AvailabilityCommand : AsyncCommand<AvailabilitySettings>
@@ -195,10 +254,22 @@ public sealed class AvailabilityCommand : AsyncCommand<AvailabilitySettings>
         Connection.RunAsync(async () =>
         {
             using var connection = new Connection(settings);
-            var item = (await connection.Menu.SetItemAvailabilityAsync(
-                new SetItemAvailabilityRequest { LocationId = settings.Location, MenuItemId = settings.Item, Available = settings.Back },
-                cancellationToken: cancellationToken)).Item;
-            AnsiConsole.MarkupLineInterpolated($"{item.Name}: {(item.Available ? "available again" : "86'd")}");
+            var request = new SetItemAvailabilityRequest
+            {
+                LocationId = settings.Location, MenuItemId = settings.Item, Available = settings.Back || settings.Count > 0 || settings.Uncount,
+            };
+            if (settings.Uncount)
+            {
+                request.Remaining = -1;
+            }
+            else if (settings.Count is { } count)
+            {
+                request.Remaining = count;
+            }
+
+            var item = (await connection.Menu.SetItemAvailabilityAsync(request, cancellationToken: cancellationToken)).Item;
+            var counted = item.HasRemaining ? $", {item.Remaining} left" : "";
+            AnsiConsole.MarkupLineInterpolated($"{item.Name}: {(item.Available ? "available" : "86'd")}{counted}");
             return 0;
         });
 }
@@ -207,7 +278,7 @@ internal static class OrderView
 {
     public static void Print(Order order)
     {
-        AnsiConsole.MarkupLineInterpolated($"Order [bold]{order.OrderId}[/] at {order.LocationId}: [bold]{Connection.StatusName(order.Status)}[/]");
+        AnsiConsole.MarkupLineInterpolated($"Order [bold]{order.OrderId}[/] at {order.LocationId}: [bold]{Connection.StatusName(order.Status)}[/]{(order.Rush ? " RUSH" : "")}");
         foreach (var line in order.Lines)
         {
             var extras = string.Join(", ", line.Modifiers.Append(line.Note).Where(s => s.Length > 0));

@@ -13,4 +13,5 @@ namespace Restaurant.Core.Domain;
 [JsonSerializable(typeof(LocationDefinition))]
 [JsonSerializable(typeof(TicketBody))]
 [JsonSerializable(typeof(OrderBody))]
+[JsonSerializable(typeof(Dictionary<string, int>))]
 public sealed partial class CoreJson : JsonSerializerContext;

@@ -231,6 +231,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
                 keys.Add(RedisKeys.Ticket(location, ticketId));
                 keys.Add(RedisKeys.OpenTickets(location, station));
                 keys.Add(RedisKeys.StationEvents(location, station));
+                keys.Add(RedisKeys.AllDay(location, station));
             }
 
             var now = NowMs;
@@ -271,6 +272,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             keys.Add(RedisKeys.Ticket(location, ticket.TicketId));
             keys.Add(RedisKeys.OpenTickets(location, ticket.StationId));
             keys.Add(RedisKeys.StationEvents(location, ticket.StationId));
+            keys.Add(RedisKeys.AllDay(location, ticket.StationId));
             args.Add(ticket.TicketId);
             args.Add(ticket.StationId);
             args.Add(JsonSerializer.Serialize(ticket, CoreJson.Default.TicketBody));
@@ -348,8 +350,10 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         var tx = Db.CreateTransaction();
         var idsTask = tx.SortedSetRangeByRankAsync(RedisKeys.OpenTickets(location, stationId));
         var lastTask = tx.StreamRangeAsync(RedisKeys.StationEvents(location, stationId), "-", "+", 1, Order.Descending);
+        var allDayTask = tx.HashGetAllAsync(RedisKeys.AllDay(location, stationId));
         await tx.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         var ids = await idsTask.ConfigureAwait(false);
+        var allDay = ToCounts(await allDayTask.ConfigureAwait(false));
         var last = await lastTask.ConfigureAwait(false);
         var token = last.Length == 0 ? "0-0" : last[0].Id.ToString();
 
@@ -368,8 +372,15 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             }
         }
 
-        return new StationSnapshot(tickets, token);
+        return new StationSnapshot(tickets, allDay, token);
     }
+
+    /// <summary>A station's all-day counts: each item's quantity across its open tickets.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> GetAllDayAsync(string location, string stationId, CancellationToken cancellationToken = default) =>
+        ToCounts(await Db.HashGetAllAsync(RedisKeys.AllDay(location, stationId)).WaitAsync(cancellationToken).ConfigureAwait(false));
+
+    private static SortedDictionary<string, int> ToCounts(HashEntry[] entries) =>
+        new(entries.ToDictionary(e => e.Name.ToString(), e => (int)e.Value), StringComparer.Ordinal);
 
     /// <summary>
     /// Fails OUT_OF_RANGE unless <paramref name="token"/> is a position in the station's history that
@@ -450,8 +461,16 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             {
                 "added" => StationEventKind.Added,
                 "removed" => StationEventKind.Removed,
+                "allday" => StationEventKind.AllDay,
                 _ => StationEventKind.Updated,
             };
+            if (kind == StationEventKind.AllDay)
+            {
+                var counts = JsonSerializer.Deserialize(entry["counts"].ToString(), CoreJson.Default.DictionaryStringInt32) ?? [];
+                events.Add(new StationEventData(entry.Id.ToString(), kind, null, new SortedDictionary<string, int>(counts, StringComparer.Ordinal)));
+                continue;
+            }
+
             var bumped = entry["bumped"];
             var ticket = ReadTicket(entry["body"].ToString(), StateNames.ParseTicketState(entry["status"]), bumped.IsNull ? null : (long)bumped, entry["rush"]);
             events.Add(new StationEventData(entry.Id.ToString(), kind, ticket));
@@ -546,6 +565,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         RedisKeys.StationEvents(location, stationId),
         RedisKeys.Order(location, orderId),
         RedisKeys.OrderEvents(location),
+        RedisKeys.AllDay(location, stationId),
     ];
 
     private static TicketData ReadTicket(string bodyJson, TicketState status, long? bumpedAtMs, RedisValue rush)

@@ -14,7 +14,10 @@ internal static class Scripts
     public static readonly string SetAvailability = Load("set_availability.lua");
     public static readonly string SetRush = Load("set_rush.lua");
 
-    private static string Load(string name)
+    /// <summary>Each script is the shared helpers followed by its own body.</summary>
+    private static string Load(string name) => Read("lib.lua") + "\n" + Read(name);
+
+    private static string Read(string name)
     {
         var assembly = typeof(Scripts).Assembly;
         var resource = assembly.GetManifestResourceNames().Single(n => n.EndsWith("." + name, StringComparison.Ordinal));

@@ -8,18 +8,22 @@ public sealed record PlaceResult(OrderData Order, bool Created);
 /// <summary>A ticket after a bump or recall, with its order's status; Changed is false for a repeat.</summary>
 public sealed record TicketChange(TicketData Ticket, OrderState OrderStatus, bool Changed);
 
-/// <summary>A station's open tickets, oldest first, and the token of the moment they show.</summary>
-public sealed record StationSnapshot(IReadOnlyList<TicketData> Tickets, string Token);
+/// <summary>A station's open tickets (rush first, then oldest first), its all-day counts, and the token of that moment.</summary>
+public sealed record StationSnapshot(IReadOnlyList<TicketData> Tickets, IReadOnlyDictionary<string, int> AllDay, string Token);
 
 public enum StationEventKind
 {
     Added,
     Updated,
     Removed,
+    AllDay,
 }
 
-/// <summary>One entry of a station's history; its token is where a screen resumes after it.</summary>
-public sealed record StationEventData(string Token, StationEventKind Kind, TicketData Ticket);
+/// <summary>
+/// One entry of a station's history; its token is where a screen resumes after it. A ticket change
+/// carries the ticket; an all-day change the station's counts as they then stood.
+/// </summary>
+public sealed record StationEventData(string Token, StationEventKind Kind, TicketData? Ticket, IReadOnlyDictionary<string, int>? AllDay = null);
 
 /// <summary>One order status change, with the order as it stands; Order is null for an entry a filter skipped.</summary>
 public sealed record OrderEventData(string Token, OrderData? Order);

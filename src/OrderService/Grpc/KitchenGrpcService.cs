@@ -21,11 +21,7 @@ public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions
         var location = request.LocationId;
         var station = request.StationId;
         var cancellationToken = context.CancellationToken;
-        var menu = await store.GetMenuAsync(location, cancellationToken);
-        if (menu.Location.FindStation(station) is null)
-        {
-            throw RestaurantException.NotFound($"station '{station}' is not known at '{location}'");
-        }
+        await RequireStationAsync(location, station, cancellationToken);
 
         string token;
         if (request.ResumeToken.Length == 0)
@@ -38,7 +34,11 @@ public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions
 
             token = snapshot.Token;
             await responseStream.WriteAsync(
-                new StationEvent { ResumeToken = token, SnapshotComplete = new SnapshotComplete { TicketCount = snapshot.Tickets.Count } },
+                new StationEvent
+                {
+                    ResumeToken = token,
+                    SnapshotComplete = new SnapshotComplete { TicketCount = snapshot.Tickets.Count, AllDay = snapshot.AllDay.ToProto() },
+                },
                 cancellationToken);
         }
         else
@@ -54,18 +54,20 @@ public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions
             var events = await store.ReadStationEventsAsync(location, station, token, _streams.BatchSize, cancellationToken);
             foreach (var change in events)
             {
-                var ticket = change.Ticket.ToProto(location);
                 var message = new StationEvent { ResumeToken = change.Token };
                 switch (change.Kind)
                 {
+                    case StationEventKind.AllDay:
+                        message.AllDay = change.AllDay!.ToProto();
+                        break;
                     case StationEventKind.Added:
-                        message.TicketAdded = ticket;
+                        message.TicketAdded = change.Ticket!.ToProto(location);
                         break;
                     case StationEventKind.Removed:
-                        message.TicketRemoved = ticket;
+                        message.TicketRemoved = change.Ticket!.ToProto(location);
                         break;
                     default:
-                        message.TicketUpdated = ticket;
+                        message.TicketUpdated = change.Ticket!.ToProto(location);
                         break;
                 }
 
@@ -116,6 +118,24 @@ public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions
         var response = new ExplainRoutingResponse();
         response.Decisions.AddRange(KitchenRouter.Explain(lines, menu.Location).Select(d => d.ToProto()));
         return response;
+    }
+
+    public override async Task<GetAllDayResponse> GetAllDay(GetAllDayRequest request, ServerCallContext context)
+    {
+        OrderValidator.RequireId(request.LocationId, "location_id");
+        OrderValidator.RequireId(request.StationId, "station_id");
+        await RequireStationAsync(request.LocationId, request.StationId, context.CancellationToken);
+        var counts = await store.GetAllDayAsync(request.LocationId, request.StationId, context.CancellationToken);
+        return new GetAllDayResponse { AllDay = counts.ToProto() };
+    }
+
+    private async Task RequireStationAsync(string location, string station, CancellationToken cancellationToken)
+    {
+        var menu = await store.GetMenuAsync(location, cancellationToken);
+        if (menu.Location.FindStation(station) is null)
+        {
+            throw RestaurantException.NotFound($"station '{station}' is not known at '{location}'");
+        }
     }
 
     private static void ValidateTicketRef(string location, string station, string ticketId)

@@ -133,6 +133,13 @@ public static class ProtoMapper
         return response;
     }
 
+    public static AllDay ToProto(this IReadOnlyDictionary<string, int> counts)
+    {
+        var proto = new AllDay();
+        proto.Counts.AddRange(counts.Select(c => new AllDayCount { Name = c.Key, Quantity = c.Value }));
+        return proto;
+    }
+
     public static Contracts.V1.RoutingDecision ToProto(this Core.Kitchen.RoutingDecision decision) => new()
     {
         LineIndex = decision.LineIndex,

@@ -1,6 +1,6 @@
 -- Bumps a ticket: it leaves the station's open set, a 'removed' event goes on the station's stream,
 -- and the order moves to READY (last cooking station) or COMPLETED (expo). A repeated bump is a no-op.
--- KEYS: 1 ticket, 2 station open set, 3 station events, 4 order, 5 order events
+-- KEYS: 1 ticket, 2 station open set, 3 station events, 4 order, 5 order events, 6 station all-day counts
 -- ARGV: 1 station, 2 now ms, 3 trim min id, 4 bell channel, 5 retention ms of a finished order
 local t = redis.call('HMGET', KEYS[1], 'station', 'status', 'body', 'bumped', 'rush')
 if not t[1] or t[1] ~= ARGV[1] then
@@ -33,6 +33,8 @@ redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('ZREM', KEYS[2], redis.call('HGET', KEYS[1], 'id'))
 redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[3], '*', 'kind', 'removed', 'ticket', redis.call('HGET', KEYS[1], 'id'),
   'status', 'BUMPED', 'body', t[3], 'bumped', ARGV[2], 'rush', t[5] or '0')
+allday_apply(KEYS[6], t[3], -1)
+allday_event(KEYS[3], KEYS[6], ARGV[3])
 redis.call('HSET', KEYS[4], 't:' .. ARGV[1], 'BUMPED')
 local newStatus = o[1]
 if isExpo then

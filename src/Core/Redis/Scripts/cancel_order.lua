@@ -2,7 +2,7 @@
 -- VOIDED, so screens strike them through), and a not yet routed order will make no tickets.
 -- Counted items go back to the count; one that had run out is available again.
 -- KEYS: 1 order, 2 order events, 3 counts, 4 86 set, 5 menu events, then per ticket: ticket,
---       station open set, station events
+--       station open set, station events, station all-day counts
 -- ARGV: 1 now ms, 2 trim min id, 3 bell channel, 4 retention ms, 5 the order's ticket ids csv as the
 --       caller read them (a mismatch means the worker routed it meanwhile: the caller reads again),
 --       6 how many item/quantity pairs follow, then the pairs
@@ -37,15 +37,17 @@ end
 if returned then
   table.insert(topics, 'menu')
 end
-local n = (#KEYS - 5) / 3
+local n = (#KEYS - 5) / 4
 for i = 0, n - 1 do
-  local tkey, open, events = KEYS[6 + i * 3], KEYS[7 + i * 3], KEYS[8 + i * 3]
+  local tkey, open, events, allday = KEYS[6 + i * 4], KEYS[7 + i * 4], KEYS[8 + i * 4], KEYS[9 + i * 4]
   local t = redis.call('HMGET', tkey, 'status', 'body', 'id', 'station', 'rush')
   if t[1] == 'OPEN' then
     redis.call('HSET', tkey, 'status', 'VOIDED')
     redis.call('ZREM', open, t[3])
     redis.call('XADD', events, 'MINID', '~', ARGV[2], '*', 'kind', 'updated', 'ticket', t[3], 'status', 'VOIDED', 'body', t[2],
       'rush', t[5] or '0')
+    allday_apply(allday, t[2], -1)
+    allday_event(events, allday, ARGV[2])
     redis.call('HSET', KEYS[1], 't:' .. t[4], 'VOIDED')
     table.insert(topics, t[4])
   end

@@ -1,6 +1,6 @@
 -- Brings a bumped ticket back: it returns to the station's open set as 'added', and the order steps
 -- back (READY to IN_KITCHEN for a cooking station, COMPLETED to READY for expo).
--- KEYS: 1 ticket, 2 station open set, 3 station events, 4 order, 5 order events
+-- KEYS: 1 ticket, 2 station open set, 3 station events, 4 order, 5 order events, 6 station all-day counts
 -- ARGV: 1 station, 2 now ms, 3 trim min id, 4 bell channel
 local t = redis.call('HMGET', KEYS[1], 'station', 'status', 'body', 'score', 'id', 'rush')
 if not t[1] or t[1] ~= ARGV[1] then
@@ -23,6 +23,8 @@ redis.call('PERSIST', KEYS[1])
 redis.call('ZADD', KEYS[2], t[4], t[5])
 redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[3], '*', 'kind', 'added', 'ticket', t[5], 'status', 'OPEN', 'body', t[3],
   'rush', t[6] or '0')
+allday_apply(KEYS[6], t[3], 1)
+allday_event(KEYS[3], KEYS[6], ARGV[3])
 redis.call('HSET', KEYS[4], 't:' .. ARGV[1], 'OPEN')
 local newStatus = o[1]
 if isExpo and o[1] == 'COMPLETED' then

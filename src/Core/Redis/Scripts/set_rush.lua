@@ -1,6 +1,6 @@
 -- Marks an open order rush (or not): its tickets jump ahead on every screen ('updated' events) and
 -- the POS hears the change.
--- KEYS: 1 order, 2 order events, then per ticket: ticket, station open set, station events
+-- KEYS: 1 order, 2 order events, then per ticket: ticket, station open set, station events, station all-day
 -- ARGV: 1 now ms, 2 trim min id, 3 bell channel, 4 rush (1/0), 5 the order's ticket ids csv as the
 --       caller read them (a mismatch means the worker routed it meanwhile: the caller reads again)
 local o = redis.call('HMGET', KEYS[1], 'status', 'tickets', 'id', 'rush')
@@ -17,9 +17,9 @@ if (o[2] or '') ~= ARGV[5] then
   return {'RETRY'}
 end
 local topics = {'order-events'}
-local n = (#KEYS - 2) / 3
+local n = (#KEYS - 2) / 4
 for i = 0, n - 1 do
-  local tkey, open, events = KEYS[3 + i * 3], KEYS[4 + i * 3], KEYS[5 + i * 3]
+  local tkey, open, events = KEYS[3 + i * 4], KEYS[4 + i * 4], KEYS[5 + i * 4]
   local t = redis.call('HMGET', tkey, 'status', 'body', 'id', 'station', 'created')
   if t[1] then
     local score = tonumber(t[5])

@@ -1,0 +1,118 @@
+using Grpc.Core;
+using Restaurant.Contracts.V1;
+using Restaurant.Core.Redis;
+using Restaurant.Testing;
+using static Restaurant.Testing.TestOrders;
+
+namespace Restaurant.OrderService.Tests;
+
+public class AllDayTests
+{
+    [Fact]
+    public async Task AllDayCountsFollowEveryTicketAndArePushedToTheScreen()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        await using var grill = StationWatcher.Start(world.Kitchen, location, "grill");
+        await grill.ReadSnapshotAsync();
+        Assert.Empty(grill.AllDay);
+
+        var first = Order(location, Line("classic-burger", 2), Line("ribeye"));
+        var second = Order(location, Line("classic-burger", 1, "", "side salad"));
+        await world.PlaceInKitchenAsync(first);
+        await world.PlaceInKitchenAsync(second);
+        await Eventually.WaitForAsync(async () => await Task.FromResult(grill.AllDay.GetValueOrDefault("Classic Burger") == 3), TimeSpan.FromSeconds(10), "3 burgers all day on the screen");
+        Assert.Equal(1, grill.AllDay["Ribeye Steak 12oz"]);
+        Assert.Equal([("Classic Burger", 3), ("Ribeye Steak 12oz", 1)], await AllDayAsync(world, location, "grill"));
+        Assert.Equal([("side salad", 1)], await AllDayAsync(world, location, "cold"));
+
+        await world.BumpAsync(location, "grill", first.OrderId);
+        Assert.Equal([("Classic Burger", 1)], await AllDayAsync(world, location, "grill"));
+        await world.Kitchen.RecallTicketAsync(new RecallTicketRequest { LocationId = location, StationId = "grill", TicketId = $"{first.OrderId}:grill" });
+        Assert.Equal([("Classic Burger", 3), ("Ribeye Steak 12oz", 1)], await AllDayAsync(world, location, "grill"));
+        await world.Orders.CancelOrderAsync(new CancelOrderRequest { LocationId = location, OrderId = second.OrderId });
+        Assert.Equal([("Classic Burger", 2), ("Ribeye Steak 12oz", 1)], await AllDayAsync(world, location, "grill"));
+        Assert.Empty(await AllDayAsync(world, location, "cold"));
+
+        await using var fresh = StationWatcher.Start(world.Kitchen, location, "grill");
+        await fresh.ReadSnapshotAsync();
+        Assert.Equal(2, fresh.AllDay["Classic Burger"]);
+    }
+
+    [Fact]
+    public async Task ThousandsOfRandomPlacesBumpsRecallsAndCancelsLeaveCountsEqualToARecount()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        var seed = Environment.TickCount;
+        var random = new Random(seed);
+        var menu = await world.Menu.GetMenuAsync(new GetMenuRequest { LocationId = location });
+        var stations = menu.Stations.Select(s => s.StationId).ToList();
+        var orders = new List<string>();
+        var bumped = new List<(string Station, string Ticket)>();
+        for (var step = 0; step < 2000; step++)
+        {
+            var roll = random.NextDouble();
+            try
+            {
+                if (roll < 0.4 || orders.Count == 0)
+                {
+                    var items = menu.Items.OrderBy(_ => random.Next()).Take(1 + random.Next(3))
+                        .Select(i => Line(i.MenuItemId, 1 + random.Next(3), "", random.NextDouble() < 0.2 && i.Modifiers.Count > 0 ? [i.Modifiers[random.Next(i.Modifiers.Count)]] : []))
+                        .ToArray();
+                    var order = Order(location, items);
+                    await world.Orders.PlaceOrderAsync(order);
+                    orders.Add(order.OrderId);
+                }
+                else if (roll < 0.75)
+                {
+                    var station = stations[random.Next(stations.Count)];
+                    var open = await world.Db.SortedSetRandomMemberAsync(RedisKeys.OpenTickets(location, station));
+                    if (!open.IsNull)
+                    {
+                        await world.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = station, TicketId = open.ToString() });
+                        bumped.Add((station, open.ToString()));
+                    }
+                }
+                else if (roll < 0.85 && bumped.Count > 0)
+                {
+                    var (station, ticket) = bumped[random.Next(bumped.Count)];
+                    await world.Kitchen.RecallTicketAsync(new RecallTicketRequest { LocationId = location, StationId = station, TicketId = ticket });
+                }
+                else if (roll < 0.92)
+                {
+                    await world.Orders.CancelOrderAsync(new CancelOrderRequest { LocationId = location, OrderId = orders[random.Next(orders.Count)] });
+                }
+                else
+                {
+                    await world.Orders.SetRushAsync(new SetRushRequest { LocationId = location, OrderId = orders[random.Next(orders.Count)], Rush = random.NextDouble() < 0.5 });
+                }
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition)
+            {
+                // Expo before ready, a voided ticket, a finished order: refused, and nothing changed.
+            }
+        }
+
+        await Eventually.WaitForAsync(
+            async () => (await world.Db.StreamPendingAsync(RedisKeys.OrderQueue(location), RedisKeys.WorkerGroup)).PendingMessageCount == 0
+                && (await world.Db.StreamInfoAsync(RedisKeys.OrderQueue(location))).LastGeneratedId == (await world.Db.StreamGroupInfoAsync(RedisKeys.OrderQueue(location)))[0].LastDeliveredId,
+            TimeSpan.FromSeconds(30),
+            "every order routed");
+        foreach (var station in stations)
+        {
+            await using var screen = StationWatcher.Start(world.Kitchen, location, station);
+            var recount = (await screen.ReadSnapshotAsync())
+                .SelectMany(t => t.Items).GroupBy(i => i.Name).Select(g => (g.Key, g.Sum(i => i.Quantity))).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+            var kept = await AllDayAsync(world, location, station);
+            Assert.True(recount.SequenceEqual(kept), $"seed {seed}, station {station}: kept [{string.Join(", ", kept)}] but the open tickets hold [{string.Join(", ", recount)}]");
+            Assert.Equal(recount, screen.AllDay.Select(c => (c.Key, c.Value)).OrderBy(c => c.Key, StringComparer.Ordinal).ToList());
+        }
+    }
+
+    private static async Task<List<(string, int)>> AllDayAsync(TestWorld world, string location, string station)
+    {
+        var answer = await world.Kitchen.GetAllDayAsync(new GetAllDayRequest { LocationId = location, StationId = station });
+        return [.. answer.AllDay.Counts.Select(c => (c.Name, c.Quantity))];
+    }
+}
