@@ -165,7 +165,7 @@ public sealed partial class OrderRoutingWorker(
         }
 
         var tickets = KitchenRouter.Route(order.OrderId, order.Lines, menu.Location, clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var outcome = await store.RouteOrderAsync(location, message.MessageId, order.OrderId, tickets, cancellationToken);
+        var outcome = await store.RouteOrderAsync(location, message.MessageId, order.OrderId, tickets, menu.Location.Options.AutoFireNextCourse, cancellationToken);
         Log.Routed(logger, location, order.OrderId, tickets.Count, outcome);
     }
 

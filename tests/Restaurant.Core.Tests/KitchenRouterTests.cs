@@ -87,9 +87,9 @@ public class ModifierRoutingTests
         var tickets = KitchenRouter.Route(OrderId, [new OrderLineData("house-lager", 1, [], ""), new OrderLineData("ribeye", 1, [], "")], Demo, 1_000_000);
 
         var bar = tickets.Single(t => t.StationId == "bar");
-        Assert.Equal((1_000_000 + 180_000L, 1_000_000 + 300_000L), (bar.WarnAtMs, bar.LateAtMs));
+        Assert.Equal((180, 300), (bar.WarnSeconds, bar.LateSeconds));
         var grill = tickets.Single(t => t.StationId == "grill");
-        Assert.Equal((1_000_000 + 600_000L, 1_000_000 + 900_000L), (grill.WarnAtMs, grill.LateAtMs));
+        Assert.Equal((600, 900), (grill.WarnSeconds, grill.LateSeconds));
     }
 
     [Fact]
@@ -113,5 +113,55 @@ public class ModifierRoutingTests
         Assert.Contains("lines[1].modifiers", ex.Message);
         Assert.Contains("extra cheese", ex.Message);
         MenuValidator.Check([new OrderLineData("espresso", 1, ["DOUBLE SHOT", "Gluten Allergy"], "")], Demo);
+    }
+}
+
+public class CourseRoutingTests
+{
+    private static readonly LocationDefinition Demo = SampleData.Demo;
+    private const string OrderId = "0f8fad5b-d9cb-469f-a165-70867728950e";
+
+    [Fact]
+    public void EachCourseOfAStationIsATicketOfItsOwnAndExpoHoldsTheWholeOrder()
+    {
+        var tickets = KitchenRouter.Route(
+            OrderId,
+            [new OrderLineData("caesar-salad", 1, [], ""), new OrderLineData("ribeye", 1, [], "", 2), new OrderLineData("classic-burger", 1, ["side salad"], "", 2), new OrderLineData("tiramisu", 2, [], "", 3)],
+            Demo,
+            1000);
+
+        Assert.Equal(
+            [$"{OrderId}:cold", $"{OrderId}:grill:2", $"{OrderId}:cold:2", $"{OrderId}:dessert:3", $"{OrderId}:expo"],
+            tickets.Select(t => t.TicketId));
+        Assert.Equal([1, 2, 2, 3, 1], tickets.Select(t => t.Course));
+        Assert.Equal([1, 2, 2, 3], tickets[^1].Items.Select(i => i.Course));
+        Assert.Equal((OrderId, "grill", 2), KitchenRouter.ParseTicketId($"{OrderId}:grill:2"));
+        Assert.Equal((OrderId, "grill", 1), KitchenRouter.ParseTicketId($"{OrderId}:grill"));
+        Assert.Null(KitchenRouter.ParseTicketId("nonsense"));
+    }
+
+    [Fact]
+    public void FireByPrepTimeStartsTheLongestItemNowAndTheRestSoTheCourseFinishesTogether()
+    {
+        var tickets = KitchenRouter.Route(
+            OrderId,
+            [new OrderLineData("ribeye", 1, [], ""), new OrderLineData("caesar-salad", 1, [], ""), new OrderLineData("french-fries", 1, [], ""), new OrderLineData("tiramisu", 1, [], "", 2)],
+            Demo,
+            1000);
+
+        var delays = tickets.Where(t => t.StationId != "expo").SelectMany(t => t.Items).ToDictionary(i => i.MenuItemId, i => i.StartDelaySeconds);
+        Assert.Equal(0, delays["ribeye"]);
+        Assert.Equal(720 - 180, delays["caesar-salad"]);
+        Assert.Equal(720 - 240, delays["french-fries"]);
+        Assert.Equal(0, delays["tiramisu"]);
+    }
+
+    [Fact]
+    public void WithoutFireByPrepTimeEverythingStartsAtOnce()
+    {
+        var location = Demo with { Settings = new LocationSettings(FireByPrepTime: false) };
+        var tickets = KitchenRouter.Route(OrderId, [new OrderLineData("ribeye", 1, [], ""), new OrderLineData("caesar-salad", 1, [], "")], location, 1000);
+
+        Assert.All(tickets.SelectMany(t => t.Items), i => Assert.Equal(0, i.StartDelaySeconds));
     }
 }

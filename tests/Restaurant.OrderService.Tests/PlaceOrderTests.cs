@@ -19,10 +19,13 @@ public class PlaceOrderTests
         Assert.Equal(request.OrderId, placed.OrderId);
         Assert.Equal(location, placed.LocationId);
         Assert.Equal(OrderStatus.Accepted, placed.Status);
-        Assert.Equal(request.Lines, placed.Lines);
+
+        // An unset course is course 1, and the order says so.
+        var expected = request.Lines.Select(l => { var line = l.Clone(); line.Course = 1; return line; }).ToList();
+        Assert.Equal(expected, placed.Lines);
         Assert.Equal(1, await world.Db.StreamLengthAsync(RedisKeys.OrderQueue(location)));
         var read = (await world.Orders.GetOrderAsync(new GetOrderRequest { LocationId = location, OrderId = request.OrderId })).Order;
-        Assert.Equal(request.Lines, read.Lines);
+        Assert.Equal(expected, read.Lines);
     }
 
     public static TheoryData<string, Action<PlaceOrderRequest>, string> Malformed => new()

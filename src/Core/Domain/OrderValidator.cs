@@ -14,6 +14,7 @@ public static partial class OrderValidator
     public const int MaxModifiers = 20;
     public const int MaxModifierLength = 50;
     public const int MaxIdLength = 64;
+    public const int MaxCourse = 9;
 
     [GeneratedRegex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     private static partial Regex UuidPattern();
@@ -82,6 +83,11 @@ public static partial class OrderValidator
             if (line.Quantity is < 1 or > MaxQuantity)
             {
                 throw RestaurantException.Invalid($"{at}.quantity must be 1 to {MaxQuantity}, was {line.Quantity} (item '{line.MenuItemId}')");
+            }
+
+            if (line.Course is < 1 or > MaxCourse)
+            {
+                throw RestaurantException.Invalid($"{at}.course must be 1 to {MaxCourse} (0 means 1), was {line.Course} (item '{line.MenuItemId}')");
             }
 
             if (line.Note.Length > MaxNoteLength)

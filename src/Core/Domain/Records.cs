@@ -16,8 +16,8 @@ public enum TicketState
     Voided,
 }
 
-/// <summary>One line of an order, as the POS sent it.</summary>
-public sealed record OrderLineData(string MenuItemId, int Quantity, IReadOnlyList<string> Modifiers, string Note);
+/// <summary>One line of an order, as the POS sent it; course 1 fires at once, later courses are held.</summary>
+public sealed record OrderLineData(string MenuItemId, int Quantity, IReadOnlyList<string> Modifiers, string Note, int Course = 1);
 
 /// <summary>An order as stored: its lines never change; its status moves through <see cref="OrderState"/>.</summary>
 public sealed record OrderData(
@@ -28,7 +28,8 @@ public sealed record OrderData(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<string> TicketIds,
-    bool Rush = false);
+    bool Rush = false,
+    IReadOnlyList<int>? HeldCourses = null);
 
 /// <summary>
 /// One item on a ticket: what a station must make. A modifier made at another station than its dish
@@ -43,7 +44,9 @@ public sealed record TicketItemData(
     string Note,
     int PrepSeconds,
     IReadOnlyList<string>? Allergies = null,
-    string ForItem = "")
+    string ForItem = "",
+    int Course = 1,
+    int StartDelaySeconds = 0)
 {
     public IReadOnlyList<string> AllergyList => Allergies ?? [];
 }
@@ -59,17 +62,22 @@ public sealed record TicketData(
     DateTimeOffset? BumpedAt = null,
     bool Rush = false,
     DateTimeOffset? WarnAt = null,
-    DateTimeOffset? LateAt = null);
+    DateTimeOffset? LateAt = null,
+    int Course = 1,
+    DateTimeOffset? FiredAt = null,
+    IReadOnlyList<int>? HeldCourses = null);
 
 /// <summary>The immutable part of a ticket, stored once as JSON; status and rush live beside it.</summary>
+/// Warning and late times count from when the ticket fires, so they are kept as offsets.
 public sealed record TicketBody(
     string TicketId,
     string OrderId,
     string StationId,
     IReadOnlyList<TicketItemData> Items,
     long CreatedAtMs,
-    long WarnAtMs = 0,
-    long LateAtMs = 0);
+    int WarnSeconds = 0,
+    int LateSeconds = 0,
+    int Course = 1);
 
 /// <summary>The immutable part of an order, stored once as JSON.</summary>
 public sealed record OrderBody(IReadOnlyList<OrderLineData> Lines, long CreatedAtMs);

@@ -17,7 +17,24 @@ public sealed record RoutingDecision(int LineIndex, string MenuItemId, string? M
 /// </summary>
 public static class KitchenRouter
 {
-    public static string TicketId(string orderId, string stationId) => $"{orderId}:{stationId}";
+    /// <summary>
+    /// <c>{order}:{station}</c> for the first course, <c>{order}:{station}:{course}</c> for later ones:
+    /// derived from the order, so a redelivered order finds the tickets it made before.
+    /// </summary>
+    public static string TicketId(string orderId, string stationId, int course = 1) =>
+        course == 1 ? $"{orderId}:{stationId}" : $"{orderId}:{stationId}:{course}";
+
+    /// <summary>The order, station and course a ticket id names; null for an id of another shape.</summary>
+    public static (string OrderId, string StationId, int Course)? ParseTicketId(string ticketId)
+    {
+        var parts = ticketId.Split(':');
+        return parts.Length switch
+        {
+            2 when parts[0].Length > 0 && parts[1].Length > 0 => (parts[0], parts[1], 1),
+            3 when int.TryParse(parts[2], out var course) && course > 1 => (parts[0], parts[1], course),
+            _ => null,
+        };
+    }
 
     /// <summary>Which station makes each line and each modifier that has a station of its own, and why.</summary>
     public static IReadOnlyList<RoutingDecision> Explain(IReadOnlyList<OrderLineData> lines, LocationDefinition location)
@@ -51,6 +68,11 @@ public static class KitchenRouter
         return decisions;
     }
 
+    /// <summary>
+    /// The tickets of an order: one per cooking station and course, then expo's, which holds the whole
+    /// order. With fire by prep time, each item of a course waits so that the course finishes together
+    /// (the 12-minute steak starts now, the 4-minute salad in 8 minutes).
+    /// </summary>
     public static IReadOnlyList<TicketBody> Route(string orderId, IReadOnlyList<OrderLineData> lines, LocationDefinition location, long nowMs)
     {
         List<RoutingDecision> decisions;
@@ -64,7 +86,7 @@ public static class KitchenRouter
         }
 
         var expo = location.Expo;
-        var byStation = new Dictionary<string, List<TicketItemData>>();
+        var byTicket = new Dictionary<(string Station, int Course), List<TicketItemData>>();
         var whole = new List<TicketItemData>(lines.Count);
         foreach (var decision in decisions.Where(d => d.StationId != expo.Id && (d.Modifier is null || d.OwnItem)))
         {
@@ -74,39 +96,57 @@ public static class KitchenRouter
             TicketItemData ticketItem;
             if (decision.Modifier is null)
             {
-                ticketItem = new TicketItemData(item.Id, item.Name, line.Quantity, line.Modifiers, line.Note, item.PrepSeconds, allergies);
+                ticketItem = new TicketItemData(item.Id, item.Name, line.Quantity, line.Modifiers, line.Note, item.PrepSeconds, allergies, "", line.Course);
                 whole.Add(ticketItem);
             }
             else
             {
                 var modifier = location.FindModifier(decision.Modifier)!;
-                ticketItem = new TicketItemData(item.Id, modifier.Name, line.Quantity, [], "", modifier.PrepSeconds, allergies, item.Name);
+                ticketItem = new TicketItemData(item.Id, modifier.Name, line.Quantity, [], "", modifier.PrepSeconds, allergies, item.Name, line.Course);
             }
 
-            if (!byStation.TryGetValue(decision.StationId, out var items))
+            if (!byTicket.TryGetValue((decision.StationId, line.Course), out var items))
             {
                 items = [];
-                byStation[decision.StationId] = items;
+                byTicket[(decision.StationId, line.Course)] = items;
             }
 
             items.Add(ticketItem);
         }
 
-        var tickets = new List<TicketBody>(byStation.Count + 1);
-        foreach (var station in location.Stations)
+        if (location.Options.FireByPrepTime)
         {
-            if (!station.IsExpo && byStation.TryGetValue(station.Id, out var items))
+            foreach (var course in byTicket.GroupBy(t => t.Key.Course))
             {
-                tickets.Add(Ticket(orderId, station, items, nowMs));
+                var longest = course.SelectMany(t => t.Value).Max(i => i.PrepSeconds);
+                foreach (var ticket in course)
+                {
+                    for (var i = 0; i < ticket.Value.Count; i++)
+                    {
+                        ticket.Value[i] = ticket.Value[i] with { StartDelaySeconds = longest - ticket.Value[i].PrepSeconds };
+                    }
+                }
             }
         }
 
-        tickets.Add(Ticket(orderId, expo, whole, nowMs));
+        var tickets = new List<TicketBody>(byTicket.Count + 1);
+        foreach (var course in byTicket.Keys.Select(k => k.Course).Distinct().Order())
+        {
+            foreach (var station in location.Stations)
+            {
+                if (!station.IsExpo && byTicket.TryGetValue((station.Id, course), out var items))
+                {
+                    tickets.Add(Ticket(orderId, station, course, items, nowMs));
+                }
+            }
+        }
+
+        tickets.Add(Ticket(orderId, expo, 1, whole, nowMs));
         return tickets;
     }
 
-    private static TicketBody Ticket(string orderId, StationDefinition station, IReadOnlyList<TicketItemData> items, long nowMs) =>
-        new(TicketId(orderId, station.Id), orderId, station.Id, items, nowMs, nowMs + station.WarnSeconds * 1000L, nowMs + station.LateSeconds * 1000L);
+    private static TicketBody Ticket(string orderId, StationDefinition station, int course, IReadOnlyList<TicketItemData> items, long nowMs) =>
+        new(TicketId(orderId, station.Id, course), orderId, station.Id, items, nowMs, station.WarnSeconds, station.LateSeconds, course);
 }
 
 /// <summary>An order that cannot be routed with the menu as it stands (an item left the menu).</summary>

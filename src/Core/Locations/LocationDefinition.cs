@@ -27,14 +27,22 @@ public sealed record ModifierDefinition(string Name, string? Station = null, int
     public static string Normalize(string name) => name.Trim().ToLowerInvariant();
 }
 
+/// <summary>How a location's kitchen runs.</summary>
+/// <param name="FireByPrepTime">Items start so that everything in a course finishes together.</param>
+/// <param name="AutoFireNextCourse">When a course's last ticket is bumped, the next held course fires.</param>
+public sealed record LocationSettings(bool FireByPrepTime = true, bool AutoFireNextCourse = true);
+
 /// <summary>A restaurant of a chain: its stations, modifiers and menu, as its data file defines them.</summary>
 public sealed record LocationDefinition(
     string Id,
     string Name,
     IReadOnlyList<StationDefinition> Stations,
     IReadOnlyList<MenuItemDefinition> Items,
-    IReadOnlyList<ModifierDefinition>? Modifiers = null)
+    IReadOnlyList<ModifierDefinition>? Modifiers = null,
+    LocationSettings? Settings = null)
 {
+    public LocationSettings Options => Settings ?? new LocationSettings();
+
     public IReadOnlyList<ModifierDefinition> ModifierList => Modifiers ?? [];
 
     public StationDefinition Expo => Stations.First(s => s.IsExpo);

@@ -251,21 +251,23 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         throw new TimeoutException($"order {orderId} kept changing while it was being updated");
     }
 
-    /// <summary>Writes an order's tickets, queues them to their stations and acknowledges the message, at once.</summary>
-    public async Task<RouteOutcome> RouteOrderAsync(string location, string messageId, string orderId, IReadOnlyList<TicketBody> tickets, CancellationToken cancellationToken = default)
+    /// <summary>Writes an order's tickets, queues the first course to its stations and acknowledges the message, at once.</summary>
+    public async Task<RouteOutcome> RouteOrderAsync(
+        string location, string messageId, string orderId, IReadOnlyList<TicketBody> tickets, bool autoFire, CancellationToken cancellationToken = default)
     {
         var now = NowMs;
         var expo = tickets[^1];
-        var cooking = tickets.Take(tickets.Count - 1).Select(t => t.StationId);
-        var keys = new List<RedisKey>(3 + tickets.Count * 3)
+        var cooking = tickets.Take(tickets.Count - 1).ToList();
+        var courses = cooking.Select(t => t.Course).Distinct().Order().ToList();
+        var keys = new List<RedisKey>(3 + tickets.Count * 4)
         {
             RedisKeys.Order(location, orderId), RedisKeys.OrderQueue(location), RedisKeys.OrderEvents(location),
         };
-        var args = new List<RedisValue>(9 + tickets.Count * 3)
+        var args = new List<RedisValue>(11 + tickets.Count * 4)
         {
             RedisKeys.WorkerGroup, messageId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(),
-            string.Join(',', cooking), expo.StationId, string.Join(',', tickets.Select(t => t.TicketId)),
-            string.Join(',', tickets.Select(t => t.StationId).Append(RedisKeys.OrderEventsTopic)),
+            string.Join(',', cooking.Select(t => t.TicketId[(orderId.Length + 1)..])), expo.StationId, string.Join(',', tickets.Select(t => t.TicketId)),
+            autoFire ? "1" : "0", string.Join(',', courses), string.Join(',', courses.Where(c => c > 1)),
         };
         foreach (var ticket in tickets)
         {
@@ -276,6 +278,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             args.Add(ticket.TicketId);
             args.Add(ticket.StationId);
             args.Add(JsonSerializer.Serialize(ticket, CoreJson.Default.TicketBody));
+            args.Add(ticket.Course);
         }
 
         var result = (string?)await Db.ScriptEvaluateAsync(Scripts.RouteOrder, [.. keys], [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -290,29 +293,37 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
 
     public async Task<TicketChange> BumpTicketAsync(string location, string stationId, string ticketId, CancellationToken cancellationToken = default)
     {
-        var orderId = OrderOfTicket(ticketId, stationId);
+        var (orderId, suffix) = SplitTicketId(ticketId, stationId);
         var now = NowMs;
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
             Scripts.BumpTicket,
             TicketKeys(location, stationId, ticketId, orderId),
-            [stationId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(), (long)_options.FinishedOrderRetention.TotalMilliseconds])
+            [stationId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(), (long)_options.FinishedOrderRetention.TotalMilliseconds, suffix])
             .WaitAsync(cancellationToken).ConfigureAwait(false))!;
         switch ((string?)result[0])
         {
             case "BUMPED":
             case "NOOP":
-                var bumpedAt = (string?)result[3];
-                var ticket = ReadTicket((string)result[2]!, TicketState.Bumped, string.IsNullOrEmpty(bumpedAt) ? null : long.Parse(bumpedAt), (RedisValue)result[5]);
-                return new TicketChange(ticket, StateNames.ParseOrderState((string?)result[4]), (string?)result[0] == "BUMPED");
+                var status = StateNames.ParseOrderState((string?)result[7]);
+                if (int.Parse((string)result[8]!, System.Globalization.CultureInfo.InvariantCulture) is > 0 and var next)
+                {
+                    // The course is done and the location fires the next one by itself. Firing is
+                    // idempotent, and a course left held by a crash here is still fired by hand.
+                    await FireCourseAsync(location, orderId, next, cancellationToken).ConfigureAwait(false);
+                }
+
+                return new TicketChange(ReadTicketView(result, 1), status, (string?)result[0] == "BUMPED");
             case "NOT_FOUND":
                 throw RestaurantException.NotFound($"ticket {ticketId} is not at station '{stationId}' of '{location}'");
             case "VOIDED":
                 throw RestaurantException.Precondition($"ticket {ticketId} is voided and cannot be bumped");
+            case "HELD":
+                throw RestaurantException.Precondition($"ticket {ticketId} is in course {(string?)result[1]}, which is held: fire the course first");
             case "NOT_READY":
                 var cooking = (string?)result[1];
                 throw RestaurantException.Precondition(string.IsNullOrEmpty(cooking)
                     ? $"order {orderId} is {(string?)result[2]} and cannot leave expo yet"
-                    : $"order {orderId} is not ready: still cooking at {cooking.Replace(",", ", ", StringComparison.Ordinal)}");
+                    : $"order {orderId} is not ready: still cooking at {cooking}");
             default:
                 throw new InvalidOperationException($"bump_ticket answered '{(string?)result[0]}'");
         }
@@ -320,19 +331,18 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
 
     public async Task<TicketChange> RecallTicketAsync(string location, string stationId, string ticketId, CancellationToken cancellationToken = default)
     {
-        var orderId = OrderOfTicket(ticketId, stationId);
+        var (orderId, suffix) = SplitTicketId(ticketId, stationId);
         var now = NowMs;
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
             Scripts.RecallTicket,
             TicketKeys(location, stationId, ticketId, orderId),
-            [stationId, now, TrimMinId(now), RedisKeys.Bell(location).ToString()])
+            [stationId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(), suffix])
             .WaitAsync(cancellationToken).ConfigureAwait(false))!;
         switch ((string?)result[0])
         {
             case "RECALLED":
             case "NOOP":
-                return new TicketChange(
-                    ReadTicket((string)result[2]!, TicketState.Open, null, (RedisValue)result[4]), StateNames.ParseOrderState((string?)result[3]), (string?)result[0] == "RECALLED");
+                return new TicketChange(ReadTicketView(result, 1), StateNames.ParseOrderState((string?)result[7]), (string?)result[0] == "RECALLED");
             case "NOT_FOUND":
                 throw RestaurantException.NotFound($"ticket {ticketId} is not at station '{stationId}' of '{location}'");
             case "VOIDED":
@@ -342,6 +352,24 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             default:
                 throw new InvalidOperationException($"recall_ticket answered '{(string?)result[0]}'");
         }
+    }
+
+    /// <summary>Fires a held course of an order: its tickets reach their stations now.</summary>
+    public async Task<OrderData> FireCourseAsync(string location, string orderId, int course, CancellationToken cancellationToken = default)
+    {
+        var answer = await RunOnOrderTicketsAsync(
+            location, orderId, [], order => [course, string.Join(',', order.TicketIds)], Scripts.FireCourse, cancellationToken).ConfigureAwait(false);
+        switch ((string?)answer[0])
+        {
+            case "FINISHED":
+                throw RestaurantException.Precondition($"order {orderId} is {((string?)answer[1])?.ToLowerInvariant()}; its courses can no longer be fired");
+            case "NOT_ROUTED":
+                throw RestaurantException.Precondition($"order {orderId} has not reached the kitchen yet; fire course {course} in a moment");
+            case "NO_COURSE":
+                throw RestaurantException.NotFound($"order {orderId} has no course {course}");
+        }
+
+        return await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The station's open tickets and the token of that same moment, read in one transaction.</summary>
@@ -360,15 +388,15 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         // Ticket bodies never change, so reading them after the transaction is safe; a status change
         // after the token arrives as an event.
         var batch = Db.CreateBatch();
-        var reads = ids.Select(id => batch.HashGetAsync(RedisKeys.Ticket(location, id.ToString()), ["body", "rush"])).ToArray();
+        var reads = ids.Select(id => batch.HashGetAsync(RedisKeys.Ticket(location, id.ToString()), TicketViewFields)).ToArray();
         batch.Execute();
         var tickets = new List<TicketData>(ids.Length);
         foreach (var read in reads)
         {
             var values = await read.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (!values[0].IsNull)
+            if (!values[1].IsNull)
             {
-                tickets.Add(ReadTicket(values[0].ToString(), TicketState.Open, null, values[1]));
+                tickets.Add(ReadTicket(values[1].ToString(), TicketState.Open, values[2], values[3], values[4], values[5]));
             }
         }
 
@@ -471,8 +499,8 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
                 continue;
             }
 
-            var bumped = entry["bumped"];
-            var ticket = ReadTicket(entry["body"].ToString(), StateNames.ParseTicketState(entry["status"]), bumped.IsNull ? null : (long)bumped, entry["rush"]);
+            var ticket = ReadTicket(
+                entry["body"].ToString(), StateNames.ParseTicketState(entry["status"]), entry["rush"], entry["fired"], entry["held"], entry["bumped"]);
             events.Add(new StationEventData(entry.Id.ToString(), kind, ticket));
         }
 
@@ -525,18 +553,18 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         var wanted = entries.Where(e => orderId is null || e["order"] == orderId).ToArray();
         var batch = Db.CreateBatch();
-        var reads = wanted.Select(e => batch.HashGetAsync(RedisKeys.Order(location, e["order"].ToString()), ["id", "body", "tickets", "rush"])).ToArray();
+        var reads = wanted.Select(e => batch.HashGetAllAsync(RedisKeys.Order(location, e["order"].ToString()))).ToArray();
         batch.Execute();
         var events = new List<OrderEventData>(wanted.Length);
         for (var i = 0; i < wanted.Length; i++)
         {
             var entry = wanted[i];
-            var values = await reads[i].WaitAsync(cancellationToken).ConfigureAwait(false);
-            var body = values[1].IsNull ? new OrderBody([], (long)entry["at"]) : JsonSerializer.Deserialize(values[1].ToString(), CoreJson.Default.OrderBody)!;
-            var tickets = values[2].IsNull ? [] : values[2].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries);
-            var order = new OrderData(
-                entry["order"].ToString(), location, StateNames.ParseOrderState(entry["status"]), body.Lines,
-                DateTimeOffset.FromUnixTimeMilliseconds(body.CreatedAtMs), DateTimeOffset.FromUnixTimeMilliseconds((long)entry["at"]), tickets, values[3] == "1");
+            var hash = (await reads[i].WaitAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.Name.ToString(), e => e.Value);
+            var at = DateTimeOffset.FromUnixTimeMilliseconds((long)entry["at"]);
+            var status = StateNames.ParseOrderState(entry["status"]);
+            var order = hash.ContainsKey("body")
+                ? ReadOrder(location, hash) with { Status = status, UpdatedAt = at }
+                : new OrderData(entry["order"].ToString(), location, status, [], at, at, []);
             events.Add(new OrderEventData(entry.Id.ToString(), order));
         }
 
@@ -549,14 +577,14 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         return events;
     }
 
-    /// <summary>The station of a ticket id (<c>{order}:{station}</c>).</summary>
-    public static string StationOfTicket(string ticketId) => ticketId[(ticketId.LastIndexOf(':') + 1)..];
+    /// <summary>The station of a ticket id (<c>{order}:{station}[:{course}]</c>).</summary>
+    public static string StationOfTicket(string ticketId) => KitchenRouter.ParseTicketId(ticketId)?.StationId ?? "";
 
-    private static string OrderOfTicket(string ticketId, string stationId)
-    {
-        var separator = ticketId.LastIndexOf(':');
-        return separator > 0 && ticketId[(separator + 1)..] == stationId ? ticketId[..separator] : "";
-    }
+    /// <summary>The order of a ticket id and the rest of it; an id of another shape or station names no order.</summary>
+    private static (string OrderId, string Suffix) SplitTicketId(string ticketId, string stationId) =>
+        KitchenRouter.ParseTicketId(ticketId) is { } parsed && parsed.StationId == stationId
+            ? (parsed.OrderId, ticketId[(parsed.OrderId.Length + 1)..])
+            : ("", "");
 
     private static RedisKey[] TicketKeys(string location, string stationId, string ticketId, string orderId) =>
     [
@@ -568,16 +596,30 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         RedisKeys.AllDay(location, stationId),
     ];
 
-    private static TicketData ReadTicket(string bodyJson, TicketState status, long? bumpedAtMs, RedisValue rush)
+    /// <summary>The ticket hash fields a caller reads to show a ticket, in the order of the scripts' ticket_view.</summary>
+    private static readonly RedisValue[] TicketViewFields = ["status", "body", "rush", "fired", "held", "bumped"];
+
+    /// <summary>A ticket from a script's answer: status, body, rush, fired, held, bumped from <paramref name="at"/> on.</summary>
+    private static TicketData ReadTicketView(RedisResult[] result, int at) =>
+        ReadTicket(
+            (string)result[at + 1]!, StateNames.ParseTicketState((string?)result[at]), (RedisValue)result[at + 2], (RedisValue)result[at + 3],
+            (RedisValue)result[at + 4], (RedisValue)result[at + 5]);
+
+    private static TicketData ReadTicket(string bodyJson, TicketState status, RedisValue rush, RedisValue fired, RedisValue held, RedisValue bumped)
     {
         var body = JsonSerializer.Deserialize(bodyJson, CoreJson.Default.TicketBody)!;
+        var firedAt = fired.IsNullOrEmpty ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds((long)fired);
+        var from = firedAt ?? DateTimeOffset.FromUnixTimeMilliseconds(body.CreatedAtMs);
         return new TicketData(
             body.TicketId, body.OrderId, body.StationId, status, body.Items,
             DateTimeOffset.FromUnixTimeMilliseconds(body.CreatedAtMs),
-            bumpedAtMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
+            bumped.IsNullOrEmpty ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)bumped),
             rush == "1",
-            body.WarnAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(body.WarnAtMs) : null,
-            body.LateAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(body.LateAtMs) : null);
+            body.WarnSeconds > 0 ? from.AddSeconds(body.WarnSeconds) : null,
+            body.LateSeconds > 0 ? from.AddSeconds(body.LateSeconds) : null,
+            body.Course,
+            firedAt,
+            held.IsNullOrEmpty ? [] : [.. held.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)]);
     }
 
     private static Dictionary<string, RedisValue> ToHash(RedisResult flat)
@@ -601,8 +643,12 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             DateTimeOffset.FromUnixTimeMilliseconds((long)hash["created"]),
             DateTimeOffset.FromUnixTimeMilliseconds((long)hash["updated"]),
             tickets,
-            hash.TryGetValue("rush", out var rush) && rush == "1");
+            hash.TryGetValue("rush", out var rush) && rush == "1",
+            HeldCourses(hash));
     }
+
+    private static List<int> HeldCourses(Dictionary<string, RedisValue> hash) =>
+        [.. hash.Where(f => f.Key.StartsWith("c:", StringComparison.Ordinal) && f.Value == "HELD").Select(f => int.Parse(f.Key[2..])).Order()];
 
     /// <summary>Identifies an order's content for idempotency: lines, quantities, modifiers and notes, in order.</summary>
     public static string ContentHash(IReadOnlyList<OrderLineData> lines, bool rush = false)
@@ -616,7 +662,13 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
                 text.Append(modifier).Append('\u001e');
             }
 
-            text.Append('\u001f').Append(line.Note).Append('\u001d');
+            text.Append('\u001f').Append(line.Note);
+            if (line.Course != 1)
+            {
+                text.Append('\u001f').Append(line.Course);
+            }
+
+            text.Append('\u001d');
         }
 
         return Hash(text.ToString());

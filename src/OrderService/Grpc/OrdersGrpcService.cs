@@ -43,6 +43,18 @@ public sealed class OrdersGrpcService(RedisStore store, Doorbell bell, IOptions<
         return new SetRushResponse { Order = order.ToProto() };
     }
 
+    public override async Task<FireCourseResponse> FireCourse(FireCourseRequest request, ServerCallContext context)
+    {
+        var (location, orderId) = ValidateOrderRef(request.LocationId, request.OrderId);
+        if (request.Course is < 1 or > OrderValidator.MaxCourse)
+        {
+            throw RestaurantException.Invalid($"course must be 1 to {OrderValidator.MaxCourse}, was {request.Course}");
+        }
+
+        var order = await store.FireCourseAsync(location, orderId, request.Course, context.CancellationToken);
+        return new FireCourseResponse { Order = order.ToProto() };
+    }
+
     public override async Task WatchOrders(WatchOrdersRequest request, IServerStreamWriter<OrderEvent> responseStream, ServerCallContext context)
     {
         OrderValidator.RequireId(request.LocationId, "location_id");

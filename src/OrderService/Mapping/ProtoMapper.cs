@@ -9,7 +9,7 @@ namespace Restaurant.OrderService.Mapping;
 public static class ProtoMapper
 {
     public static OrderLineData ToDomain(this OrderLine line) =>
-        new(line.MenuItemId, line.Quantity, [.. line.Modifiers], line.Note);
+        new(line.MenuItemId, line.Quantity, [.. line.Modifiers], line.Note, line.Course == 0 ? 1 : line.Course);
 
     public static OrderStatus ToProto(this OrderState state) => state switch
     {
@@ -42,12 +42,13 @@ public static class ProtoMapper
         };
         foreach (var line in order.Lines)
         {
-            var protoLine = new OrderLine { MenuItemId = line.MenuItemId, Quantity = line.Quantity, Note = line.Note };
+            var protoLine = new OrderLine { MenuItemId = line.MenuItemId, Quantity = line.Quantity, Note = line.Note, Course = line.Course };
             protoLine.Modifiers.AddRange(line.Modifiers);
             proto.Lines.Add(protoLine);
         }
 
         proto.TicketIds.AddRange(order.TicketIds);
+        proto.HeldCourses.AddRange(order.HeldCourses ?? []);
         return proto;
     }
 
@@ -63,7 +64,13 @@ public static class ProtoMapper
             CreatedAt = Timestamp.FromDateTimeOffset(ticket.CreatedAt),
             Rush = ticket.Rush,
             HasAllergy = ticket.Items.Any(i => i.AllergyList.Count > 0),
+            Course = ticket.Course,
         };
+        if (ticket.FiredAt is { } firedAt)
+        {
+            proto.FiredAt = Timestamp.FromDateTimeOffset(firedAt);
+        }
+
         if (ticket.BumpedAt is { } bumpedAt)
         {
             proto.BumpedAt = Timestamp.FromDateTimeOffset(bumpedAt);
@@ -89,7 +96,14 @@ public static class ProtoMapper
                 Note = item.Note,
                 PrepSeconds = item.PrepSeconds,
                 ForItem = item.ForItem,
+                Course = item.Course,
+                Held = ticket.HeldCourses?.Contains(item.Course) == true,
             };
+            if (ticket.FiredAt is { } fired && !protoItem.Held)
+            {
+                protoItem.StartAt = Timestamp.FromDateTimeOffset(fired.AddSeconds(item.StartDelaySeconds));
+            }
+
             protoItem.Modifiers.AddRange(item.Modifiers);
             protoItem.Allergies.AddRange(item.AllergyList);
             proto.Items.Add(protoItem);
@@ -120,7 +134,13 @@ public static class ProtoMapper
 
     public static GetMenuResponse ToProto(this MenuSnapshot menu)
     {
-        var response = new GetMenuResponse { LocationId = menu.Location.Id, LocationName = menu.Location.Name };
+        var response = new GetMenuResponse
+        {
+            LocationId = menu.Location.Id,
+            LocationName = menu.Location.Name,
+            FireByPrepTime = menu.Location.Options.FireByPrepTime,
+            AutoFireNextCourse = menu.Location.Options.AutoFireNextCourse,
+        };
         response.Stations.AddRange(menu.Location.Stations.Select(s => new Station
         {
             StationId = s.Id, Name = s.Name, IsExpo = s.IsExpo, WarnSeconds = s.WarnSeconds, LateSeconds = s.LateSeconds,

@@ -1,50 +1,72 @@
 -- Bumps a ticket: it leaves the station's open set, a 'removed' event goes on the station's stream,
--- and the order moves to READY (last cooking station) or COMPLETED (expo). A repeated bump is a no-op.
+-- and the order moves to READY (its last cooking ticket) or COMPLETED (expo). A repeated bump is a
+-- no-op. When a course is done and the location fires courses by itself, the answer names the next
+-- held course, which the caller fires.
 -- KEYS: 1 ticket, 2 station open set, 3 station events, 4 order, 5 order events, 6 station all-day counts
--- ARGV: 1 station, 2 now ms, 3 trim min id, 4 bell channel, 5 retention ms of a finished order
-local t = redis.call('HMGET', KEYS[1], 'station', 'status', 'body', 'bumped', 'rush')
+-- ARGV: 1 station, 2 now ms, 3 trim min id, 4 bell channel, 5 retention ms of a finished ticket,
+--       6 the ticket's suffix after the order id ('grill', 'grill:2', 'expo')
+local t = redis.call('HMGET', KEYS[1], 'station', 'status', 'course')
 if not t[1] or t[1] ~= ARGV[1] then
   return {'NOT_FOUND'}
 end
-local o = redis.call('HMGET', KEYS[4], 'status', 'expo', 'stations', 'id')
+local o = redis.call('HMGET', KEYS[4], 'status', 'expo', 'cooking', 'id', 'autofire')
 if t[2] == 'VOIDED' then
   return {'VOIDED'}
 end
+if t[2] == 'HELD' then
+  return {'HELD', t[3]}
+end
 if t[2] == 'BUMPED' then
-  return {'NOOP', t[2], t[3], t[4] or '', o[1], t[5] or '0'}
+  local v = ticket_view(KEYS[1])
+  return {'NOOP', v[1], v[2], v[3], v[4], v[5], v[6], o[1], '0'}
 end
-local stations = {}
-for s in string.gmatch(o[3] or '', '[^,]+') do
-  table.insert(stations, s)
-end
+local cooking = split(o[3])
 local isExpo = ARGV[1] == o[2]
 if isExpo and o[1] ~= 'READY' then
-  local cooking = {}
-  for _, s in ipairs(stations) do
-    if redis.call('HGET', KEYS[4], 't:' .. s) == 'OPEN' then
-      table.insert(cooking, s)
+  local waiting = {}
+  for _, s in ipairs(cooking) do
+    local state = redis.call('HGET', KEYS[4], 't:' .. s)
+    if state == 'OPEN' then
+      table.insert(waiting, s)
+    elseif state == 'HELD' then
+      table.insert(waiting, s .. ' (held)')
     end
   end
-  return {'NOT_READY', table.concat(cooking, ','), o[1]}
+  return {'NOT_READY', table.concat(waiting, ', '), o[1]}
 end
 redis.call('HSET', KEYS[1], 'status', 'BUMPED', 'bumped', ARGV[2])
 -- A bumped ticket is kept for recall as long as a finished order is; a recall makes it permanent again.
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('ZREM', KEYS[2], redis.call('HGET', KEYS[1], 'id'))
-redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[3], '*', 'kind', 'removed', 'ticket', redis.call('HGET', KEYS[1], 'id'),
-  'status', 'BUMPED', 'body', t[3], 'bumped', ARGV[2], 'rush', t[5] or '0')
-allday_apply(KEYS[6], t[3], -1)
+allday_apply(KEYS[6], redis.call('HGET', KEYS[1], 'body'), -1)
+ticket_event(KEYS[3], KEYS[1], 'removed', ARGV[3])
 allday_event(KEYS[3], KEYS[6], ARGV[3])
-redis.call('HSET', KEYS[4], 't:' .. ARGV[1], 'BUMPED')
+redis.call('HSET', KEYS[4], 't:' .. ARGV[6], 'BUMPED')
 local newStatus = o[1]
+local fireNext = 0
 if isExpo then
   newStatus = 'COMPLETED'
-elseif o[1] == 'IN_KITCHEN' then
-  newStatus = 'READY'
-  for _, s in ipairs(stations) do
-    if redis.call('HGET', KEYS[4], 't:' .. s) == 'OPEN' then
-      newStatus = 'IN_KITCHEN'
-      break
+else
+  local allDone, courseDone = true, true
+  local course = course_of(ARGV[6])
+  for _, s in ipairs(cooking) do
+    local state = redis.call('HGET', KEYS[4], 't:' .. s)
+    if state == 'OPEN' or state == 'HELD' then
+      allDone = false
+      if course_of(s) == course and state == 'OPEN' then
+        courseDone = false
+      end
+    end
+  end
+  if allDone and o[1] == 'IN_KITCHEN' then
+    newStatus = 'READY'
+  end
+  if courseDone and o[5] == '1' then
+    for c = course + 1, 9 do
+      if redis.call('HGET', KEYS[4], 'c:' .. c) == 'HELD' then
+        fireNext = c
+        break
+      end
     end
   end
 end
@@ -58,4 +80,5 @@ if newStatus ~= o[1] then
   end
 end
 redis.call('PUBLISH', ARGV[4], topics)
-return {'BUMPED', 'BUMPED', t[3], ARGV[2], newStatus, t[5] or '0'}
+local v = ticket_view(KEYS[1])
+return {'BUMPED', v[1], v[2], v[3], v[4], v[5], v[6], newStatus, tostring(fireNext)}

@@ -1,6 +1,6 @@
 -- Cancels an order: its open tickets are voided on their stations (an 'updated' event with status
--- VOIDED, so screens strike them through), and a not yet routed order will make no tickets.
--- Counted items go back to the count; one that had run out is available again.
+-- VOIDED, so screens strike them through), held ones quietly, and a not yet routed order will make
+-- no tickets. Counted items go back to the count; one that had run out is available again.
 -- KEYS: 1 order, 2 order events, 3 counts, 4 86 set, 5 menu events, then per ticket: ticket,
 --       station open set, station events, station all-day counts
 -- ARGV: 1 now ms, 2 trim min id, 3 bell channel, 4 retention ms, 5 the order's ticket ids csv as the
@@ -40,15 +40,16 @@ end
 local n = (#KEYS - 5) / 4
 for i = 0, n - 1 do
   local tkey, open, events, allday = KEYS[6 + i * 4], KEYS[7 + i * 4], KEYS[8 + i * 4], KEYS[9 + i * 4]
-  local t = redis.call('HMGET', tkey, 'status', 'body', 'id', 'station', 'rush')
-  if t[1] == 'OPEN' then
+  local t = redis.call('HMGET', tkey, 'status', 'body', 'id', 'station')
+  if t[1] == 'OPEN' or t[1] == 'HELD' then
     redis.call('HSET', tkey, 'status', 'VOIDED')
+    redis.call('HSET', KEYS[1], 't:' .. string.sub(t[3], #o[3] + 2), 'VOIDED')
+  end
+  if t[1] == 'OPEN' then
     redis.call('ZREM', open, t[3])
-    redis.call('XADD', events, 'MINID', '~', ARGV[2], '*', 'kind', 'updated', 'ticket', t[3], 'status', 'VOIDED', 'body', t[2],
-      'rush', t[5] or '0')
     allday_apply(allday, t[2], -1)
+    ticket_event(events, tkey, 'updated', ARGV[2])
     allday_event(events, allday, ARGV[2])
-    redis.call('HSET', KEYS[1], 't:' .. t[4], 'VOIDED')
     table.insert(topics, t[4])
   end
   if t[1] then

@@ -27,3 +27,39 @@ local function allday_event(events, key, minid)
   end
   redis.call('XADD', events, 'MINID', '~', minid, '*', 'kind', 'allday', 'counts', json)
 end
+
+-- What a caller needs to show a ticket: status, body, rush, fired, held courses, bumped.
+local function ticket_view(key)
+  return redis.call('HMGET', key, 'status', 'body', 'rush', 'fired', 'held', 'bumped')
+end
+
+-- Puts a ticket as it stands now on its station's event stream.
+local function ticket_event(events, key, kind, minid)
+  local id = redis.call('HGET', key, 'id')
+  local v = ticket_view(key)
+  redis.call('XADD', events, 'MINID', '~', minid, '*', 'kind', kind, 'ticket', id, 'status', v[1], 'body', v[2],
+    'rush', v[3] or '0', 'fired', v[4] or '', 'held', v[5] or '', 'bumped', v[6] or '')
+end
+
+-- The course a ticket suffix names: 'grill' is course 1, 'grill:2' course 2.
+local function course_of(suffix)
+  local c = string.match(suffix, ':(%d+)$')
+  return tonumber(c or '1')
+end
+
+local function split(csv)
+  local out = {}
+  for part in string.gmatch(csv or '', '[^,]+') do
+    table.insert(out, part)
+  end
+  return out
+end
+
+-- Rush tickets sort ahead of every other open ticket, oldest rush first.
+local function ticket_score(created, rush)
+  local score = tonumber(created)
+  if rush == '1' then
+    score = score - 10000000000000
+  end
+  return score
+end

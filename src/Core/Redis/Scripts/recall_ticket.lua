@@ -1,8 +1,8 @@
 -- Brings a bumped ticket back: it returns to the station's open set as 'added', and the order steps
 -- back (READY to IN_KITCHEN for a cooking station, COMPLETED to READY for expo).
 -- KEYS: 1 ticket, 2 station open set, 3 station events, 4 order, 5 order events, 6 station all-day counts
--- ARGV: 1 station, 2 now ms, 3 trim min id, 4 bell channel
-local t = redis.call('HMGET', KEYS[1], 'station', 'status', 'body', 'score', 'id', 'rush')
+-- ARGV: 1 station, 2 now ms, 3 trim min id, 4 bell channel, 5 the ticket's suffix after the order id
+local t = redis.call('HMGET', KEYS[1], 'station', 'status', 'body', 'score', 'id')
 if not t[1] or t[1] ~= ARGV[1] then
   return {'NOT_FOUND'}
 end
@@ -10,8 +10,9 @@ local o = redis.call('HMGET', KEYS[4], 'status', 'expo', 'id')
 if t[2] == 'VOIDED' or o[1] == 'CANCELLED' then
   return {'VOIDED'}
 end
-if t[2] == 'OPEN' then
-  return {'NOOP', 'OPEN', t[3], o[1], t[6] or '0'}
+if t[2] == 'OPEN' or t[2] == 'HELD' then
+  local v = ticket_view(KEYS[1])
+  return {'NOOP', v[1], v[2], v[3], v[4], v[5], v[6], o[1]}
 end
 local isExpo = ARGV[1] == o[2]
 if (not isExpo) and o[1] == 'COMPLETED' then
@@ -21,11 +22,12 @@ redis.call('HSET', KEYS[1], 'status', 'OPEN')
 redis.call('HDEL', KEYS[1], 'bumped')
 redis.call('PERSIST', KEYS[1])
 redis.call('ZADD', KEYS[2], t[4], t[5])
-redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[3], '*', 'kind', 'added', 'ticket', t[5], 'status', 'OPEN', 'body', t[3],
-  'rush', t[6] or '0')
 allday_apply(KEYS[6], t[3], 1)
+ticket_event(KEYS[3], KEYS[1], 'added', ARGV[3])
 allday_event(KEYS[3], KEYS[6], ARGV[3])
-redis.call('HSET', KEYS[4], 't:' .. ARGV[1], 'OPEN')
+if not isExpo then
+  redis.call('HSET', KEYS[4], 't:' .. ARGV[5], 'OPEN')
+end
 local newStatus = o[1]
 if isExpo and o[1] == 'COMPLETED' then
   newStatus = 'READY'
@@ -40,4 +42,5 @@ if newStatus ~= o[1] then
   topics = topics .. ',order-events'
 end
 redis.call('PUBLISH', ARGV[4], topics)
-return {'RECALLED', 'OPEN', t[3], newStatus, t[6] or '0'}
+local v = ticket_view(KEYS[1])
+return {'RECALLED', v[1], v[2], v[3], v[4], v[5], v[6], newStatus}

@@ -1,9 +1,11 @@
--- Writes an order's tickets, puts them on their stations' streams and acknowledges the queue message,
--- all at once. A redelivered message finds the order routed and only acknowledges: no second ticket.
--- KEYS: 1 order, 2 order queue, 3 order events, then per ticket: ticket, station open set, station events,
---       station all-day counts
--- ARGV: 1 group, 2 message id, 3 now ms, 4 trim min id, 5 bell channel, 6 cooking stations csv,
---       7 expo station, 8 ticket ids csv, 9 bell topics, then per ticket: ticket id, station, body json
+-- Writes an order's tickets, puts the first course on its stations' screens and acknowledges the
+-- queue message, all at once. Later courses are written held: no station sees them until they fire.
+-- A redelivered message finds the order routed and only acknowledges: no second ticket.
+-- KEYS: 1 order, 2 order queue, 3 order events, then per ticket: ticket, station open set, station
+--       events, station all-day counts (expo's ticket last)
+-- ARGV: 1 group, 2 message id, 3 now ms, 4 trim min id, 5 bell channel, 6 cooking ticket suffixes csv,
+--       7 expo station, 8 ticket ids csv, 9 auto-fire (1/0), 10 courses csv, 11 held courses csv,
+--       then per ticket: ticket id, station, body json, course
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
   return 'MISSING'
@@ -14,30 +16,46 @@ if status == 'CANCELLED' or redis.call('HEXISTS', KEYS[1], 'routed') == 1 then
 end
 local oid = redis.call('HGET', KEYS[1], 'id')
 local rush = redis.call('HGET', KEYS[1], 'rush') or '0'
--- Rush tickets sort ahead of every other open ticket, oldest rush first.
-local score = tonumber(ARGV[3])
-if rush == '1' then
-  score = score - 10000000000000
-end
+local score = ticket_score(ARGV[3], rush)
 local n = (#KEYS - 3) / 4
-local fields = {'routed', '1', 'status', 'IN_KITCHEN', 'updated', ARGV[3], 'stations', ARGV[6],
-  'expo', ARGV[7], 'tickets', ARGV[8]}
+local fields = {'routed', '1', 'status', 'IN_KITCHEN', 'updated', ARGV[3], 'cooking', ARGV[6],
+  'expo', ARGV[7], 'tickets', ARGV[8], 'autofire', ARGV[9]}
+local topics = {'order-events'}
+for _, c in ipairs(split(ARGV[10])) do
+  table.insert(fields, 'c:' .. c)
+  if c == '1' then
+    table.insert(fields, 'FIRED')
+  else
+    table.insert(fields, 'HELD')
+  end
+end
 for i = 0, n - 1 do
   local tkey, open, events, allday = KEYS[4 + i * 4], KEYS[5 + i * 4], KEYS[6 + i * 4], KEYS[7 + i * 4]
-  local tid, station, body = ARGV[10 + i * 3], ARGV[11 + i * 3], ARGV[12 + i * 3]
-  redis.call('HSET', tkey, 'id', tid, 'order', oid, 'station', station, 'status', 'OPEN', 'body', body,
-    'created', ARGV[3], 'score', score, 'rush', rush)
-  redis.call('ZADD', open, score, tid)
-  redis.call('XADD', events, 'MINID', '~', ARGV[4], '*', 'kind', 'added', 'ticket', tid, 'status', 'OPEN', 'body', body,
-    'rush', rush)
-  allday_apply(allday, body, 1)
-  allday_event(events, allday, ARGV[4])
-  table.insert(fields, 't:' .. station)
-  table.insert(fields, 'OPEN')
+  local tid, station, body, course = ARGV[12 + i * 4], ARGV[13 + i * 4], ARGV[14 + i * 4], ARGV[15 + i * 4]
+  local isExpo = i == n - 1
+  local state = 'OPEN'
+  if course ~= '1' then
+    state = 'HELD'
+  end
+  redis.call('HSET', tkey, 'id', tid, 'order', oid, 'station', station, 'status', state, 'body', body,
+    'created', ARGV[3], 'score', score, 'rush', rush, 'course', course)
+  if isExpo then
+    redis.call('HSET', tkey, 'held', ARGV[11])
+  else
+    table.insert(fields, 't:' .. string.sub(tid, #oid + 2))
+    table.insert(fields, state)
+  end
+  if state == 'OPEN' then
+    redis.call('HSET', tkey, 'fired', ARGV[3])
+    redis.call('ZADD', open, score, tid)
+    allday_apply(allday, body, 1)
+    ticket_event(events, tkey, 'added', ARGV[4])
+    allday_event(events, allday, ARGV[4])
+    table.insert(topics, station)
+  end
 end
 redis.call('HSET', KEYS[1], unpack(fields))
-redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[4], '*', 'order', oid,
-  'status', 'IN_KITCHEN', 'at', ARGV[3])
+redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[4], '*', 'order', oid, 'status', 'IN_KITCHEN', 'at', ARGV[3])
 redis.call('XACK', KEYS[2], ARGV[1], ARGV[2])
-redis.call('PUBLISH', ARGV[5], ARGV[9])
+redis.call('PUBLISH', ARGV[5], table.concat(topics, ','))
 return 'ROUTED'

@@ -20,18 +20,14 @@ local topics = {'order-events'}
 local n = (#KEYS - 2) / 4
 for i = 0, n - 1 do
   local tkey, open, events = KEYS[3 + i * 4], KEYS[4 + i * 4], KEYS[5 + i * 4]
-  local t = redis.call('HMGET', tkey, 'status', 'body', 'id', 'station', 'created')
+  local t = redis.call('HMGET', tkey, 'status', 'id', 'station', 'created')
   if t[1] then
-    local score = tonumber(t[5])
-    if ARGV[4] == '1' then
-      score = score - 10000000000000
-    end
+    local score = ticket_score(t[4], ARGV[4])
     redis.call('HSET', tkey, 'rush', ARGV[4], 'score', score)
     if t[1] == 'OPEN' then
-      redis.call('ZADD', open, score, t[3])
-      redis.call('XADD', events, 'MINID', '~', ARGV[2], '*', 'kind', 'updated', 'ticket', t[3], 'status', 'OPEN', 'body', t[2],
-        'rush', ARGV[4])
-      table.insert(topics, t[4])
+      redis.call('ZADD', open, score, t[2])
+      ticket_event(events, tkey, 'updated', ARGV[2])
+      table.insert(topics, t[3])
     end
   end
 end
