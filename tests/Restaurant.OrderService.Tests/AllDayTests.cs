@@ -40,7 +40,7 @@ public class AllDayTests
     }
 
     [Fact]
-    public async Task ThousandsOfRandomPlacesBumpsRecallsAndCancelsLeaveCountsEqualToARecount()
+    public async Task ThousandsOfRandomPlacesBumpsRecallsFiresAndCancelsLeaveCountsEqualToARecount()
     {
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
@@ -60,6 +60,11 @@ public class AllDayTests
                     var items = menu.Items.OrderBy(_ => random.Next()).Take(1 + random.Next(3))
                         .Select(i => Line(i.MenuItemId, 1 + random.Next(3), "", random.NextDouble() < 0.2 && i.Modifiers.Count > 0 ? [i.Modifiers[random.Next(i.Modifiers.Count)]] : []))
                         .ToArray();
+                    foreach (var line in items)
+                    {
+                        line.Course = random.NextDouble() < 0.7 ? 1 : 2;
+                    }
+
                     var order = Order(location, items);
                     await world.Orders.PlaceOrderAsync(order);
                     orders.Add(order.OrderId);
@@ -79,7 +84,11 @@ public class AllDayTests
                     var (station, ticket) = bumped[random.Next(bumped.Count)];
                     await world.Kitchen.RecallTicketAsync(new RecallTicketRequest { LocationId = location, StationId = station, TicketId = ticket });
                 }
-                else if (roll < 0.92)
+                else if (roll < 0.88)
+                {
+                    await world.Orders.FireCourseAsync(new FireCourseRequest { LocationId = location, OrderId = orders[random.Next(orders.Count)], Course = 2 });
+                }
+                else if (roll < 0.93)
                 {
                     await world.Orders.CancelOrderAsync(new CancelOrderRequest { LocationId = location, OrderId = orders[random.Next(orders.Count)] });
                 }
@@ -88,9 +97,10 @@ public class AllDayTests
                     await world.Orders.SetRushAsync(new SetRushRequest { LocationId = location, OrderId = orders[random.Next(orders.Count)], Rush = random.NextDouble() < 0.5 });
                 }
             }
-            catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition)
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.FailedPrecondition or StatusCode.NotFound)
             {
-                // Expo before ready, a voided ticket, a finished order: refused, and nothing changed.
+                // Expo before ready, a voided ticket, a finished order, an order with no second course:
+                // refused, and nothing changed.
             }
         }
 

@@ -97,11 +97,11 @@ public sealed class TestWorld
     }
 
     /// <summary>A fresh copy of the demo restaurant under a location id of the test's own.</summary>
-    public async Task<string> NewLocationAsync()
+    public async Task<string> NewLocationAsync(Func<LocationDefinition, LocationDefinition>? change = null)
     {
         var id = $"t{Interlocked.Increment(ref _locations)}-{Guid.NewGuid().ToString("N")[..8]}";
         var demo = LocationLoader.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "locations", "demo.json")), "demo.json");
-        await Factory.Services.GetRequiredService<RedisStore>().LoadLocationAsync(demo with { Id = id });
+        await Factory.Services.GetRequiredService<RedisStore>().LoadLocationAsync((change ?? (d => d))(demo) with { Id = id });
         return id;
     }
 
