@@ -155,18 +155,28 @@ public sealed partial class OrderRoutingWorker(
 
     private async Task RouteAsync(string location, QueuedOrder message, MenuSnapshot menu, CancellationToken cancellationToken)
     {
-        var order = await store.FindOrderAsync(location, message.OrderId!, cancellationToken)
-            ?? throw new UnroutableOrderException($"order {message.OrderId} is not stored at '{location}'");
-        if (order.Status != OrderState.Accepted)
+        // An order changed (a round added, a line voided) while its tickets were being made is read again.
+        for (var attempt = 0; attempt < 5; attempt++)
         {
-            // Cancelled before routing, or routed already by a worker that died before acknowledging.
-            await queue.AcknowledgeAsync(location, message.MessageId, cancellationToken);
-            return;
+            var order = await store.FindOrderAsync(location, message.OrderId!, cancellationToken)
+                ?? throw new UnroutableOrderException($"order {message.OrderId} is not stored at '{location}'");
+            if (order.Status != OrderState.Accepted)
+            {
+                // Cancelled before routing, or routed already by a worker that died before acknowledging.
+                await queue.AcknowledgeAsync(location, message.MessageId, cancellationToken);
+                return;
+            }
+
+            var tickets = KitchenRouter.Route(order.OrderId, order.Lines, menu.Location, clock.GetUtcNow().ToUnixTimeMilliseconds());
+            var outcome = await store.RouteOrderAsync(location, message.MessageId, order, tickets, menu.Location.Options.AutoFireNextCourse, cancellationToken);
+            Log.Routed(logger, location, order.OrderId, tickets.Count, outcome);
+            if (outcome != RouteOutcome.Stale)
+            {
+                return;
+            }
         }
 
-        var tickets = KitchenRouter.Route(order.OrderId, order.Lines, menu.Location, clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var outcome = await store.RouteOrderAsync(location, message.MessageId, order.OrderId, tickets, menu.Location.Options.AutoFireNextCourse, cancellationToken);
-        Log.Routed(logger, location, order.OrderId, tickets.Count, outcome);
+        throw new UnroutableOrderException($"order {message.OrderId} kept changing while it was being routed");
     }
 
     private async Task DeadLetterAsync(string location, QueuedOrder message, string reason, CancellationToken cancellationToken)

@@ -40,7 +40,7 @@ public class AllDayTests
     }
 
     [Fact]
-    public async Task ThousandsOfRandomPlacesBumpsRecallsFiresAndCancelsLeaveCountsEqualToARecount()
+    public async Task ThousandsOfRandomPlacesBumpsRecallsFiresRoundsVoidsAndCancelsLeaveCountsEqualToARecount()
     {
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
@@ -84,7 +84,22 @@ public class AllDayTests
                     var (station, ticket) = bumped[random.Next(bumped.Count)];
                     await world.Kitchen.RecallTicketAsync(new RecallTicketRequest { LocationId = location, StationId = station, TicketId = ticket });
                 }
+                else if (roll < 0.86)
+                {
+                    var round = new AddItemsRequest { LocationId = location, OrderId = orders[random.Next(orders.Count)], RoundId = Guid.NewGuid().ToString() };
+                    var item = menu.Items[random.Next(menu.Items.Count)];
+                    round.Lines.Add(Line(item.MenuItemId, 1 + random.Next(2)));
+                    await world.Orders.AddItemsAsync(round);
+                }
                 else if (roll < 0.88)
+                {
+                    var target = orders[random.Next(orders.Count)];
+                    var lines = (await world.Orders.GetOrderAsync(new GetOrderRequest { LocationId = location, OrderId = target })).Order.Lines.Count;
+                    var voiding = new VoidItemsRequest { LocationId = location, OrderId = target };
+                    voiding.LineIndexes.Add(random.Next(lines));
+                    await world.Orders.VoidItemsAsync(voiding);
+                }
+                else if (roll < 0.89)
                 {
                     await world.Orders.FireCourseAsync(new FireCourseRequest { LocationId = location, OrderId = orders[random.Next(orders.Count)], Course = 2 });
                 }
@@ -113,7 +128,7 @@ public class AllDayTests
         {
             await using var screen = StationWatcher.Start(world.Kitchen, location, station);
             var recount = (await screen.ReadSnapshotAsync())
-                .SelectMany(t => t.Items).GroupBy(i => i.Name).Select(g => (g.Key, g.Sum(i => i.Quantity))).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+                .SelectMany(t => t.Items).Where(i => !i.Voided).GroupBy(i => i.Name).Select(g => (g.Key, g.Sum(i => i.Quantity))).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
             var kept = await AllDayAsync(world, location, station);
             Assert.True(recount.SequenceEqual(kept), $"seed {seed}, station {station}: kept [{string.Join(", ", kept)}] but the open tickets hold [{string.Join(", ", recount)}]");
             Assert.Equal(recount, screen.AllDay.Select(c => (c.Key, c.Value)).OrderBy(c => c.Key, StringComparer.Ordinal).ToList());

@@ -16,8 +16,11 @@ public enum TicketState
     Voided,
 }
 
-/// <summary>One line of an order, as the POS sent it; course 1 fires at once, later courses are held.</summary>
-public sealed record OrderLineData(string MenuItemId, int Quantity, IReadOnlyList<string> Modifiers, string Note, int Course = 1);
+/// <summary>
+/// One line of an order, as the POS sent it; course 1 fires at once, later courses are held. Round 0
+/// is the order as placed, each AddItems a round more; a voided line stays, struck through.
+/// </summary>
+public sealed record OrderLineData(string MenuItemId, int Quantity, IReadOnlyList<string> Modifiers, string Note, int Course = 1, int Round = 0, bool Voided = false);
 
 /// <summary>An order as stored: its lines never change; its status moves through <see cref="OrderState"/>.</summary>
 public sealed record OrderData(
@@ -29,7 +32,8 @@ public sealed record OrderData(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<string> TicketIds,
     bool Rush = false,
-    IReadOnlyList<int>? HeldCourses = null);
+    IReadOnlyList<int>? HeldCourses = null,
+    long Version = 0);
 
 /// <summary>
 /// One item on a ticket: what a station must make. A modifier made at another station than its dish
@@ -46,7 +50,9 @@ public sealed record TicketItemData(
     IReadOnlyList<string>? Allergies = null,
     string ForItem = "",
     int Course = 1,
-    int StartDelaySeconds = 0)
+    int StartDelaySeconds = 0,
+    int LineIndex = 0,
+    bool Voided = false)
 {
     public IReadOnlyList<string> AllergyList => Allergies ?? [];
 }

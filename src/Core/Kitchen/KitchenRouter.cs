@@ -71,7 +71,9 @@ public static class KitchenRouter
     /// <summary>
     /// The tickets of an order: one per cooking station and course, then expo's, which holds the whole
     /// order. With fire by prep time, each item of a course waits so that the course finishes together
-    /// (the 12-minute steak starts now, the 4-minute salad in 8 minutes).
+    /// (the 12-minute steak starts now, the 4-minute salad in 8 minutes). Voided lines stay on their
+    /// tickets as voided items, so screens strike them through rather than lose them; a ticket whose
+    /// items are all voided is itself voided (<see cref="IsVoided"/>).
     /// </summary>
     public static IReadOnlyList<TicketBody> Route(string orderId, IReadOnlyList<OrderLineData> lines, LocationDefinition location, long nowMs)
     {
@@ -96,13 +98,15 @@ public static class KitchenRouter
             TicketItemData ticketItem;
             if (decision.Modifier is null)
             {
-                ticketItem = new TicketItemData(item.Id, item.Name, line.Quantity, line.Modifiers, line.Note, item.PrepSeconds, allergies, "", line.Course);
+                ticketItem = new TicketItemData(
+                    item.Id, item.Name, line.Quantity, line.Modifiers, line.Note, item.PrepSeconds, allergies, "", line.Course, 0, decision.LineIndex, line.Voided);
                 whole.Add(ticketItem);
             }
             else
             {
                 var modifier = location.FindModifier(decision.Modifier)!;
-                ticketItem = new TicketItemData(item.Id, modifier.Name, line.Quantity, [], "", modifier.PrepSeconds, allergies, item.Name, line.Course);
+                ticketItem = new TicketItemData(
+                    item.Id, modifier.Name, line.Quantity, [], "", modifier.PrepSeconds, allergies, item.Name, line.Course, 0, decision.LineIndex, line.Voided);
             }
 
             if (!byTicket.TryGetValue((decision.StationId, line.Course), out var items))
@@ -118,12 +122,12 @@ public static class KitchenRouter
         {
             foreach (var course in byTicket.GroupBy(t => t.Key.Course))
             {
-                var longest = course.SelectMany(t => t.Value).Max(i => i.PrepSeconds);
+                var longest = course.SelectMany(t => t.Value).Where(i => !i.Voided).Select(i => i.PrepSeconds).DefaultIfEmpty(0).Max();
                 foreach (var ticket in course)
                 {
                     for (var i = 0; i < ticket.Value.Count; i++)
                     {
-                        ticket.Value[i] = ticket.Value[i] with { StartDelaySeconds = longest - ticket.Value[i].PrepSeconds };
+                        ticket.Value[i] = ticket.Value[i] with { StartDelaySeconds = Math.Max(0, longest - ticket.Value[i].PrepSeconds) };
                     }
                 }
             }
@@ -144,6 +148,9 @@ public static class KitchenRouter
         tickets.Add(Ticket(orderId, expo, 1, whole, nowMs));
         return tickets;
     }
+
+    /// <summary>A ticket with nothing left to make.</summary>
+    public static bool IsVoided(TicketBody ticket) => ticket.Items.All(i => i.Voided);
 
     private static TicketBody Ticket(string orderId, StationDefinition station, int course, IReadOnlyList<TicketItemData> items, long nowMs) =>
         new(TicketId(orderId, station.Id, course), orderId, station.Id, items, nowMs, station.WarnSeconds, station.LateSeconds, course);

@@ -253,11 +253,13 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
 
     /// <summary>Writes an order's tickets, queues the first course to its stations and acknowledges the message, at once.</summary>
     public async Task<RouteOutcome> RouteOrderAsync(
-        string location, string messageId, string orderId, IReadOnlyList<TicketBody> tickets, bool autoFire, CancellationToken cancellationToken = default)
+        string location, string messageId, OrderData order, IReadOnlyList<TicketBody> routed, bool autoFire, CancellationToken cancellationToken = default)
     {
         var now = NowMs;
-        var expo = tickets[^1];
-        var cooking = tickets.Take(tickets.Count - 1).ToList();
+        var orderId = order.OrderId;
+        var expo = routed[^1];
+        var cooking = routed.Take(routed.Count - 1).Where(t => !KitchenRouter.IsVoided(t)).ToList();
+        var tickets = cooking.Append(expo).ToList();
         var courses = cooking.Select(t => t.Course).Distinct().Order().ToList();
         var keys = new List<RedisKey>(3 + tickets.Count * 4)
         {
@@ -267,7 +269,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         {
             RedisKeys.WorkerGroup, messageId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(),
             string.Join(',', cooking.Select(t => t.TicketId[(orderId.Length + 1)..])), expo.StationId, string.Join(',', tickets.Select(t => t.TicketId)),
-            autoFire ? "1" : "0", string.Join(',', courses), string.Join(',', courses.Where(c => c > 1)),
+            autoFire ? "1" : "0", string.Join(',', courses), string.Join(',', courses.Where(c => c > 1)), order.Version,
         };
         foreach (var ticket in tickets)
         {
@@ -287,6 +289,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             "ROUTED" => RouteOutcome.Routed,
             "SKIPPED" => RouteOutcome.Skipped,
             "MISSING" => RouteOutcome.Missing,
+            "RETRY" => RouteOutcome.Stale,
             _ => throw new InvalidOperationException($"route_order answered '{result}'"),
         };
     }
@@ -352,6 +355,163 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             default:
                 throw new InvalidOperationException($"recall_ticket answered '{(string?)result[0]}'");
         }
+    }
+
+    /// <summary>An order holds at most this many lines, over all its rounds.</summary>
+    public const int MaxLinesInAll = 200;
+
+    /// <summary>
+    /// Adds a round of lines to an open order. The same <paramref name="roundId"/> again answers with
+    /// the order as it stands and adds nothing.
+    /// </summary>
+    public Task<OrderData> AddItemsAsync(string location, string orderId, string roundId, IReadOnlyList<OrderLineData> lines, CancellationToken cancellationToken = default) =>
+        AmendAsync(location, orderId, roundId, current =>
+        {
+            if (current.Count + lines.Count > MaxLinesInAll)
+            {
+                throw RestaurantException.Invalid($"lines: order {orderId} has {current.Count} lines; with {lines.Count} more it would pass {MaxLinesInAll}");
+            }
+
+            var round = current.Count == 0 ? 1 : current.Max(l => l.Round) + 1;
+            return [.. current, .. lines.Select(l => l with { Round = round, Voided = false })];
+        }, cancellationToken);
+
+    /// <summary>Voids lines of an open order by their index; voiding a voided line changes nothing.</summary>
+    public Task<OrderData> VoidItemsAsync(string location, string orderId, IReadOnlyList<int> lineIndexes, CancellationToken cancellationToken = default) =>
+        AmendAsync(location, orderId, "", current =>
+        {
+            foreach (var index in lineIndexes.Where(i => i < 0 || i >= current.Count))
+            {
+                throw RestaurantException.Invalid($"line_indexes: order {orderId} has no line {index} (it has {current.Count})");
+            }
+
+            return [.. current.Select((l, i) => lineIndexes.Contains(i) ? l with { Voided = true } : l)];
+        }, cancellationToken);
+
+    /// <summary>
+    /// Changes an order's lines and, once it is routed, its tickets with them: new tickets for new
+    /// stations or courses, changed ones for the rest, voided ones where nothing is left. The script
+    /// applies the change only if the order is still at the version it was read at.
+    /// </summary>
+    private async Task<OrderData> AmendAsync(
+        string location, string orderId, string roundId, Func<IReadOnlyList<OrderLineData>, List<OrderLineData>> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var hash = (await Db.HashGetAllAsync(RedisKeys.Order(location, orderId)).WaitAsync(cancellationToken).ConfigureAwait(false))
+                .ToDictionary(e => e.Name.ToString(), e => e.Value);
+            if (hash.Count == 0)
+            {
+                throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
+            }
+
+            var order = ReadOrder(location, hash);
+            var lines = change(order.Lines);
+            var menu = await GetMenuAsync(location, cancellationToken).ConfigureAwait(false);
+            var fresh = lines.Skip(order.Lines.Count).ToList();
+            MenuValidator.Check(fresh, menu.Location);
+            foreach (var line in fresh.Where(l => !menu.IsAvailable(l.MenuItemId) && menu.RemainingOf(l.MenuItemId) is null))
+            {
+                throw RestaurantException.Precondition($"menu item '{line.MenuItemId}' is 86'd (sold out)");
+            }
+
+            var deltas = lines.Where(l => !l.Voided).GroupBy(l => l.MenuItemId).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity));
+            foreach (var old in order.Lines.Where(l => !l.Voided))
+            {
+                deltas[old.MenuItemId] = deltas.GetValueOrDefault(old.MenuItemId) - old.Quantity;
+            }
+
+            var now = NowMs;
+            var keys = new List<RedisKey>
+            {
+                RedisKeys.Order(location, orderId), RedisKeys.OrderEvents(location), RedisKeys.Counts(location),
+                RedisKeys.EightySixed(location), RedisKeys.MenuEvents(location),
+            };
+            var changed = deltas.Where(d => d.Value != 0).ToList();
+            var args = new List<RedisValue>
+            {
+                now, TrimMinId(now), RedisKeys.Bell(location).ToString(), order.Version,
+                JsonSerializer.Serialize(new OrderBody(lines, order.CreatedAt.ToUnixTimeMilliseconds()), CoreJson.Default.OrderBody),
+            };
+            var ticketArgs = new List<RedisValue>();
+            if (hash.ContainsKey("routed"))
+            {
+                var routed = KitchenRouter.Route(orderId, lines, menu.Location, now);
+                var existing = order.TicketIds.ToHashSet(StringComparer.Ordinal);
+                var kept = routed.Where((t, i) => i == routed.Count - 1 || existing.Contains(t.TicketId) || !KitchenRouter.IsVoided(t)).ToList();
+                var oldBodies = await ReadTicketBodiesAsync(location, [.. kept.Where(t => existing.Contains(t.TicketId)).Select(t => t.TicketId)], cancellationToken).ConfigureAwait(false);
+                var round = lines.Count == 0 ? 0 : lines.Max(l => l.Round);
+                var ids = order.TicketIds.Concat(kept.Select(t => t.TicketId)).Distinct().ToList();
+                var expoId = kept[^1].TicketId;
+                ids.Remove(expoId);
+                ids.Add(expoId);
+                args.Add(string.Join(',', ids));
+                args.Add(string.Join(',', ids.Take(ids.Count - 1).Select(id => id[(orderId.Length + 1)..])));
+                foreach (var ticket in kept)
+                {
+                    var body = oldBodies.TryGetValue(ticket.TicketId, out var old) ? ticket with { CreatedAtMs = old.CreatedAtMs } : ticket;
+                    var action = !existing.Contains(ticket.TicketId) ? "new" : KitchenRouter.IsVoided(ticket) && ticket != kept[^1] ? "void" : "update";
+                    var grew = roundId.Length > 0 && ticket.Items.Any(i => !i.Voided && lines[i.LineIndex].Round == round);
+                    keys.Add(RedisKeys.Ticket(location, ticket.TicketId));
+                    keys.Add(RedisKeys.OpenTickets(location, ticket.StationId));
+                    keys.Add(RedisKeys.StationEvents(location, ticket.StationId));
+                    keys.Add(RedisKeys.AllDay(location, ticket.StationId));
+                    ticketArgs.AddRange([ticket.TicketId, ticket.StationId, JsonSerializer.Serialize(body, CoreJson.Default.TicketBody), ticket.Course, action, grew ? "1" : "0"]);
+                }
+            }
+            else
+            {
+                args.Add(string.Join(',', order.TicketIds));
+                args.Add("");
+            }
+
+            args.Add(roundId);
+            args.Add(changed.Count);
+            foreach (var (item, delta) in changed)
+            {
+                args.Add(item);
+                args.Add(delta);
+            }
+
+            args.AddRange(ticketArgs);
+            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(Scripts.AmendOrder, [.. keys], [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+            switch ((string?)result[0])
+            {
+                case "OK":
+                case "REPLAY":
+                    return await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
+                case "RETRY":
+                    continue;
+                case "NOT_FOUND":
+                    throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
+                case "FINISHED":
+                    throw RestaurantException.Precondition($"order {orderId} is {((string?)result[1])?.ToLowerInvariant()} and can no longer be changed");
+                case "SHORT":
+                    throw RestaurantException.Precondition($"menu item '{(string?)result[1]}' has only {(string?)result[2]} left; the change needs {(string?)result[3]}");
+                default:
+                    throw new InvalidOperationException($"amend_order answered '{(string?)result[0]}'");
+            }
+        }
+
+        throw new TimeoutException($"order {orderId} kept changing while it was being amended");
+    }
+
+    private async Task<Dictionary<string, TicketBody>> ReadTicketBodiesAsync(string location, IReadOnlyList<string> ticketIds, CancellationToken cancellationToken)
+    {
+        var batch = Db.CreateBatch();
+        var reads = ticketIds.Select(id => batch.HashGetAsync(RedisKeys.Ticket(location, id), "body")).ToArray();
+        batch.Execute();
+        var bodies = new Dictionary<string, TicketBody>(StringComparer.Ordinal);
+        for (var i = 0; i < reads.Length; i++)
+        {
+            var body = await reads[i].WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!body.IsNull)
+            {
+                bodies[ticketIds[i]] = JsonSerializer.Deserialize(body.ToString(), CoreJson.Default.TicketBody)!;
+            }
+        }
+
+        return bodies;
     }
 
     /// <summary>Fires a held course of an order: its tickets reach their stations now.</summary>
@@ -644,7 +804,8 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             DateTimeOffset.FromUnixTimeMilliseconds((long)hash["updated"]),
             tickets,
             hash.TryGetValue("rush", out var rush) && rush == "1",
-            HeldCourses(hash));
+            HeldCourses(hash),
+            hash.TryGetValue("version", out var version) ? (long)version : 0);
     }
 
     private static List<int> HeldCourses(Dictionary<string, RedisValue> hash) =>

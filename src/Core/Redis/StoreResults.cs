@@ -34,4 +34,7 @@ public enum RouteOutcome
     Routed,
     Skipped,
     Missing,
+
+    /// <summary>The order changed while its tickets were being made: read it again.</summary>
+    Stale,
 }

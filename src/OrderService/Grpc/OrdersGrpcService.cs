@@ -55,6 +55,28 @@ public sealed class OrdersGrpcService(RedisStore store, Doorbell bell, IOptions<
         return new FireCourseResponse { Order = order.ToProto() };
     }
 
+    public override async Task<AddItemsResponse> AddItems(AddItemsRequest request, ServerCallContext context)
+    {
+        var (location, orderId) = ValidateOrderRef(request.LocationId, request.OrderId);
+        OrderValidator.RequireOrderId(request.RoundId, "round_id");
+        var lines = request.Lines.Select(l => l.ToDomain()).ToList();
+        OrderValidator.ValidateLines(lines);
+        var order = await store.AddItemsAsync(location, orderId, OrderValidator.NormalizeOrderId(request.RoundId), lines, context.CancellationToken);
+        return new AddItemsResponse { Order = order.ToProto() };
+    }
+
+    public override async Task<VoidItemsResponse> VoidItems(VoidItemsRequest request, ServerCallContext context)
+    {
+        var (location, orderId) = ValidateOrderRef(request.LocationId, request.OrderId);
+        if (request.LineIndexes.Count == 0)
+        {
+            throw RestaurantException.Invalid("line_indexes: name at least one line to void");
+        }
+
+        var order = await store.VoidItemsAsync(location, orderId, [.. request.LineIndexes.Distinct()], context.CancellationToken);
+        return new VoidItemsResponse { Order = order.ToProto() };
+    }
+
     public override async Task WatchOrders(WatchOrdersRequest request, IServerStreamWriter<OrderEvent> responseStream, ServerCallContext context)
     {
         OrderValidator.RequireId(request.LocationId, "location_id");

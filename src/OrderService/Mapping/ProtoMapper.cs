@@ -42,7 +42,10 @@ public static class ProtoMapper
         };
         foreach (var line in order.Lines)
         {
-            var protoLine = new OrderLine { MenuItemId = line.MenuItemId, Quantity = line.Quantity, Note = line.Note, Course = line.Course };
+            var protoLine = new OrderLine
+            {
+                MenuItemId = line.MenuItemId, Quantity = line.Quantity, Note = line.Note, Course = line.Course, Voided = line.Voided, Round = line.Round,
+            };
             protoLine.Modifiers.AddRange(line.Modifiers);
             proto.Lines.Add(protoLine);
         }
@@ -98,6 +101,8 @@ public static class ProtoMapper
                 ForItem = item.ForItem,
                 Course = item.Course,
                 Held = ticket.HeldCourses?.Contains(item.Course) == true,
+                Voided = item.Voided,
+                LineIndex = item.LineIndex,
             };
             if (ticket.FiredAt is { } fired && !protoItem.Held)
             {

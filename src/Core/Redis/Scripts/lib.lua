@@ -7,9 +7,11 @@ local function allday_apply(key, body, sign)
     return
   end
   for _, item in ipairs(ticket.items or {}) do
-    local left = redis.call('HINCRBY', key, item.name, sign * item.quantity)
-    if left <= 0 then
-      redis.call('HDEL', key, item.name)
+    if not item.voided then
+      local left = redis.call('HINCRBY', key, item.name, sign * item.quantity)
+      if left <= 0 then
+        redis.call('HDEL', key, item.name)
+      end
     end
   end
 end
@@ -62,4 +64,30 @@ local function ticket_score(created, rush)
     score = score - 10000000000000
   end
   return score
+end
+
+-- After tickets changed: READY when no cooking ticket is open or held, IN_KITCHEN again when one is.
+-- Returns the order's status as it now stands.
+local function settle_order(order, cooking_csv, status, now)
+  if status ~= 'IN_KITCHEN' and status ~= 'READY' then
+    return status
+  end
+  local busy = false
+  for _, s in ipairs(split(cooking_csv)) do
+    local state = redis.call('HGET', order, 't:' .. s)
+    if state == 'OPEN' or state == 'HELD' then
+      busy = true
+      break
+    end
+  end
+  local settled = status
+  if busy and status == 'READY' then
+    settled = 'IN_KITCHEN'
+  elseif (not busy) and status == 'IN_KITCHEN' then
+    settled = 'READY'
+  end
+  if settled ~= status then
+    redis.call('HSET', order, 'status', settled, 'updated', now)
+  end
+  return settled
 end

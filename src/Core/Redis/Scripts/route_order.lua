@@ -5,6 +5,7 @@
 --       events, station all-day counts (expo's ticket last)
 -- ARGV: 1 group, 2 message id, 3 now ms, 4 trim min id, 5 bell channel, 6 cooking ticket suffixes csv,
 --       7 expo station, 8 ticket ids csv, 9 auto-fire (1/0), 10 courses csv, 11 held courses csv,
+--       12 the order's version the tickets were made from (changed meanwhile: the caller reads again),
 --       then per ticket: ticket id, station, body json, course
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
@@ -14,12 +15,15 @@ if status == 'CANCELLED' or redis.call('HEXISTS', KEYS[1], 'routed') == 1 then
   redis.call('XACK', KEYS[2], ARGV[1], ARGV[2])
   return 'SKIPPED'
 end
+if (redis.call('HGET', KEYS[1], 'version') or '0') ~= ARGV[12] then
+  return 'RETRY'
+end
 local oid = redis.call('HGET', KEYS[1], 'id')
 local rush = redis.call('HGET', KEYS[1], 'rush') or '0'
 local score = ticket_score(ARGV[3], rush)
 local n = (#KEYS - 3) / 4
 local fields = {'routed', '1', 'status', 'IN_KITCHEN', 'updated', ARGV[3], 'cooking', ARGV[6],
-  'expo', ARGV[7], 'tickets', ARGV[8], 'autofire', ARGV[9]}
+  'expo', ARGV[7], 'tickets', ARGV[8], 'autofire', ARGV[9], 'version', tonumber(ARGV[12]) + 1}
 local topics = {'order-events'}
 for _, c in ipairs(split(ARGV[10])) do
   table.insert(fields, 'c:' .. c)
@@ -31,7 +35,7 @@ for _, c in ipairs(split(ARGV[10])) do
 end
 for i = 0, n - 1 do
   local tkey, open, events, allday = KEYS[4 + i * 4], KEYS[5 + i * 4], KEYS[6 + i * 4], KEYS[7 + i * 4]
-  local tid, station, body, course = ARGV[12 + i * 4], ARGV[13 + i * 4], ARGV[14 + i * 4], ARGV[15 + i * 4]
+  local tid, station, body, course = ARGV[13 + i * 4], ARGV[14 + i * 4], ARGV[15 + i * 4], ARGV[16 + i * 4]
   local isExpo = i == n - 1
   local state = 'OPEN'
   if course ~= '1' then

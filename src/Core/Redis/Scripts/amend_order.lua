@@ -1,0 +1,137 @@
+-- Changes an open order's lines (a round added, or lines voided) and its tickets with them, at once.
+-- Stations see 'updated' tickets: new items appear, voided ones stay struck through; a ticket with
+-- nothing left is voided; a bumped ticket that gets new items comes back ('added'); a new station
+-- or course gets a ticket of its own. Counted items are taken or given back. The POS hears it.
+-- KEYS: 1 order, 2 order events, 3 counts, 4 86 set, 5 menu events, then per ticket: ticket,
+--       station open set, station events, station all-day counts
+-- ARGV: 1 now ms, 2 trim min id, 3 bell channel, 4 the order's version the change was made from,
+--       5 new order body json, 6 ticket ids csv after the change, 7 cooking ticket suffixes csv,
+--       8 round id ('' when voiding), 9 count of item/delta pairs, then the pairs (delta > 0 takes),
+--       then per ticket: ticket id, station, body json, course, action (new, update, void), grew (1/0)
+local o = redis.call('HMGET', KEYS[1], 'status', 'version', 'id', 'routed', 'rush')
+if not o[1] then
+  return {'NOT_FOUND'}
+end
+if ARGV[8] ~= '' and redis.call('HEXISTS', KEYS[1], 'round:' .. ARGV[8]) == 1 then
+  return {'REPLAY'}
+end
+if o[1] == 'COMPLETED' or o[1] == 'CANCELLED' then
+  return {'FINISHED', o[1]}
+end
+if (o[2] or '0') ~= ARGV[4] then
+  return {'RETRY'}
+end
+local pairs = tonumber(ARGV[9])
+for i = 0, pairs - 1 do
+  local item, delta = ARGV[10 + i * 2], tonumber(ARGV[11 + i * 2])
+  local left = redis.call('HGET', KEYS[3], item)
+  if delta > 0 and left and tonumber(left) < delta then
+    return {'SHORT', item, left, tostring(delta)}
+  end
+end
+local topics = {'order-events'}
+for i = 0, pairs - 1 do
+  local item, delta = ARGV[10 + i * 2], tonumber(ARGV[11 + i * 2])
+  local before = redis.call('HGET', KEYS[3], item)
+  if before then
+    local after = redis.call('HINCRBY', KEYS[3], item, -delta)
+    if after <= 0 then
+      redis.call('SADD', KEYS[4], item)
+    elseif tonumber(before) <= 0 then
+      redis.call('SREM', KEYS[4], item)
+    end
+    redis.call('XADD', KEYS[5], 'MINID', '~', ARGV[2], '*', 'item', item)
+    topics[1] = 'order-events,menu'
+  end
+end
+redis.call('HSET', KEYS[1], 'body', ARGV[5], 'version', tonumber(ARGV[4]) + 1, 'updated', ARGV[1])
+if ARGV[8] ~= '' then
+  redis.call('HSET', KEYS[1], 'round:' .. ARGV[8], '1')
+end
+local status = o[1]
+if o[4] == '1' then
+  redis.call('HSET', KEYS[1], 'tickets', ARGV[6], 'cooking', ARGV[7])
+  local base = 10 + pairs * 2
+  local n = (#KEYS - 5) / 4
+  local newHeld = {}
+  for i = 0, n - 1 do
+    local tkey, open, events, allday = KEYS[6 + i * 4], KEYS[7 + i * 4], KEYS[8 + i * 4], KEYS[9 + i * 4]
+    local a = base + i * 6
+    local tid, station, body, course, action, grew = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
+    local suffix = string.sub(tid, #o[3] + 2)
+    local state = redis.call('HGET', tkey, 'status')
+    local courseState = redis.call('HGET', KEYS[1], 'c:' .. course)
+    if not courseState then
+      courseState = 'HELD'
+      if course == '1' then
+        courseState = 'FIRED'
+      end
+      redis.call('HSET', KEYS[1], 'c:' .. course, courseState)
+      if courseState == 'HELD' then
+        table.insert(newHeld, course)
+      end
+    end
+    if i == n - 1 and #newHeld > 0 then
+      -- Expo's ticket is last: it shows the new held courses.
+      local held = split(redis.call('HGET', tkey, 'held'))
+      for _, c in ipairs(newHeld) do
+        table.insert(held, c)
+      end
+      redis.call('HSET', tkey, 'held', table.concat(held, ','))
+    end
+    if not state then
+      if action ~= 'void' then
+        local newState = 'HELD'
+        if courseState == 'FIRED' then
+          newState = 'OPEN'
+        end
+        local score = ticket_score(ARGV[1], o[5] or '0')
+        redis.call('HSET', tkey, 'id', tid, 'order', o[3], 'station', station, 'status', newState, 'body', body,
+          'created', ARGV[1], 'score', score, 'rush', o[5] or '0', 'course', course)
+        if newState == 'OPEN' then
+          redis.call('HSET', tkey, 'fired', ARGV[1])
+          redis.call('ZADD', open, score, tid)
+          allday_apply(allday, body, 1)
+          ticket_event(events, tkey, 'added', ARGV[2])
+          allday_event(events, allday, ARGV[2])
+          table.insert(topics, station)
+        end
+        redis.call('HSET', KEYS[1], 't:' .. suffix, newState)
+      end
+    elseif state == 'OPEN' then
+      allday_apply(allday, redis.call('HGET', tkey, 'body'), -1)
+      redis.call('HSET', tkey, 'body', body)
+      if action == 'void' then
+        redis.call('HSET', tkey, 'status', 'VOIDED')
+        redis.call('ZREM', open, tid)
+        redis.call('HSET', KEYS[1], 't:' .. suffix, 'VOIDED')
+      else
+        allday_apply(allday, body, 1)
+      end
+      ticket_event(events, tkey, 'updated', ARGV[2])
+      allday_event(events, allday, ARGV[2])
+      table.insert(topics, station)
+    elseif state == 'BUMPED' and grew == '1' and action ~= 'void' then
+      -- New items for a ticket already bumped: it comes back to the screen.
+      redis.call('HSET', tkey, 'body', body, 'status', 'OPEN')
+      redis.call('HDEL', tkey, 'bumped')
+      redis.call('PERSIST', tkey)
+      redis.call('ZADD', open, redis.call('HGET', tkey, 'score'), tid)
+      allday_apply(allday, body, 1)
+      ticket_event(events, tkey, 'added', ARGV[2])
+      allday_event(events, allday, ARGV[2])
+      redis.call('HSET', KEYS[1], 't:' .. suffix, 'OPEN')
+      table.insert(topics, station)
+    else
+      redis.call('HSET', tkey, 'body', body)
+      if action == 'void' and state == 'HELD' then
+        redis.call('HSET', tkey, 'status', 'VOIDED')
+        redis.call('HSET', KEYS[1], 't:' .. suffix, 'VOIDED')
+      end
+    end
+  end
+  status = settle_order(KEYS[1], ARGV[7], o[1], ARGV[1])
+end
+redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[2], '*', 'order', o[3], 'status', status, 'at', ARGV[1])
+redis.call('PUBLISH', ARGV[3], table.concat(topics, ','))
+return {'OK'}
