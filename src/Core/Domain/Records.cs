@@ -14,7 +14,34 @@ public enum TicketState
     Open,
     Bumped,
     Voided,
+
+    /// <summary>In a course not yet fired: on no station's screen.</summary>
+    Held,
 }
+
+/// <summary>How far a station ticket has come, as expo sees it.</summary>
+public enum ProgressState
+{
+    Held,
+
+    /// <summary>Fired to the station, not yet shown on any of its screens.</summary>
+    Waiting,
+
+    /// <summary>On a screen of the station.</summary>
+    Cooking,
+    Bumped,
+    Voided,
+}
+
+/// <summary>One station ticket of an order as expo and the POS see it, with when it reached its station's stream, a screen, and the bump.</summary>
+public sealed record TicketReceiptData(
+    string TicketId,
+    string StationId,
+    int Course,
+    ProgressState State,
+    DateTimeOffset? QueuedAt,
+    DateTimeOffset? ShownAt,
+    DateTimeOffset? BumpedAt);
 
 /// <summary>
 /// One line of an order, as the POS sent it; course 1 fires at once, later courses are held. Round 0
@@ -33,7 +60,8 @@ public sealed record OrderData(
     IReadOnlyList<string> TicketIds,
     bool Rush = false,
     IReadOnlyList<int>? HeldCourses = null,
-    long Version = 0);
+    long Version = 0,
+    IReadOnlyList<TicketReceiptData>? Receipts = null);
 
 /// <summary>
 /// One item on a ticket: what a station must make. A modifier made at another station than its dish
@@ -71,7 +99,8 @@ public sealed record TicketData(
     DateTimeOffset? LateAt = null,
     int Course = 1,
     DateTimeOffset? FiredAt = null,
-    IReadOnlyList<int>? HeldCourses = null);
+    IReadOnlyList<int>? HeldCourses = null,
+    IReadOnlyList<TicketReceiptData>? Progress = null);
 
 /// <summary>The immutable part of a ticket, stored once as JSON; status and rush live beside it.</summary>
 /// Warning and late times count from when the ticket fires, so they are kept as offsets.
@@ -115,6 +144,17 @@ public static class StateNames
         "OPEN" => TicketState.Open,
         "BUMPED" => TicketState.Bumped,
         "VOIDED" => TicketState.Voided,
+        "HELD" => TicketState.Held,
         _ => throw new FormatException($"unknown ticket status '{value}'"),
+    };
+
+    public static ProgressState ParseProgress(string? value) => value switch
+    {
+        "HELD" => ProgressState.Held,
+        "WAITING" => ProgressState.Waiting,
+        "COOKING" => ProgressState.Cooking,
+        "BUMPED" => ProgressState.Bumped,
+        "VOIDED" => ProgressState.Voided,
+        _ => throw new FormatException($"unknown progress '{value}'"),
     };
 }

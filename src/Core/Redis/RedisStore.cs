@@ -18,6 +18,9 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     private readonly RedisStoreOptions _options = options.Value;
     private readonly MenuCache _menus = new();
 
+    /// <summary>Each location's expo station, for scripts that bring expo's ticket up to date.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _expo = new(StringComparer.Ordinal);
+
     private IDatabase Db => redis.GetDatabase();
 
     private long NowMs => clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -77,6 +80,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             var json = await Db.HashGetAsync(RedisKeys.Menu(location), "def").WaitAsync(cancellationToken).ConfigureAwait(false);
             return JsonSerializer.Deserialize(json.ToString(), CoreJson.Default.LocationDefinition)!;
         }).ConfigureAwait(false);
+        _expo[location] = definition.Expo.Id;
         return new MenuSnapshot(
             definition,
             off.Select(v => v.ToString()).ToHashSet(StringComparer.Ordinal),
@@ -297,18 +301,19 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     public async Task<TicketChange> BumpTicketAsync(string location, string stationId, string ticketId, CancellationToken cancellationToken = default)
     {
         var (orderId, suffix) = SplitTicketId(ticketId, stationId);
+        var keys = await TicketKeysAsync(location, stationId, ticketId, orderId, cancellationToken).ConfigureAwait(false);
         var now = NowMs;
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
             Scripts.BumpTicket,
-            TicketKeys(location, stationId, ticketId, orderId),
+            keys,
             [stationId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(), (long)_options.FinishedOrderRetention.TotalMilliseconds, suffix])
             .WaitAsync(cancellationToken).ConfigureAwait(false))!;
         switch ((string?)result[0])
         {
             case "BUMPED":
             case "NOOP":
-                var status = StateNames.ParseOrderState((string?)result[7]);
-                if (int.Parse((string)result[8]!, System.Globalization.CultureInfo.InvariantCulture) is > 0 and var next)
+                var status = StateNames.ParseOrderState((string?)result[8]);
+                if (int.Parse((string)result[9]!, System.Globalization.CultureInfo.InvariantCulture) is > 0 and var next)
                 {
                     // The course is done and the location fires the next one by itself. Firing is
                     // idempotent, and a course left held by a crash here is still fired by hand.
@@ -335,17 +340,18 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     public async Task<TicketChange> RecallTicketAsync(string location, string stationId, string ticketId, CancellationToken cancellationToken = default)
     {
         var (orderId, suffix) = SplitTicketId(ticketId, stationId);
+        var keys = await TicketKeysAsync(location, stationId, ticketId, orderId, cancellationToken).ConfigureAwait(false);
         var now = NowMs;
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
             Scripts.RecallTicket,
-            TicketKeys(location, stationId, ticketId, orderId),
+            keys,
             [stationId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(), suffix])
             .WaitAsync(cancellationToken).ConfigureAwait(false))!;
         switch ((string?)result[0])
         {
             case "RECALLED":
             case "NOOP":
-                return new TicketChange(ReadTicketView(result, 1), StateNames.ParseOrderState((string?)result[7]), (string?)result[0] == "RECALLED");
+                return new TicketChange(ReadTicketView(result, 1), StateNames.ParseOrderState((string?)result[8]), (string?)result[0] == "RECALLED");
             case "NOT_FOUND":
                 throw RestaurantException.NotFound($"ticket {ticketId} is not at station '{stationId}' of '{location}'");
             case "VOIDED":
@@ -556,7 +562,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             var values = await read.WaitAsync(cancellationToken).ConfigureAwait(false);
             if (!values[1].IsNull)
             {
-                tickets.Add(ReadTicket(values[1].ToString(), TicketState.Open, values[2], values[3], values[4], values[5]));
+                tickets.Add(ReadTicket(values[1].ToString(), TicketState.Open, values[2], values[3], values[4], values[5], values[6]));
             }
         }
 
@@ -660,7 +666,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             }
 
             var ticket = ReadTicket(
-                entry["body"].ToString(), StateNames.ParseTicketState(entry["status"]), entry["rush"], entry["fired"], entry["held"], entry["bumped"]);
+                entry["body"].ToString(), StateNames.ParseTicketState(entry["status"]), entry["rush"], entry["fired"], entry["held"], entry["bumped"], entry["progress"]);
             events.Add(new StationEventData(entry.Id.ToString(), kind, ticket));
         }
 
@@ -746,26 +752,73 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             ? (parsed.OrderId, ticketId[(parsed.OrderId.Length + 1)..])
             : ("", "");
 
-    private static RedisKey[] TicketKeys(string location, string stationId, string ticketId, string orderId) =>
-    [
-        RedisKeys.Ticket(location, ticketId),
-        RedisKeys.OpenTickets(location, stationId),
-        RedisKeys.StationEvents(location, stationId),
-        RedisKeys.Order(location, orderId),
-        RedisKeys.OrderEvents(location),
-        RedisKeys.AllDay(location, stationId),
-    ];
+    private async Task<RedisKey[]> TicketKeysAsync(string location, string stationId, string ticketId, string orderId, CancellationToken cancellationToken)
+    {
+        var expo = await ExpoOfAsync(location, cancellationToken).ConfigureAwait(false);
+        return
+        [
+            RedisKeys.Ticket(location, ticketId),
+            RedisKeys.OpenTickets(location, stationId),
+            RedisKeys.StationEvents(location, stationId),
+            RedisKeys.Order(location, orderId),
+            RedisKeys.OrderEvents(location),
+            RedisKeys.AllDay(location, stationId),
+            RedisKeys.Ticket(location, KitchenRouter.TicketId(orderId, expo)),
+            RedisKeys.StationEvents(location, expo),
+        ];
+    }
+
+    private async Task<string> ExpoOfAsync(string location, CancellationToken cancellationToken)
+    {
+        if (!_expo.TryGetValue(location, out var expo))
+        {
+            expo = (await GetMenuAsync(location, cancellationToken).ConfigureAwait(false)).Location.Expo.Id;
+        }
+
+        return expo;
+    }
+
+    /// <summary>
+    /// Notes that a screen showed these tickets; the first showing of each is the POS's receipt and
+    /// turns expo's "waiting" into "cooking". One round trip for them all.
+    /// </summary>
+    public async Task MarkShownAsync(string location, IReadOnlyCollection<string> ticketIds, CancellationToken cancellationToken = default)
+    {
+        if (ticketIds.Count == 0)
+        {
+            return;
+        }
+
+        var expo = await ExpoOfAsync(location, cancellationToken).ConfigureAwait(false);
+        var now = NowMs;
+        var batch = Db.CreateBatch();
+        var calls = new List<Task<RedisResult>>(ticketIds.Count);
+        foreach (var ticketId in ticketIds)
+        {
+            var orderId = KitchenRouter.ParseTicketId(ticketId)?.OrderId ?? "";
+            calls.Add(batch.ScriptEvaluateAsync(
+                Scripts.MarkShown,
+                [
+                    RedisKeys.Ticket(location, ticketId), RedisKeys.Order(location, orderId), RedisKeys.OrderEvents(location),
+                    RedisKeys.Ticket(location, KitchenRouter.TicketId(orderId, expo)), RedisKeys.StationEvents(location, expo),
+                ],
+                [now, TrimMinId(now), RedisKeys.Bell(location).ToString()]));
+        }
+
+        batch.Execute();
+        await Task.WhenAll(calls).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>The ticket hash fields a caller reads to show a ticket, in the order of the scripts' ticket_view.</summary>
-    private static readonly RedisValue[] TicketViewFields = ["status", "body", "rush", "fired", "held", "bumped"];
+    private static readonly RedisValue[] TicketViewFields = ["status", "body", "rush", "fired", "held", "bumped", "progress"];
 
-    /// <summary>A ticket from a script's answer: status, body, rush, fired, held, bumped from <paramref name="at"/> on.</summary>
+    /// <summary>A ticket from a script's answer: status, body, rush, fired, held, bumped, progress from <paramref name="at"/> on.</summary>
     private static TicketData ReadTicketView(RedisResult[] result, int at) =>
         ReadTicket(
             (string)result[at + 1]!, StateNames.ParseTicketState((string?)result[at]), (RedisValue)result[at + 2], (RedisValue)result[at + 3],
-            (RedisValue)result[at + 4], (RedisValue)result[at + 5]);
+            (RedisValue)result[at + 4], (RedisValue)result[at + 5], (RedisValue)result[at + 6]);
 
-    private static TicketData ReadTicket(string bodyJson, TicketState status, RedisValue rush, RedisValue fired, RedisValue held, RedisValue bumped)
+    private static TicketData ReadTicket(string bodyJson, TicketState status, RedisValue rush, RedisValue fired, RedisValue held, RedisValue bumped, RedisValue progress)
     {
         var body = JsonSerializer.Deserialize(bodyJson, CoreJson.Default.TicketBody)!;
         var firedAt = fired.IsNullOrEmpty ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds((long)fired);
@@ -779,7 +832,17 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             body.LateSeconds > 0 ? from.AddSeconds(body.LateSeconds) : null,
             body.Course,
             firedAt,
-            held.IsNullOrEmpty ? [] : [.. held.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)]);
+            held.IsNullOrEmpty ? [] : [.. held.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)],
+            progress.IsNullOrEmpty ? null : [.. progress.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => Progress(body.OrderId, p))]);
+    }
+
+    /// <summary>One "suffix=STATE" of expo's progress.</summary>
+    private static TicketReceiptData Progress(string orderId, string entry)
+    {
+        var (suffix, state) = (entry[..entry.IndexOf('=')], entry[(entry.IndexOf('=') + 1)..]);
+        var ticketId = $"{orderId}:{suffix}";
+        var parsed = KitchenRouter.ParseTicketId(ticketId);
+        return new TicketReceiptData(ticketId, parsed?.StationId ?? suffix, parsed?.Course ?? 1, StateNames.ParseProgress(state), null, null, null);
     }
 
     private static Dictionary<string, RedisValue> ToHash(RedisResult flat)
@@ -805,8 +868,41 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             tickets,
             hash.TryGetValue("rush", out var rush) && rush == "1",
             HeldCourses(hash),
-            hash.TryGetValue("version", out var version) ? (long)version : 0);
+            hash.TryGetValue("version", out var version) ? (long)version : 0,
+            Receipts(hash));
     }
+
+    /// <summary>Each station ticket's progress and times, from the order's t:, f:, s: and b: fields.</summary>
+    private static List<TicketReceiptData> Receipts(Dictionary<string, RedisValue> hash)
+    {
+        if (!hash.TryGetValue("cooking", out var cooking))
+        {
+            return [];
+        }
+
+        var orderId = hash["id"].ToString();
+        var receipts = new List<TicketReceiptData>();
+        foreach (var suffix in cooking.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var state = hash.GetValueOrDefault("t:" + suffix).ToString();
+            var shown = Time(hash, "s:" + suffix);
+            var progress = state switch
+            {
+                "OPEN" => shown is null ? ProgressState.Waiting : ProgressState.Cooking,
+                "BUMPED" => ProgressState.Bumped,
+                "VOIDED" => ProgressState.Voided,
+                _ => ProgressState.Held,
+            };
+            var ticketId = $"{orderId}:{suffix}";
+            var parsed = KitchenRouter.ParseTicketId(ticketId);
+            receipts.Add(new TicketReceiptData(ticketId, parsed?.StationId ?? suffix, parsed?.Course ?? 1, progress, Time(hash, "f:" + suffix), shown, Time(hash, "b:" + suffix)));
+        }
+
+        return receipts;
+    }
+
+    private static DateTimeOffset? Time(Dictionary<string, RedisValue> hash, string field) =>
+        hash.TryGetValue(field, out var ms) && !ms.IsNullOrEmpty ? DateTimeOffset.FromUnixTimeMilliseconds((long)ms) : null;
 
     private static List<int> HeldCourses(Dictionary<string, RedisValue> hash) =>
         [.. hash.Where(f => f.Key.StartsWith("c:", StringComparison.Ordinal) && f.Value == "HELD").Select(f => int.Parse(f.Key[2..])).Order()];

@@ -32,6 +32,8 @@ public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions
                 await responseStream.WriteAsync(new StationEvent { TicketAdded = ticket.ToProto(location) }, cancellationToken);
             }
 
+            await store.MarkShownAsync(location, [.. snapshot.Tickets.Select(t => t.TicketId)], cancellationToken);
+
             token = snapshot.Token;
             await responseStream.WriteAsync(
                 new StationEvent
@@ -52,6 +54,7 @@ public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions
         {
             var wake = bell.Next(location, station);
             var events = await store.ReadStationEventsAsync(location, station, token, _streams.BatchSize, cancellationToken);
+            var shown = new List<string>();
             foreach (var change in events)
             {
                 var message = new StationEvent { ResumeToken = change.Token };
@@ -62,6 +65,7 @@ public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions
                         break;
                     case StationEventKind.Added:
                         message.TicketAdded = change.Ticket!.ToProto(location);
+                        shown.Add(change.Ticket!.TicketId);
                         break;
                     case StationEventKind.Removed:
                         message.TicketRemoved = change.Ticket!.ToProto(location);
@@ -76,6 +80,8 @@ public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions
                 lastSent = clock.GetTimestamp();
             }
 
+            // Written to the screen's stream: the POS's receipt says a screen has shown them.
+            await store.MarkShownAsync(location, shown, cancellationToken);
             if (events.Count == _streams.BatchSize)
             {
                 continue;

@@ -26,8 +26,44 @@ public static class ProtoMapper
         TicketState.Open => TicketStatus.Open,
         TicketState.Bumped => TicketStatus.Bumped,
         TicketState.Voided => TicketStatus.Voided,
+        TicketState.Held => TicketStatus.Held,
         _ => TicketStatus.Unspecified,
     };
+
+    public static TicketReceipt ToProto(this TicketReceiptData receipt)
+    {
+        var proto = new TicketReceipt
+        {
+            TicketId = receipt.TicketId,
+            StationId = receipt.StationId,
+            Course = receipt.Course,
+            State = receipt.State switch
+            {
+                Core.Domain.ProgressState.Held => Contracts.V1.ProgressState.Held,
+                Core.Domain.ProgressState.Waiting => Contracts.V1.ProgressState.Waiting,
+                Core.Domain.ProgressState.Cooking => Contracts.V1.ProgressState.Cooking,
+                Core.Domain.ProgressState.Bumped => Contracts.V1.ProgressState.Bumped,
+                Core.Domain.ProgressState.Voided => Contracts.V1.ProgressState.Voided,
+                _ => Contracts.V1.ProgressState.Unspecified,
+            },
+        };
+        if (receipt.QueuedAt is { } queued)
+        {
+            proto.QueuedAt = Timestamp.FromDateTimeOffset(queued);
+        }
+
+        if (receipt.ShownAt is { } shown)
+        {
+            proto.ShownAt = Timestamp.FromDateTimeOffset(shown);
+        }
+
+        if (receipt.BumpedAt is { } bumped)
+        {
+            proto.BumpedAt = Timestamp.FromDateTimeOffset(bumped);
+        }
+
+        return proto;
+    }
 
     public static Order ToProto(this OrderData order)
     {
@@ -52,6 +88,7 @@ public static class ProtoMapper
 
         proto.TicketIds.AddRange(order.TicketIds);
         proto.HeldCourses.AddRange(order.HeldCourses ?? []);
+        proto.Receipts.AddRange((order.Receipts ?? []).Select(r => r.ToProto()));
         return proto;
     }
 
@@ -69,6 +106,7 @@ public static class ProtoMapper
             HasAllergy = ticket.Items.Any(i => i.AllergyList.Count > 0),
             Course = ticket.Course,
         };
+        proto.Progress.AddRange((ticket.Progress ?? []).Select(p => p.ToProto()));
         if (ticket.FiredAt is { } firedAt)
         {
             proto.FiredAt = Timestamp.FromDateTimeOffset(firedAt);

@@ -59,6 +59,10 @@ if o[4] == '1' then
     local a = base + i * 6
     local tid, station, body, course, action, grew = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
     local suffix = string.sub(tid, #o[3] + 2)
+    if i == n - 1 then
+      -- Expo's ticket is last, after every station ticket's state is set: it shows their progress.
+      redis.call('HSET', tkey, 'progress', expo_progress(KEYS[1]))
+    end
     local state = redis.call('HGET', tkey, 'status')
     local courseState = redis.call('HGET', KEYS[1], 'c:' .. course)
     if not courseState then
@@ -89,6 +93,7 @@ if o[4] == '1' then
         redis.call('HSET', tkey, 'id', tid, 'order', o[3], 'station', station, 'status', newState, 'body', body,
           'created', ARGV[1], 'score', score, 'rush', o[5] or '0', 'course', course)
         if newState == 'OPEN' then
+          redis.call('HSET', KEYS[1], 'f:' .. suffix, ARGV[1])
           redis.call('HSET', tkey, 'fired', ARGV[1])
           redis.call('ZADD', open, score, tid)
           allday_apply(allday, body, 1)
@@ -121,6 +126,7 @@ if o[4] == '1' then
       ticket_event(events, tkey, 'added', ARGV[2])
       allday_event(events, allday, ARGV[2])
       redis.call('HSET', KEYS[1], 't:' .. suffix, 'OPEN')
+      redis.call('HDEL', KEYS[1], 'b:' .. suffix)
       table.insert(topics, station)
     else
       redis.call('HSET', tkey, 'body', body)

@@ -2,7 +2,8 @@
 -- and the order moves to READY (its last cooking ticket) or COMPLETED (expo). A repeated bump is a
 -- no-op. When a course is done and the location fires courses by itself, the answer names the next
 -- held course, which the caller fires.
--- KEYS: 1 ticket, 2 station open set, 3 station events, 4 order, 5 order events, 6 station all-day counts
+-- KEYS: 1 ticket, 2 station open set, 3 station events, 4 order, 5 order events, 6 station all-day counts,
+--       7 expo's ticket of the order, 8 expo's station events
 -- ARGV: 1 station, 2 now ms, 3 trim min id, 4 bell channel, 5 retention ms of a finished ticket,
 --       6 the ticket's suffix after the order id ('grill', 'grill:2', 'expo')
 local t = redis.call('HMGET', KEYS[1], 'station', 'status', 'course')
@@ -18,7 +19,7 @@ if t[2] == 'HELD' then
 end
 if t[2] == 'BUMPED' then
   local v = ticket_view(KEYS[1])
-  return {'NOOP', v[1], v[2], v[3], v[4], v[5], v[6], o[1], '0'}
+  return {'NOOP', v[1], v[2], v[3], v[4], v[5], v[6], v[7], o[1], '0'}
 end
 local cooking = split(o[3])
 local isExpo = ARGV[1] == o[2]
@@ -41,7 +42,7 @@ redis.call('ZREM', KEYS[2], redis.call('HGET', KEYS[1], 'id'))
 allday_apply(KEYS[6], redis.call('HGET', KEYS[1], 'body'), -1)
 ticket_event(KEYS[3], KEYS[1], 'removed', ARGV[3])
 allday_event(KEYS[3], KEYS[6], ARGV[3])
-redis.call('HSET', KEYS[4], 't:' .. ARGV[6], 'BUMPED')
+redis.call('HSET', KEYS[4], 't:' .. ARGV[6], 'BUMPED', 'b:' .. ARGV[6], ARGV[2])
 local newStatus = o[1]
 local fireNext = 0
 if isExpo then
@@ -71,6 +72,9 @@ else
   end
 end
 local topics = ARGV[1]
+if (not isExpo) and expo_refresh(KEYS[4], KEYS[7], KEYS[8], ARGV[3]) then
+  topics = topics .. ',' .. o[2]
+end
 if newStatus ~= o[1] then
   redis.call('HSET', KEYS[4], 'status', newStatus, 'updated', ARGV[2])
   redis.call('XADD', KEYS[5], 'MINID', '~', ARGV[3], '*', 'order', o[4], 'status', newStatus, 'at', ARGV[2])
@@ -81,4 +85,4 @@ if newStatus ~= o[1] then
 end
 redis.call('PUBLISH', ARGV[4], topics)
 local v = ticket_view(KEYS[1])
-return {'BUMPED', v[1], v[2], v[3], v[4], v[5], v[6], newStatus, tostring(fireNext)}
+return {'BUMPED', v[1], v[2], v[3], v[4], v[5], v[6], v[7], newStatus, tostring(fireNext)}

@@ -24,6 +24,7 @@ if state == 'FIRED' then
   return {'NOOP'}
 end
 local topics = {'order-events'}
+local expo = nil
 local n = (#KEYS - 2) / 4
 for i = 0, n - 1 do
   local tkey, open, events, allday = KEYS[3 + i * 4], KEYS[4 + i * 4], KEYS[5 + i * 4], KEYS[6 + i * 4]
@@ -34,20 +35,22 @@ for i = 0, n - 1 do
     allday_apply(allday, t[6], 1)
     ticket_event(events, tkey, 'added', ARGV[2])
     allday_event(events, allday, ARGV[2])
-    redis.call('HSET', KEYS[1], 't:' .. string.sub(t[2], #o[3] + 2), 'OPEN')
+    redis.call('HSET', KEYS[1], 't:' .. string.sub(t[2], #o[3] + 2), 'OPEN', 'f:' .. string.sub(t[2], #o[3] + 2), ARGV[1])
     table.insert(topics, t[3])
   elseif t[3] == o[4] then
-    local held = {}
-    for _, c in ipairs(split(redis.call('HGET', tkey, 'held'))) do
-      if c ~= ARGV[4] then
-        table.insert(held, c)
-      end
+    expo = {tkey, events}
+  end
+end
+if expo then
+  local held = {}
+  for _, c in ipairs(split(redis.call('HGET', expo[1], 'held'))) do
+    if c ~= ARGV[4] then
+      table.insert(held, c)
     end
-    redis.call('HSET', tkey, 'held', table.concat(held, ','))
-    if t[1] == 'OPEN' then
-      ticket_event(events, tkey, 'updated', ARGV[2])
-      table.insert(topics, t[3])
-    end
+  end
+  redis.call('HSET', expo[1], 'held', table.concat(held, ','))
+  if expo_refresh(KEYS[1], expo[1], expo[2], ARGV[2]) then
+    table.insert(topics, o[4])
   end
 end
 redis.call('HSET', KEYS[1], 'c:' .. ARGV[4], 'FIRED', 'updated', ARGV[1])

@@ -30,9 +30,10 @@ local function allday_event(events, key, minid)
   redis.call('XADD', events, 'MINID', '~', minid, '*', 'kind', 'allday', 'counts', json)
 end
 
--- What a caller needs to show a ticket: status, body, rush, fired, held courses, bumped.
+-- What a caller needs to show a ticket: status, body, rush, fired, held courses, bumped, and on
+-- expo's ticket each station ticket's progress.
 local function ticket_view(key)
-  return redis.call('HMGET', key, 'status', 'body', 'rush', 'fired', 'held', 'bumped')
+  return redis.call('HMGET', key, 'status', 'body', 'rush', 'fired', 'held', 'bumped', 'progress')
 end
 
 -- Puts a ticket as it stands now on its station's event stream.
@@ -40,7 +41,7 @@ local function ticket_event(events, key, kind, minid)
   local id = redis.call('HGET', key, 'id')
   local v = ticket_view(key)
   redis.call('XADD', events, 'MINID', '~', minid, '*', 'kind', kind, 'ticket', id, 'status', v[1], 'body', v[2],
-    'rush', v[3] or '0', 'fired', v[4] or '', 'held', v[5] or '', 'bumped', v[6] or '')
+    'rush', v[3] or '0', 'fired', v[4] or '', 'held', v[5] or '', 'bumped', v[6] or '', 'progress', v[7] or '')
 end
 
 -- The course a ticket suffix names: 'grill' is course 1, 'grill:2' course 2.
@@ -90,4 +91,36 @@ local function settle_order(order, cooking_csv, status, now)
     redis.call('HSET', order, 'status', settled, 'updated', now)
   end
   return settled
+end
+
+-- Each cooking ticket's progress as expo sees it, "grill=COOKING,fryer=WAITING,grill:2=HELD", from the
+-- order's ticket states (t:) and the times a screen first showed them (s:).
+local function expo_progress(order)
+  local out = {}
+  for _, s in ipairs(split(redis.call('HGET', order, 'cooking'))) do
+    local state = redis.call('HGET', order, 't:' .. s) or 'HELD'
+    if state == 'OPEN' then
+      if redis.call('HEXISTS', order, 's:' .. s) == 1 then
+        state = 'COOKING'
+      else
+        state = 'WAITING'
+      end
+    end
+    table.insert(out, s .. '=' .. state)
+  end
+  return table.concat(out, ',')
+end
+
+-- Brings expo's ticket up to date with the stations' progress; an open one is sent to expo again.
+-- Returns true when an event went out.
+local function expo_refresh(order, expo_ticket, expo_events, minid)
+  if redis.call('EXISTS', expo_ticket) == 0 then
+    return false
+  end
+  redis.call('HSET', expo_ticket, 'progress', expo_progress(order))
+  if redis.call('HGET', expo_ticket, 'status') == 'OPEN' then
+    ticket_event(expo_events, expo_ticket, 'updated', minid)
+    return true
+  end
+  return false
 end

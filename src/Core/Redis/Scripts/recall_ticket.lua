@@ -1,6 +1,7 @@
 -- Brings a bumped ticket back: it returns to the station's open set as 'added', and the order steps
 -- back (READY to IN_KITCHEN for a cooking station, COMPLETED to READY for expo).
--- KEYS: 1 ticket, 2 station open set, 3 station events, 4 order, 5 order events, 6 station all-day counts
+-- KEYS: 1 ticket, 2 station open set, 3 station events, 4 order, 5 order events, 6 station all-day counts,
+--       7 expo's ticket of the order, 8 expo's station events
 -- ARGV: 1 station, 2 now ms, 3 trim min id, 4 bell channel, 5 the ticket's suffix after the order id
 local t = redis.call('HMGET', KEYS[1], 'station', 'status', 'body', 'score', 'id')
 if not t[1] or t[1] ~= ARGV[1] then
@@ -12,7 +13,7 @@ if t[2] == 'VOIDED' or o[1] == 'CANCELLED' then
 end
 if t[2] == 'OPEN' or t[2] == 'HELD' then
   local v = ticket_view(KEYS[1])
-  return {'NOOP', v[1], v[2], v[3], v[4], v[5], v[6], o[1]}
+  return {'NOOP', v[1], v[2], v[3], v[4], v[5], v[6], v[7], o[1]}
 end
 local isExpo = ARGV[1] == o[2]
 if (not isExpo) and o[1] == 'COMPLETED' then
@@ -27,6 +28,7 @@ ticket_event(KEYS[3], KEYS[1], 'added', ARGV[3])
 allday_event(KEYS[3], KEYS[6], ARGV[3])
 if not isExpo then
   redis.call('HSET', KEYS[4], 't:' .. ARGV[5], 'OPEN')
+  redis.call('HDEL', KEYS[4], 'b:' .. ARGV[5])
 end
 local newStatus = o[1]
 if isExpo and o[1] == 'COMPLETED' then
@@ -36,6 +38,9 @@ elseif (not isExpo) and o[1] == 'READY' then
   newStatus = 'IN_KITCHEN'
 end
 local topics = ARGV[1]
+if (not isExpo) and expo_refresh(KEYS[4], KEYS[7], KEYS[8], ARGV[3]) then
+  topics = topics .. ',' .. o[2]
+end
 if newStatus ~= o[1] then
   redis.call('HSET', KEYS[4], 'status', newStatus, 'updated', ARGV[2])
   redis.call('XADD', KEYS[5], 'MINID', '~', ARGV[3], '*', 'order', o[3], 'status', newStatus, 'at', ARGV[2])
@@ -43,4 +48,4 @@ if newStatus ~= o[1] then
 end
 redis.call('PUBLISH', ARGV[4], topics)
 local v = ticket_view(KEYS[1])
-return {'RECALLED', v[1], v[2], v[3], v[4], v[5], v[6], newStatus}
+return {'RECALLED', v[1], v[2], v[3], v[4], v[5], v[6], v[7], newStatus}

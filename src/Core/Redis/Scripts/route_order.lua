@@ -44,10 +44,16 @@ for i = 0, n - 1 do
   redis.call('HSET', tkey, 'id', tid, 'order', oid, 'station', station, 'status', state, 'body', body,
     'created', ARGV[3], 'score', score, 'rush', rush, 'course', course)
   if isExpo then
-    redis.call('HSET', tkey, 'held', ARGV[11])
+    -- The order's fields go first, so expo's ticket shows every station's progress from the start.
+    redis.call('HSET', KEYS[1], unpack(fields))
+    redis.call('HSET', tkey, 'held', ARGV[11], 'progress', expo_progress(KEYS[1]))
   else
     table.insert(fields, 't:' .. string.sub(tid, #oid + 2))
     table.insert(fields, state)
+    if state == 'OPEN' then
+      table.insert(fields, 'f:' .. string.sub(tid, #oid + 2))
+      table.insert(fields, ARGV[3])
+    end
   end
   if state == 'OPEN' then
     redis.call('HSET', tkey, 'fired', ARGV[3])
@@ -58,7 +64,6 @@ for i = 0, n - 1 do
     table.insert(topics, station)
   end
 end
-redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[4], '*', 'order', oid, 'status', 'IN_KITCHEN', 'at', ARGV[3])
 redis.call('XACK', KEYS[2], ARGV[1], ARGV[2])
 redis.call('PUBLISH', ARGV[5], table.concat(topics, ','))
