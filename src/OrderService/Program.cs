@@ -11,7 +11,8 @@ var app = builder.Build();
 app.MapGrpcService<MenuGrpcService>();
 app.MapGrpcService<OrdersGrpcService>();
 app.MapGrpcService<KitchenGrpcService>();
-app.MapGet("/", () => "Restaurant OrderService: gRPC over HTTP/2 (restaurant.v1.Menu, Orders, Kitchen).");
+app.MapGrpcService<ReportsGrpcService>();
+app.MapGet("/", () => "Restaurant OrderService: gRPC over HTTP/2 (restaurant.v1.Menu, Orders, Kitchen, Reports).");
 await app.RunAsync();
 
 /// <summary>The OrderService entry point; public so tests can host it.</summary>

@@ -32,6 +32,7 @@ public sealed class TestWorld
         Worker = worker;
         Mux = mux;
         var channel = GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() });
+        Channel = channel;
         Menu = new Menu.MenuClient(channel);
         Orders = new Orders.OrdersClient(channel);
         Kitchen = new Kitchen.KitchenClient(channel);
@@ -47,6 +48,8 @@ public sealed class TestWorld
     public IConnectionMultiplexer Mux { get; }
 
     public IDatabase Db => Mux.GetDatabase();
+
+    public GrpcChannel Channel { get; }
 
     public Menu.MenuClient Menu { get; }
 

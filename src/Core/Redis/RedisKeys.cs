@@ -47,6 +47,9 @@ public static class RedisKeys
     /// <summary>Stream of order status changes, for WatchOrders.</summary>
     public static RedisKey OrderEvents(string location) => Tag(location) + "order-events";
 
+    /// <summary>Stream of speed-of-service samples: ticket times per station, order times to ready and completed.</summary>
+    public static RedisKey SpeedOfService(string location) => Tag(location) + "sos";
+
     /// <summary>Stream of order messages that kept failing.</summary>
     public static RedisKey DeadLetters(string location) => Tag(location) + "dead";
 

@@ -305,8 +305,11 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         var now = NowMs;
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
             Scripts.BumpTicket,
-            keys,
-            [stationId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(), (long)_options.FinishedOrderRetention.TotalMilliseconds, suffix])
+            [.. keys, RedisKeys.SpeedOfService(location)],
+            [
+                stationId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(), (long)_options.FinishedOrderRetention.TotalMilliseconds, suffix,
+                $"{now - (long)_options.ReportRetention.TotalMilliseconds}-0",
+            ])
             .WaitAsync(cancellationToken).ConfigureAwait(false))!;
         switch ((string?)result[0])
         {
@@ -671,6 +674,32 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         }
 
         return events;
+    }
+
+    /// <summary>The speed-of-service samples taken between two times, oldest first.</summary>
+    public async Task<IReadOnlyList<ServiceSample>> ReadSpeedOfServiceAsync(string location, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        var samples = new List<ServiceSample>();
+        var start = $"{from.ToUnixTimeMilliseconds()}-0";
+        var end = $"{to.ToUnixTimeMilliseconds()}-{long.MaxValue}";
+        while (true)
+        {
+            var entries = await Db.StreamRangeAsync(RedisKeys.SpeedOfService(location), start, end, 5000).WaitAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var entry in entries)
+            {
+                var id = entry.Id.ToString();
+                var at = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(id[..id.IndexOf('-')], System.Globalization.CultureInfo.InvariantCulture));
+                var kind = (string?)entry["k"] switch { "t" => SampleKind.Ticket, "r" => SampleKind.OrderReady, _ => SampleKind.OrderCompleted };
+                samples.Add(new ServiceSample(at, kind, entry["s"].IsNull ? null : entry["s"].ToString(), TimeSpan.FromMilliseconds((long)entry["d"])));
+            }
+
+            if (entries.Length < 5000)
+            {
+                return samples;
+            }
+
+            start = "(" + entries[^1].Id;
+        }
     }
 
     /// <summary>The latest position of the location's order history ("0-0" when empty).</summary>

@@ -11,6 +11,9 @@ public sealed class RedisStoreOptions
     /// </summary>
     public TimeSpan StreamRetention { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>How long speed-of-service samples are kept for reports.</summary>
+    public TimeSpan ReportRetention { get; set; } = TimeSpan.FromDays(35);
+
     /// <summary>How long a completed or cancelled order (and its idempotency record) stays readable.</summary>
     public TimeSpan FinishedOrderRetention { get; set; } = TimeSpan.FromHours(48);
 }

@@ -38,3 +38,18 @@ public enum RouteOutcome
     /// <summary>The order changed while its tickets were being made: read it again.</summary>
     Stale,
 }
+
+public enum SampleKind
+{
+    /// <summary>A station ticket, from reaching its station to its first bump.</summary>
+    Ticket,
+
+    /// <summary>An order, from placed to ready.</summary>
+    OrderReady,
+
+    /// <summary>An order, from placed to completed at expo.</summary>
+    OrderCompleted,
+}
+
+/// <summary>One speed-of-service sample: when it was taken, what it times, and how long it took.</summary>
+public sealed record ServiceSample(DateTimeOffset At, SampleKind Kind, string? StationId, TimeSpan Duration);

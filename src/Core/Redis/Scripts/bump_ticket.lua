@@ -3,9 +3,9 @@
 -- no-op. When a course is done and the location fires courses by itself, the answer names the next
 -- held course, which the caller fires.
 -- KEYS: 1 ticket, 2 station open set, 3 station events, 4 order, 5 order events, 6 station all-day counts,
---       7 expo's ticket of the order, 8 expo's station events
+--       7 expo's ticket of the order, 8 expo's station events, 9 speed-of-service stream
 -- ARGV: 1 station, 2 now ms, 3 trim min id, 4 bell channel, 5 retention ms of a finished ticket,
---       6 the ticket's suffix after the order id ('grill', 'grill:2', 'expo')
+--       6 the ticket's suffix after the order id ('grill', 'grill:2', 'expo'), 7 report trim min id
 local t = redis.call('HMGET', KEYS[1], 'station', 'status', 'course')
 if not t[1] or t[1] ~= ARGV[1] then
   return {'NOT_FOUND'}
@@ -43,6 +43,11 @@ allday_apply(KEYS[6], redis.call('HGET', KEYS[1], 'body'), -1)
 ticket_event(KEYS[3], KEYS[1], 'removed', ARGV[3])
 allday_event(KEYS[3], KEYS[6], ARGV[3])
 redis.call('HSET', KEYS[4], 't:' .. ARGV[6], 'BUMPED', 'b:' .. ARGV[6], ARGV[2])
+-- Speed of service: a ticket's time from reaching its station to its first bump.
+if (not isExpo) and redis.call('HSETNX', KEYS[1], 'timed', '1') == 1 then
+  local fired = redis.call('HGET', KEYS[1], 'fired') or ARGV[2]
+  redis.call('XADD', KEYS[9], 'MINID', '~', ARGV[7], '*', 'k', 't', 's', ARGV[1], 'd', tonumber(ARGV[2]) - tonumber(fired))
+end
 local newStatus = o[1]
 local fireNext = 0
 if isExpo then
@@ -76,6 +81,12 @@ if (not isExpo) and expo_refresh(KEYS[4], KEYS[7], KEYS[8], ARGV[3]) then
   topics = topics .. ',' .. o[2]
 end
 if newStatus ~= o[1] then
+  -- Speed of service: the order's time from placed to ready and to completed, the first time only.
+  local kind = ({READY = 'r', COMPLETED = 'c'})[newStatus]
+  if kind and redis.call('HSETNX', KEYS[4], 'timed:' .. kind, '1') == 1 then
+    local created = redis.call('HGET', KEYS[4], 'created') or ARGV[2]
+    redis.call('XADD', KEYS[9], 'MINID', '~', ARGV[7], '*', 'k', kind, 'd', tonumber(ARGV[2]) - tonumber(created))
+  end
   redis.call('HSET', KEYS[4], 'status', newStatus, 'updated', ARGV[2])
   redis.call('XADD', KEYS[5], 'MINID', '~', ARGV[3], '*', 'order', o[4], 'status', newStatus, 'at', ARGV[2])
   topics = topics .. ',order-events'
