@@ -315,15 +315,15 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         {
             case "BUMPED":
             case "NOOP":
-                var status = StateNames.ParseOrderState((string?)result[8]);
-                if (int.Parse((string)result[9]!, System.Globalization.CultureInfo.InvariantCulture) is > 0 and var next)
+                var status = StateNames.ParseOrderState((string?)result[1]);
+                if (int.Parse((string)result[2]!, System.Globalization.CultureInfo.InvariantCulture) is > 0 and var next)
                 {
                     // The course is done and the location fires the next one by itself. Firing is
                     // idempotent, and a course left held by a crash here is still fired by hand.
                     await FireCourseAsync(location, orderId, next, cancellationToken).ConfigureAwait(false);
                 }
 
-                return new TicketChange(ReadTicketView(result, 1), status, (string?)result[0] == "BUMPED");
+                return new TicketChange(ReadTicketView(result, 3), status, (string?)result[0] == "BUMPED");
             case "NOT_FOUND":
                 throw RestaurantException.NotFound($"ticket {ticketId} is not at station '{stationId}' of '{location}'");
             case "VOIDED":
@@ -354,7 +354,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         {
             case "RECALLED":
             case "NOOP":
-                return new TicketChange(ReadTicketView(result, 1), StateNames.ParseOrderState((string?)result[8]), (string?)result[0] == "RECALLED");
+                return new TicketChange(ReadTicketView(result, 2), StateNames.ParseOrderState((string?)result[1]), (string?)result[0] == "RECALLED");
             case "NOT_FOUND":
                 throw RestaurantException.NotFound($"ticket {ticketId} is not at station '{stationId}' of '{location}'");
             case "VOIDED":

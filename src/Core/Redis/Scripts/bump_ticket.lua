@@ -19,7 +19,7 @@ if t[2] == 'HELD' then
 end
 if t[2] == 'BUMPED' then
   local v = ticket_view(KEYS[1])
-  return {'NOOP', v[1], v[2], v[3], v[4], v[5], v[6], v[7], o[1], '0'}
+  return {'NOOP', o[1], '0', unpack(v)}
 end
 local cooking = split(o[3])
 local isExpo = ARGV[1] == o[2]
@@ -96,4 +96,4 @@ if newStatus ~= o[1] then
 end
 redis.call('PUBLISH', ARGV[4], topics)
 local v = ticket_view(KEYS[1])
-return {'BUMPED', v[1], v[2], v[3], v[4], v[5], v[6], v[7], newStatus, tostring(fireNext)}
+return {'BUMPED', newStatus, tostring(fireNext), unpack(v)}

@@ -30,10 +30,17 @@ local function allday_event(events, key, minid)
   redis.call('XADD', events, 'MINID', '~', minid, '*', 'kind', 'allday', 'counts', json)
 end
 
--- What a caller needs to show a ticket: status, body, rush, fired, held courses, bumped, and on
--- expo's ticket each station ticket's progress.
+-- What a caller needs to show a ticket: status, body, rush, fired, held courses, bumped, on expo's
+-- ticket each station ticket's progress, and at a balanced station the screen it is assigned to.
+-- Missing fields come back as '' (a nil would cut a Lua array short).
 local function ticket_view(key)
-  return redis.call('HMGET', key, 'status', 'body', 'rush', 'fired', 'held', 'bumped', 'progress')
+  local v = redis.call('HMGET', key, 'status', 'body', 'rush', 'fired', 'held', 'bumped', 'progress', 'screen')
+  for i = 1, 8 do
+    if not v[i] then
+      v[i] = ''
+    end
+  end
+  return v
 end
 
 -- Puts a ticket as it stands now on its station's event stream.
@@ -41,7 +48,22 @@ local function ticket_event(events, key, kind, minid)
   local id = redis.call('HGET', key, 'id')
   local v = ticket_view(key)
   redis.call('XADD', events, 'MINID', '~', minid, '*', 'kind', kind, 'ticket', id, 'status', v[1], 'body', v[2],
-    'rush', v[3] or '0', 'fired', v[4] or '', 'held', v[5] or '', 'bumped', v[6] or '', 'progress', v[7] or '')
+    'rush', v[3], 'fired', v[4], 'held', v[5], 'bumped', v[6], 'progress', v[7], 'screen', v[8])
+end
+
+-- How many items a ticket asks a cook to make (voided ones aside).
+local function ticket_items(body)
+  local ok, ticket = pcall(cjson.decode, body)
+  if not ok then
+    return 0
+  end
+  local n = 0
+  for _, item in ipairs(ticket.items or {}) do
+    if not item.voided then
+      n = n + item.quantity
+    end
+  end
+  return n
 end
 
 -- The course a ticket suffix names: 'grill' is course 1, 'grill:2' course 2.

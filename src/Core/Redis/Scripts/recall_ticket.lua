@@ -13,7 +13,7 @@ if t[2] == 'VOIDED' or o[1] == 'CANCELLED' then
 end
 if t[2] == 'OPEN' or t[2] == 'HELD' then
   local v = ticket_view(KEYS[1])
-  return {'NOOP', v[1], v[2], v[3], v[4], v[5], v[6], v[7], o[1]}
+  return {'NOOP', o[1], unpack(v)}
 end
 local isExpo = ARGV[1] == o[2]
 if (not isExpo) and o[1] == 'COMPLETED' then
@@ -48,4 +48,4 @@ if newStatus ~= o[1] then
 end
 redis.call('PUBLISH', ARGV[4], topics)
 local v = ticket_view(KEYS[1])
-return {'RECALLED', v[1], v[2], v[3], v[4], v[5], v[6], v[7], newStatus}
+return {'RECALLED', newStatus, unpack(v)}
