@@ -21,9 +21,9 @@ public sealed class StationWatcher : IAsyncDisposable
     /// <summary>The latest token seen on any event that carries one.</summary>
     public string LastToken { get; private set; } = "";
 
-    public static StationWatcher Start(Kitchen.KitchenClient client, string location, string station, string resumeToken = "")
+    public static StationWatcher Start(Kitchen.KitchenClient client, string location, string station, string resumeToken = "", string screenId = "")
     {
-        var call = client.WatchStation(new WatchStationRequest { LocationId = location, StationId = station, ResumeToken = resumeToken });
+        var call = client.WatchStation(new WatchStationRequest { LocationId = location, StationId = station, ResumeToken = resumeToken, ScreenId = screenId });
         return new StationWatcher(call);
     }
 
@@ -153,6 +153,11 @@ public sealed class StationWatcher : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_cancel.IsCancellationRequested)
+        {
+            return;
+        }
+
         await _cancel.CancelAsync();
         try
         {

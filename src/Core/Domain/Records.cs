@@ -100,7 +100,8 @@ public sealed record TicketData(
     int Course = 1,
     DateTimeOffset? FiredAt = null,
     IReadOnlyList<int>? HeldCourses = null,
-    IReadOnlyList<TicketReceiptData>? Progress = null);
+    IReadOnlyList<TicketReceiptData>? Progress = null,
+    string Screen = "");
 
 /// <summary>The immutable part of a ticket, stored once as JSON; status and rush live beside it.</summary>
 /// Warning and late times count from when the ticket fires, so they are kept as offsets.

@@ -1,7 +1,17 @@
 namespace Restaurant.Core.Locations;
 
-/// <summary>A kitchen station of a location, with the ages at which its tickets turn warning and late.</summary>
-public sealed record StationDefinition(string Id, string Name, bool IsExpo = false, int WarnSeconds = 480, int LateSeconds = 720);
+/// <summary>
+/// A kitchen station of a location, with the ages at which its tickets turn warning and late. Its
+/// screens are mirrored (every screen shows every ticket) or balanced (each ticket goes to the screen
+/// with the fewest open items).
+/// </summary>
+public sealed record StationDefinition(string Id, string Name, bool IsExpo = false, int WarnSeconds = 480, int LateSeconds = 720, string Screens = StationDefinition.Mirrored)
+{
+    public const string Mirrored = "mirrored";
+    public const string Balanced = "balanced";
+
+    public bool IsBalanced => Screens == Balanced;
+}
 
 /// <summary>One menu item, routed to the station where it is made, with the modifiers it allows.</summary>
 public sealed record MenuItemDefinition(
@@ -30,7 +40,8 @@ public sealed record ModifierDefinition(string Name, string? Station = null, int
 /// <summary>How a location's kitchen runs.</summary>
 /// <param name="FireByPrepTime">Items start so that everything in a course finishes together.</param>
 /// <param name="AutoFireNextCourse">When a course's last ticket is bumped, the next held course fires.</param>
-public sealed record LocationSettings(bool FireByPrepTime = true, bool AutoFireNextCourse = true);
+/// <param name="ScreenTimeoutSeconds">A balanced screen away this long has its tickets moved to a live one.</param>
+public sealed record LocationSettings(bool FireByPrepTime = true, bool AutoFireNextCourse = true, int ScreenTimeoutSeconds = 30);
 
 /// <summary>A restaurant of a chain: its stations, modifiers and menu, as its data file defines them.</summary>
 public sealed record LocationDefinition(

@@ -60,6 +60,16 @@ public static class LocationValidator
             }
         }
 
+        foreach (var station in location.Stations.Where(s => s.Screens is not (StationDefinition.Mirrored or StationDefinition.Balanced)))
+        {
+            problems.Add($"station '{station.Id}' has screens '{station.Screens}': mirrored or balanced");
+        }
+
+        if (location.Options.ScreenTimeoutSeconds < 1)
+        {
+            problems.Add("settings.screen_timeout_seconds must be at least 1");
+        }
+
         foreach (var station in location.Stations.Where(s => s.WarnSeconds <= 0 || s.LateSeconds < s.WarnSeconds))
         {
             problems.Add($"station '{station.Id}' needs 0 < warn_seconds <= late_seconds");

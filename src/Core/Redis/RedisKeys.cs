@@ -41,6 +41,9 @@ public static class RedisKeys
     /// <summary>Stream of every event of a station; an entry's id is the screen's resume token.</summary>
     public static RedisKey StationEvents(string location, string stationId) => Tag(location) + "events:" + stationId;
 
+    /// <summary>Hash of a balanced station's screens: screen id → when it was last seen (ms).</summary>
+    public static RedisKey Screens(string location, string stationId) => Tag(location) + "screens:" + stationId;
+
     /// <summary>Hash of a station's all-day counts: item name → quantity across its open tickets.</summary>
     public static RedisKey AllDay(string location, string stationId) => Tag(location) + "allday:" + stationId;
 

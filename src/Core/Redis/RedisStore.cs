@@ -565,7 +565,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             var values = await read.WaitAsync(cancellationToken).ConfigureAwait(false);
             if (!values[1].IsNull)
             {
-                tickets.Add(ReadTicket(values[1].ToString(), TicketState.Open, values[2], values[3], values[4], values[5], values[6]));
+                tickets.Add(ReadTicket(values[1].ToString(), TicketState.Open, values[2], values[3], values[4], values[5], values[6], values[7]));
             }
         }
 
@@ -646,6 +646,36 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         }
     }
 
+    /// <summary>Notes that a screen of a balanced station is live now.</summary>
+    public async Task TouchScreenAsync(string location, string stationId, string screenId, CancellationToken cancellationToken = default) =>
+        await Db.HashSetAsync(RedisKeys.Screens(location, stationId), screenId, NowMs).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Gives every open ticket of a balanced station that has no live screen to the live screen with
+    /// the fewest open items. Safe to run from any number of processes at once.
+    /// </summary>
+    public async Task<int> BalanceStationAsync(string location, string stationId, TimeSpan screenTimeout, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var open = await Db.SortedSetRangeByRankAsync(RedisKeys.OpenTickets(location, stationId)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            List<RedisKey> keys = [RedisKeys.OpenTickets(location, stationId), RedisKeys.Screens(location, stationId), RedisKeys.StationEvents(location, stationId)];
+            keys.AddRange(open.Select(id => RedisKeys.Ticket(location, id.ToString())));
+            var now = NowMs;
+            var moved = (int)await Db.ScriptEvaluateAsync(
+                Scripts.BalanceStation,
+                [.. keys],
+                [now, TrimMinId(now), RedisKeys.Bell(location).ToString(), stationId, (long)screenTimeout.TotalMilliseconds, open.Length])
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (moved >= 0)
+            {
+                return moved;
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>The station's events after <paramref name="afterToken"/>, oldest first.</summary>
     public async Task<IReadOnlyList<StationEventData>> ReadStationEventsAsync(string location, string stationId, string afterToken, int count, CancellationToken cancellationToken = default)
     {
@@ -659,6 +689,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
                 "added" => StationEventKind.Added,
                 "removed" => StationEventKind.Removed,
                 "allday" => StationEventKind.AllDay,
+                "assigned" => StationEventKind.Assigned,
                 _ => StationEventKind.Updated,
             };
             if (kind == StationEventKind.AllDay)
@@ -669,8 +700,9 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             }
 
             var ticket = ReadTicket(
-                entry["body"].ToString(), StateNames.ParseTicketState(entry["status"]), entry["rush"], entry["fired"], entry["held"], entry["bumped"], entry["progress"]);
-            events.Add(new StationEventData(entry.Id.ToString(), kind, ticket));
+                entry["body"].ToString(), StateNames.ParseTicketState(entry["status"]), entry["rush"], entry["fired"], entry["held"], entry["bumped"], entry["progress"],
+                entry["screen"]);
+            events.Add(new StationEventData(entry.Id.ToString(), kind, ticket, null, entry["from"].IsNull ? "" : entry["from"].ToString()));
         }
 
         return events;
@@ -839,15 +871,16 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     }
 
     /// <summary>The ticket hash fields a caller reads to show a ticket, in the order of the scripts' ticket_view.</summary>
-    private static readonly RedisValue[] TicketViewFields = ["status", "body", "rush", "fired", "held", "bumped", "progress"];
+    private static readonly RedisValue[] TicketViewFields = ["status", "body", "rush", "fired", "held", "bumped", "progress", "screen"];
 
     /// <summary>A ticket from a script's answer: status, body, rush, fired, held, bumped, progress from <paramref name="at"/> on.</summary>
     private static TicketData ReadTicketView(RedisResult[] result, int at) =>
         ReadTicket(
             (string)result[at + 1]!, StateNames.ParseTicketState((string?)result[at]), (RedisValue)result[at + 2], (RedisValue)result[at + 3],
-            (RedisValue)result[at + 4], (RedisValue)result[at + 5], (RedisValue)result[at + 6]);
+            (RedisValue)result[at + 4], (RedisValue)result[at + 5], (RedisValue)result[at + 6], (RedisValue)result[at + 7]);
 
-    private static TicketData ReadTicket(string bodyJson, TicketState status, RedisValue rush, RedisValue fired, RedisValue held, RedisValue bumped, RedisValue progress)
+    private static TicketData ReadTicket(
+        string bodyJson, TicketState status, RedisValue rush, RedisValue fired, RedisValue held, RedisValue bumped, RedisValue progress, RedisValue screen)
     {
         var body = JsonSerializer.Deserialize(bodyJson, CoreJson.Default.TicketBody)!;
         var firedAt = fired.IsNullOrEmpty ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds((long)fired);
@@ -862,7 +895,8 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             body.Course,
             firedAt,
             held.IsNullOrEmpty ? [] : [.. held.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)],
-            progress.IsNullOrEmpty ? null : [.. progress.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => Progress(body.OrderId, p))]);
+            progress.IsNullOrEmpty ? null : [.. progress.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => Progress(body.OrderId, p))],
+            screen.IsNullOrEmpty ? "" : screen.ToString());
     }
 
     /// <summary>One "suffix=STATE" of expo's progress.</summary>

@@ -16,6 +16,7 @@ internal static class Scripts
     public static readonly string FireCourse = Load("fire_course.lua");
     public static readonly string AmendOrder = Load("amend_order.lua");
     public static readonly string MarkShown = Load("mark_shown.lua");
+    public static readonly string BalanceStation = Load("balance_station.lua");
 
     /// <summary>Each script is the shared helpers followed by its own body.</summary>
     private static string Load(string name) => Read("lib.lua") + "\n" + Read(name);

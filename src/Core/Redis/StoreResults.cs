@@ -17,13 +17,16 @@ public enum StationEventKind
     Updated,
     Removed,
     AllDay,
+
+    /// <summary>At a balanced station: the ticket went to a screen (<see cref="StationEventData.From"/> is the one it left).</summary>
+    Assigned,
 }
 
 /// <summary>
 /// One entry of a station's history; its token is where a screen resumes after it. A ticket change
 /// carries the ticket; an all-day change the station's counts as they then stood.
 /// </summary>
-public sealed record StationEventData(string Token, StationEventKind Kind, TicketData? Ticket, IReadOnlyDictionary<string, int>? AllDay = null);
+public sealed record StationEventData(string Token, StationEventKind Kind, TicketData? Ticket, IReadOnlyDictionary<string, int>? AllDay = null, string From = "");
 
 /// <summary>One order status change, with the order as it stands; Order is null for an entry a filter skipped.</summary>
 public sealed record OrderEventData(string Token, OrderData? Order);

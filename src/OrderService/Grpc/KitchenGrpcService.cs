@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Restaurant.Contracts.V1;
 using Restaurant.Core.Domain;
 using Restaurant.Core.Kitchen;
+using Restaurant.Core.Locations;
 using Restaurant.Core.Redis;
 using Restaurant.OrderService.Mapping;
 
@@ -18,28 +19,35 @@ public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions
     {
         OrderValidator.RequireId(request.LocationId, "location_id");
         OrderValidator.RequireId(request.StationId, "station_id");
+        if (request.ScreenId.Length > 0)
+        {
+            OrderValidator.RequireId(request.ScreenId, "screen_id");
+        }
+
         var location = request.LocationId;
         var station = request.StationId;
         var cancellationToken = context.CancellationToken;
-        await RequireStationAsync(location, station, cancellationToken);
+        var (definition, settings) = await RequireStationAsync(location, station, cancellationToken);
+        var screen = new ScreenShare(store, location, station, definition.IsBalanced ? request.ScreenId : "", TimeSpan.FromSeconds(settings.ScreenTimeoutSeconds), clock);
+        await screen.KeepAsync(cancellationToken);
 
         string token;
         if (request.ResumeToken.Length == 0)
         {
             var snapshot = await store.SnapshotAsync(location, station, cancellationToken);
-            foreach (var ticket in snapshot.Tickets)
+            var mine = snapshot.Tickets.Where(screen.Shows).ToList();
+            foreach (var ticket in mine)
             {
                 await responseStream.WriteAsync(new StationEvent { TicketAdded = ticket.ToProto(location) }, cancellationToken);
             }
 
-            await store.MarkShownAsync(location, [.. snapshot.Tickets.Select(t => t.TicketId)], cancellationToken);
-
+            await store.MarkShownAsync(location, [.. mine.Select(t => t.TicketId)], cancellationToken);
             token = snapshot.Token;
             await responseStream.WriteAsync(
                 new StationEvent
                 {
                     ResumeToken = token,
-                    SnapshotComplete = new SnapshotComplete { TicketCount = snapshot.Tickets.Count, AllDay = snapshot.AllDay.ToProto() },
+                    SnapshotComplete = new SnapshotComplete { TicketCount = mine.Count, AllDay = snapshot.AllDay.ToProto() },
                 },
                 cancellationToken);
         }
@@ -57,26 +65,19 @@ public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions
             var shown = new List<string>();
             foreach (var change in events)
             {
-                var message = new StationEvent { ResumeToken = change.Token };
-                switch (change.Kind)
+                token = change.Token;
+                if (screen.Present(change, location) is not { } message)
                 {
-                    case StationEventKind.AllDay:
-                        message.AllDay = change.AllDay!.ToProto();
-                        break;
-                    case StationEventKind.Added:
-                        message.TicketAdded = change.Ticket!.ToProto(location);
-                        shown.Add(change.Ticket!.TicketId);
-                        break;
-                    case StationEventKind.Removed:
-                        message.TicketRemoved = change.Ticket!.ToProto(location);
-                        break;
-                    default:
-                        message.TicketUpdated = change.Ticket!.ToProto(location);
-                        break;
+                    continue;
+                }
+
+                message.ResumeToken = change.Token;
+                if (message.EventCase == StationEvent.EventOneofCase.TicketAdded)
+                {
+                    shown.Add(message.TicketAdded.TicketId);
                 }
 
                 await responseStream.WriteAsync(message, cancellationToken);
-                token = change.Token;
                 lastSent = clock.GetTimestamp();
             }
 
@@ -93,6 +94,11 @@ public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions
                     new StationEvent { ResumeToken = token, Heartbeat = new Heartbeat { ServerTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow()) } },
                     cancellationToken);
                 lastSent = clock.GetTimestamp();
+            }
+
+            if (await screen.KeepAsync(cancellationToken))
+            {
+                continue;
             }
 
             var poll = _streams.PollInterval < _streams.HeartbeatInterval ? _streams.PollInterval : _streams.HeartbeatInterval;
@@ -135,13 +141,12 @@ public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions
         return new GetAllDayResponse { AllDay = counts.ToProto() };
     }
 
-    private async Task RequireStationAsync(string location, string station, CancellationToken cancellationToken)
+    private async Task<(StationDefinition Station, LocationSettings Settings)> RequireStationAsync(string location, string station, CancellationToken cancellationToken)
     {
         var menu = await store.GetMenuAsync(location, cancellationToken);
-        if (menu.Location.FindStation(station) is null)
-        {
-            throw RestaurantException.NotFound($"station '{station}' is not known at '{location}'");
-        }
+        var definition = menu.Location.FindStation(station)
+            ?? throw RestaurantException.NotFound($"station '{station}' is not known at '{location}'");
+        return (definition, menu.Location.Options);
     }
 
     private static void ValidateTicketRef(string location, string station, string ticketId)

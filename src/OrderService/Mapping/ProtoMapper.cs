@@ -105,6 +105,7 @@ public static class ProtoMapper
             Rush = ticket.Rush,
             HasAllergy = ticket.Items.Any(i => i.AllergyList.Count > 0),
             Course = ticket.Course,
+            ScreenId = ticket.Screen,
         };
         proto.Progress.AddRange((ticket.Progress ?? []).Select(p => p.ToProto()));
         if (ticket.FiredAt is { } firedAt)
@@ -186,7 +187,7 @@ public static class ProtoMapper
         };
         response.Stations.AddRange(menu.Location.Stations.Select(s => new Station
         {
-            StationId = s.Id, Name = s.Name, IsExpo = s.IsExpo, WarnSeconds = s.WarnSeconds, LateSeconds = s.LateSeconds,
+            StationId = s.Id, Name = s.Name, IsExpo = s.IsExpo, WarnSeconds = s.WarnSeconds, LateSeconds = s.LateSeconds, Screens = s.Screens,
         }));
         response.Items.AddRange(menu.Location.Items.Select(i => i.ToProto(menu)));
         response.Modifiers.AddRange(menu.Location.ModifierList.Select(m => new Modifier

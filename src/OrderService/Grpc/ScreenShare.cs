@@ -1,0 +1,64 @@
+using Restaurant.Contracts.V1;
+using Restaurant.Core.Domain;
+using Restaurant.Core.Redis;
+using Restaurant.OrderService.Mapping;
+
+namespace Restaurant.OrderService.Grpc;
+
+/// <summary>
+/// What one screen of a station is shown. At a mirrored station, or for a watcher without a screen
+/// id, every ticket. At a balanced station, the tickets given to this screen: it keeps the screen
+/// marked live and balances the station's tickets over its live screens, and turns an 'assigned'
+/// event into an added ticket (given to this screen) or a removed one (taken from it).
+/// </summary>
+internal sealed class ScreenShare(RedisStore store, string location, string station, string screenId, TimeSpan timeout, TimeProvider clock)
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private long _lastKept = long.MinValue;
+
+    public bool Balanced => screenId.Length > 0;
+
+    public bool Shows(TicketData ticket) => !Balanced || ticket.Screen == screenId;
+
+    /// <summary>
+    /// At most once a second: marks the screen live and balances the station. True when tickets moved,
+    /// so the caller reads again at once.
+    /// </summary>
+    public async Task<bool> KeepAsync(CancellationToken cancellationToken)
+    {
+        if (!Balanced || (_lastKept != long.MinValue && clock.GetElapsedTime(_lastKept) < Interval))
+        {
+            return false;
+        }
+
+        _lastKept = clock.GetTimestamp();
+        await store.TouchScreenAsync(location, station, screenId, cancellationToken);
+        return await store.BalanceStationAsync(location, station, timeout, cancellationToken) > 0;
+    }
+
+    /// <summary>The event as this screen should see it, or null when it is not this screen's.</summary>
+    public StationEvent? Present(StationEventData change, string locationId)
+    {
+        switch (change.Kind)
+        {
+            case StationEventKind.AllDay:
+                return new StationEvent { AllDay = change.AllDay!.ToProto() };
+            case StationEventKind.Assigned when !Balanced:
+                return null;
+            case StationEventKind.Assigned when change.Ticket!.Screen == screenId:
+                return new StationEvent { TicketAdded = change.Ticket.ToProto(locationId) };
+            case StationEventKind.Assigned when change.From == screenId:
+                return new StationEvent { TicketRemoved = change.Ticket!.ToProto(locationId) };
+            case StationEventKind.Assigned:
+                return null;
+            case var _ when !Shows(change.Ticket!):
+                return null;
+            case StationEventKind.Added:
+                return new StationEvent { TicketAdded = change.Ticket!.ToProto(locationId) };
+            case StationEventKind.Removed:
+                return new StationEvent { TicketRemoved = change.Ticket!.ToProto(locationId) };
+            default:
+                return new StationEvent { TicketUpdated = change.Ticket!.ToProto(locationId) };
+        }
+    }
+}
