@@ -56,8 +56,9 @@ public class ModifierAndRushTests
         await using var bar = StationWatcher.Start(world.Kitchen, location, "bar");
         var ticket = Assert.Single(await bar.ReadSnapshotAsync());
 
-        Assert.Equal(TimeSpan.FromSeconds(180), ticket.WarnAt.ToDateTimeOffset() - ticket.CreatedAt.ToDateTimeOffset());
-        Assert.Equal(TimeSpan.FromSeconds(300), ticket.LateAt.ToDateTimeOffset() - ticket.CreatedAt.ToDateTimeOffset());
+        // Counted from when the ticket reached the station, not from when the order was placed.
+        Assert.Equal(TimeSpan.FromSeconds(180), ticket.WarnAt.ToDateTimeOffset() - ticket.FiredAt.ToDateTimeOffset());
+        Assert.Equal(TimeSpan.FromSeconds(300), ticket.LateAt.ToDateTimeOffset() - ticket.FiredAt.ToDateTimeOffset());
         var menu = await world.Menu.GetMenuAsync(new GetMenuRequest { LocationId = location });
         Assert.Equal((180, 300), menu.Stations.Where(s => s.StationId == "bar").Select(s => (s.WarnSeconds, s.LateSeconds)).Single());
     }
