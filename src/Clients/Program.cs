@@ -26,6 +26,10 @@ app.Configure(config =>
         pos.AddCommand<WatchCommand>("watch").WithDescription("Follow the status of one order, or of every order of the location.");
         pos.AddCommand<AvailabilityCommand>("86").WithDescription("Mark an item sold out (86), back with --back, or counted with --count N.");
         pos.AddCommand<RushCommand>("rush").WithDescription("Mark an open order rush (or --off).");
+        pos.AddCommand<FireCommand>("fire").WithDescription("Fire a held course of an order.");
+        pos.AddCommand<AddCommand>("add").WithDescription("Add a round to an open order: pos add --to ORDER_ID ITEM[*QTY][@COURSE]...");
+        pos.AddCommand<VoidCommand>("void").WithDescription("Void lines of an open order by number (from `pos get`).");
+        pos.AddCommand<ReportCommand>("report").WithDescription("Speed of service: ticket times per station and hour, order times.");
         pos.AddCommand<ExplainCommand>("explain").WithDescription("Show which station each line and modifier would go to, and why, without placing.")
             .WithExample("pos", "explain", "classic-burger", "-m", "classic-burger=side salad");
     });

@@ -26,6 +26,7 @@ public sealed class Connection : IDisposable
         Menu = new Menu.MenuClient(_channel);
         Orders = new Orders.OrdersClient(_channel);
         Kitchen = new Kitchen.KitchenClient(_channel);
+        Reports = new Reports.ReportsClient(_channel);
     }
 
     public string Location { get; }
@@ -35,6 +36,8 @@ public sealed class Connection : IDisposable
     public Orders.OrdersClient Orders { get; }
 
     public Kitchen.KitchenClient Kitchen { get; }
+
+    public Reports.ReportsClient Reports { get; }
 
     public void Dispose() => _channel.Dispose();
 

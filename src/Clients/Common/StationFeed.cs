@@ -17,7 +17,7 @@ public interface IStationView
 /// last resume token so nothing is missed or shown twice; a token the server no longer knows means a
 /// fresh snapshot.
 /// </summary>
-public sealed class StationFeed(Connection connection, string station, IStationView view)
+public sealed class StationFeed(Connection connection, string station, IStationView view, string screenId = "")
 {
     public string Station { get; } = station;
 
@@ -37,7 +37,7 @@ public sealed class StationFeed(Connection connection, string station, IStationV
             try
             {
                 using var call = connection.Kitchen.WatchStation(
-                    new WatchStationRequest { LocationId = connection.Location, StationId = Station, ResumeToken = Token },
+                    new WatchStationRequest { LocationId = connection.Location, StationId = Station, ResumeToken = Token, ScreenId = screenId },
                     cancellationToken: cancellationToken);
                 if (Token.Length == 0)
                 {

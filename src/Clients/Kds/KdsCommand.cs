@@ -13,6 +13,10 @@ public sealed class KdsSettings : ServerSettings
     [Description("The station this screen serves (grill, fryer, …, expo).")]
     public string Station { get; init; } = "expo";
 
+    [CommandOption("--screen <ID>")]
+    [Description("This screen's id; at a balanced station each screen gets its own share of the tickets.")]
+    public string Screen { get; init; } = "";
+
     [CommandOption("--plain")]
     [Description("Print events as lines instead of drawing the screen (automatic when output is not a terminal).")]
     public bool Plain { get; init; }
@@ -46,7 +50,7 @@ public sealed class KdsCommand : AsyncCommand<KdsSettings>
 
             var plain = settings.Plain || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive;
             var screen = new TicketBoard(plain);
-            var feed = new StationFeed(connection, station.StationId, screen);
+            var feed = new StationFeed(connection, station.StationId, screen, settings.Screen);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var feeding = feed.RunAsync(stop.Token);
             if (plain)
@@ -103,6 +107,21 @@ public sealed class KdsCommand : AsyncCommand<KdsSettings>
                 await connection.Kitchen.RecallTicketAsync(
                     new RecallTicketRequest { LocationId = connection.Location, StationId = station.StationId, TicketId = last }, cancellationToken: cancellationToken);
                 return $"recalled {Connection.Short(last)}";
+            }
+
+            if (key.KeyChar is 'f' or 'F')
+            {
+                // Expo fires the next held course of the first ticket that has one.
+                var held = screen.FirstWithHeldCourse();
+                if (held is null)
+                {
+                    return "no held course to fire";
+                }
+
+                var course = held.Items.Where(i => i.Held).Min(i => i.Course);
+                await connection.Orders.FireCourseAsync(
+                    new FireCourseRequest { LocationId = connection.Location, OrderId = held.OrderId, Course = course }, cancellationToken: cancellationToken);
+                return $"fired course {course} of {Connection.Short(held.OrderId)}";
             }
 
             if (key.KeyChar is >= '1' and <= '9')

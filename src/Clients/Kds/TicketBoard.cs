@@ -55,8 +55,12 @@ public sealed class TicketBoard(bool plain) : IStationView
                     break;
                 case StationEvent.EventOneofCase.TicketRemoved:
                     _tickets.Remove(change.TicketRemoved.TicketId);
-                    _bumped.Push(change.TicketRemoved.TicketId);
-                    Print("BUMPED", change.TicketRemoved);
+                    if (change.TicketRemoved.Status == TicketStatus.Bumped)
+                    {
+                        _bumped.Push(change.TicketRemoved.TicketId);
+                    }
+
+                    Print(change.TicketRemoved.Status == TicketStatus.Bumped ? "BUMPED" : "MOVED", change.TicketRemoved);
                     break;
                 case StationEvent.EventOneofCase.SnapshotComplete:
                     _allDay = [.. change.SnapshotComplete.AllDay?.Counts ?? []];
@@ -75,6 +79,15 @@ public sealed class TicketBoard(bool plain) : IStationView
 
                     break;
             }
+        }
+    }
+
+    /// <summary>The first ticket shown that still has a held course (expo fires it).</summary>
+    public Ticket? FirstWithHeldCourse()
+    {
+        lock (_gate)
+        {
+            return Shown().Where(t => t.VoidedAt is null).Select(t => t.Ticket).FirstOrDefault(t => t.Items.Any(i => i.Held));
         }
     }
 
@@ -131,7 +144,8 @@ public sealed class TicketBoard(bool plain) : IStationView
             var body = new Grid().AddColumn(new GridColumn().NoWrap().Width(26)).AddColumn();
             body.AddRow(allDay, tickets);
             var more = shown.Count > 12 ? new Markup($"[yellow]+{shown.Count - 12} more tickets[/]") : new Markup("");
-            var footer = new Markup($"[grey]1–9 bump · r recall last bumped · q quit[/]   {Markup.Escape(message)}");
+            var keys = station.IsExpo ? "1–9 send order out · r recall · f fire next held course · q quit" : "1–9 bump · r recall last bumped · q quit";
+            var footer = new Markup($"[grey]{keys}[/]   {Markup.Escape(message)}");
             return new Rows(header, new Rule(), body, more, footer);
         }
     }
@@ -149,10 +163,45 @@ public sealed class TicketBoard(bool plain) : IStationView
             lines.Add("[white on red bold] RUSH [/]");
         }
 
+        if (ticket.Course > 1)
+        {
+            lines.Add($"[blue]course {ticket.Course}[/]");
+        }
+
+        foreach (var progress in ticket.Progress)
+        {
+            var mark = progress.State switch
+            {
+                ProgressState.Bumped => "[green]✓[/]",
+                ProgressState.Cooking => "[yellow]…[/]",
+                ProgressState.Waiting => "[red]?[/]",
+                ProgressState.Held => "[blue]‖[/]",
+                _ => "[grey]×[/]",
+            };
+            lines.Add($"{mark} {progress.StationId}{(progress.Course > 1 ? $" c{progress.Course}" : "")} [grey]{progress.State.ToString().ToLowerInvariant()}[/]");
+        }
+
         foreach (var item in ticket.Items)
         {
             var forItem = item.ForItem.Length > 0 ? $" [grey](for {Markup.Escape(item.ForItem)})[/]" : "";
-            lines.Add($"[bold]{item.Quantity} × {Markup.Escape(item.Name)}[/]{forItem}");
+            if (item.Voided)
+            {
+                lines.Add($"[strikethrough grey]{item.Quantity} × {Markup.Escape(item.Name)}[/] [red]void[/]");
+                continue;
+            }
+
+            var start = "";
+            if (item.Held)
+            {
+                start = $" [blue]held (course {item.Course})[/]";
+            }
+            else if (item.StartAt is { } startAt && !voided && ticket.Progress.Count == 0)
+            {
+                var wait = startAt.ToDateTimeOffset() - now;
+                start = wait > TimeSpan.FromSeconds(1) ? $" [blue]start in {(int)wait.TotalMinutes}:{wait.Seconds:00}[/]" : " [green]start now[/]";
+            }
+
+            lines.Add($"[bold]{item.Quantity} × {Markup.Escape(item.Name)}[/]{forItem}{start}");
             foreach (var allergy in item.Allergies)
             {
                 lines.Add($"  [white on red bold] ⚠ {Markup.Escape(allergy.ToUpperInvariant())} [/]");
@@ -190,7 +239,7 @@ public sealed class TicketBoard(bool plain) : IStationView
 
         var items = string.Join(", ", ticket.Items.Select(i =>
             $"{i.Quantity}× {i.Name}{(i.ForItem.Length > 0 ? " for " + i.ForItem : "")}{(i.Modifiers.Count > 0 ? " (" + string.Join(", ", i.Modifiers) + ")" : "")}{(i.Note.Length > 0 ? " “" + i.Note + "”" : "")}"));
-        var flags = (ticket.Rush ? "RUSH " : "") + (ticket.HasAllergy ? "ALLERGY " : "");
+        var flags = (ticket.Rush ? "RUSH " : "") + (ticket.HasAllergy ? "ALLERGY " : "") + (ticket.Course > 1 ? $"course {ticket.Course} " : "");
         AnsiConsole.MarkupLineInterpolated($"{DateTime.Now:HH:mm:ss}  {what,-7} {Connection.Short(ticket.OrderId)}  {flags}{items}");
     }
 }

@@ -30,10 +30,10 @@ public sealed class MenuCommand : AsyncCommand<ServerSettings>
         });
 }
 
-public sealed class PlaceSettings : ServerSettings
+public class PlaceSettings : ServerSettings
 {
-    [CommandArgument(0, "<ITEM[*QTY]>")]
-    [Description("Menu items, each optionally with a quantity: ribeye*2")]
+    [CommandArgument(0, "<ITEM[*QTY][@COURSE]>")]
+    [Description("Menu items, each optionally with a quantity and a course: ribeye*2@2")]
     public string[] Items { get; init; } = [];
 
     [CommandOption("-m|--modifier <ITEM=TEXT>")]
@@ -59,10 +59,18 @@ public sealed class PlaceSettings : ServerSettings
     /// <summary>The order lines the arguments describe.</summary>
     public IEnumerable<OrderLine> Lines()
     {
-        foreach (var spec in Items)
+        foreach (var item in Items)
         {
+            // ITEM[*QTY][@COURSE]: "ribeye*2@2" is two ribeyes in the second course.
+            var at = item.LastIndexOf('@');
+            var spec = at > 0 ? item[..at] : item;
             var star = spec.LastIndexOf('*');
             var line = new OrderLine { MenuItemId = star > 0 ? spec[..star] : spec, Quantity = star > 0 && int.TryParse(spec[(star + 1)..], out var q) ? q : 1 };
+            if (at > 0 && int.TryParse(item[(at + 1)..], out var course))
+            {
+                line.Course = course;
+            }
+
             line.Modifiers.AddRange(ValuesFor(Modifiers, line.MenuItemId));
             line.Note = string.Join("; ", ValuesFor(Notes, line.MenuItemId));
             yield return line;
@@ -282,7 +290,21 @@ internal static class OrderView
         foreach (var line in order.Lines)
         {
             var extras = string.Join(", ", line.Modifiers.Append(line.Note).Where(s => s.Length > 0));
-            AnsiConsole.MarkupLineInterpolated($"  {line.Quantity} × {line.MenuItemId}{(extras.Length > 0 ? $"  ({extras})" : "")}");
+            var course = line.Course > 1 ? $"  [course {line.Course}]" : "";
+            var text = $"{line.Quantity} × {line.MenuItemId}{(extras.Length > 0 ? $"  ({extras})" : "")}{course}";
+            AnsiConsole.MarkupLine(line.Voided ? $"  [strikethrough grey]{Markup.Escape(text)}[/] [red]void[/]" : $"  {Markup.Escape(text)}");
+        }
+
+        if (order.HeldCourses.Count > 0)
+        {
+            AnsiConsole.MarkupLineInterpolated($"  [yellow]held courses: {string.Join(", ", order.HeldCourses)}[/]");
+        }
+
+        foreach (var receipt in order.Receipts)
+        {
+            static string At(Google.Protobuf.WellKnownTypes.Timestamp? t) => t is null ? "—" : t.ToDateTime().ToLocalTime().ToString("HH:mm:ss");
+            AnsiConsole.MarkupLineInterpolated(
+                $"  [grey]{receipt.StationId,-8} course {receipt.Course}  {receipt.State,-8} queued {At(receipt.QueuedAt)}  shown {At(receipt.ShownAt)}  bumped {At(receipt.BumpedAt)}[/]");
         }
     }
 
@@ -321,4 +343,109 @@ internal static class OrderView
 
         return 0;
     }
+}
+
+public sealed class FireSettings : OrderSettings
+{
+    [CommandArgument(1, "<COURSE>")]
+    public int Course { get; init; }
+}
+
+public sealed class FireCommand : AsyncCommand<FireSettings>
+{
+    public override Task<int> ExecuteAsync(CommandContext context, FireSettings settings, CancellationToken cancellationToken) =>
+        Connection.RunAsync(async () =>
+        {
+            using var connection = new Connection(settings);
+            var order = (await connection.Orders.FireCourseAsync(
+                new FireCourseRequest { LocationId = settings.Location, OrderId = settings.OrderId, Course = settings.Course }, cancellationToken: cancellationToken)).Order;
+            OrderView.Print(order);
+            return 0;
+        });
+}
+
+public sealed class AddSettings : PlaceSettings
+{
+    [CommandOption("--to <ORDER_ID>")]
+    [Description("The open order to add the round to.")]
+    public string To { get; init; } = "";
+
+    public override ValidationResult Validate() =>
+        To.Length == 0 ? ValidationResult.Error("--to <ORDER_ID> is required") : base.Validate();
+}
+
+public sealed class AddCommand : AsyncCommand<AddSettings>
+{
+    public override Task<int> ExecuteAsync(CommandContext context, AddSettings settings, CancellationToken cancellationToken) =>
+        Connection.RunAsync(async () =>
+        {
+            using var connection = new Connection(settings);
+            var request = new AddItemsRequest { LocationId = settings.Location, OrderId = settings.To, RoundId = Guid.NewGuid().ToString() };
+            request.Lines.AddRange(settings.Lines());
+            var order = (await connection.Orders.AddItemsAsync(request, cancellationToken: cancellationToken)).Order;
+            OrderView.Print(order);
+            return 0;
+        });
+}
+
+public sealed class VoidSettings : OrderSettings
+{
+    [CommandArgument(1, "<LINE>")]
+    [Description("Line numbers as `pos get` lists them, from 1.")]
+    public int[] Lines { get; init; } = [];
+}
+
+public sealed class VoidCommand : AsyncCommand<VoidSettings>
+{
+    public override Task<int> ExecuteAsync(CommandContext context, VoidSettings settings, CancellationToken cancellationToken) =>
+        Connection.RunAsync(async () =>
+        {
+            using var connection = new Connection(settings);
+            var request = new VoidItemsRequest { LocationId = settings.Location, OrderId = settings.OrderId };
+            request.LineIndexes.AddRange(settings.Lines.Select(l => l - 1));
+            var order = (await connection.Orders.VoidItemsAsync(request, cancellationToken: cancellationToken)).Order;
+            OrderView.Print(order);
+            return 0;
+        });
+}
+
+public sealed class ReportSettings : ServerSettings
+{
+    [CommandOption("--hours <N>")]
+    [Description("How many hours back (default 24).")]
+    public int Hours { get; init; } = 24;
+}
+
+public sealed class ReportCommand : AsyncCommand<ReportSettings>
+{
+    public override Task<int> ExecuteAsync(CommandContext context, ReportSettings settings, CancellationToken cancellationToken) =>
+        Connection.RunAsync(async () =>
+        {
+            using var connection = new Connection(settings);
+            var now = DateTimeOffset.UtcNow;
+            var report = await connection.Reports.GetSpeedOfServiceAsync(
+                new GetSpeedOfServiceRequest
+                {
+                    LocationId = settings.Location,
+                    From = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(now.AddHours(-Math.Clamp(settings.Hours, 1, 744))),
+                    To = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(now),
+                },
+                cancellationToken: cancellationToken);
+            var table = new Table().Title($"Speed of service, last {settings.Hours} h").AddColumns("Station", "Hour", "Tickets", "Mean", "p90", "Late");
+            foreach (var row in report.Stations.Concat(report.StationHours))
+            {
+                table.AddRow(
+                    row.StationId, row.Hour is null ? "[bold]all[/]" : row.Hour.ToDateTime().ToLocalTime().ToString("dd HH:00"),
+                    $"{row.Tickets.Count}", Minutes(row.Tickets.MeanSeconds), Minutes(row.Tickets.P90Seconds), row.Tickets.Late > 0 ? $"[red]{row.Tickets.Late}[/]" : "0");
+            }
+
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLineInterpolated(
+                $"Orders placed → ready: {report.PlacedToReady.Count}, mean {Minutes(report.PlacedToReady.MeanSeconds)}, p90 {Minutes(report.PlacedToReady.P90Seconds)}");
+            AnsiConsole.MarkupLineInterpolated(
+                $"Orders placed → completed: {report.PlacedToCompleted.Count}, mean {Minutes(report.PlacedToCompleted.MeanSeconds)}, p90 {Minutes(report.PlacedToCompleted.P90Seconds)}, late {report.PlacedToCompleted.Late}");
+            return 0;
+        });
+
+    private static string Minutes(double seconds) => TimeSpan.FromSeconds(seconds).ToString(@"m\:ss");
 }

@@ -30,6 +30,10 @@ public sealed class SimSettings : ServerSettings
     [Description("Cooks take prep time × this factor (default 0.05: a 12-minute steak takes 36 s).")]
     public double Speed { get; init; } = 0.05;
 
+    [CommandOption("--specials <N>")]
+    [Description("Count two dishes as tonight's specials with N each (default 30; 0 for none); uncounted again at the end.")]
+    public int Specials { get; init; } = 30;
+
     [CommandOption("--no-cooks")]
     [Description("Only place orders; nobody bumps.")]
     public bool NoCooks { get; init; }
@@ -64,6 +68,14 @@ public sealed class SimCommand : AsyncCommand<SimSettings>
             using var connection = new Connection(settings);
             var menu = await connection.Menu.GetMenuAsync(new GetMenuRequest { LocationId = settings.Location }, cancellationToken: cancellationToken);
             var stats = new Stats();
+            var specials = menu.Items.Where(i => i.Category == "Mains").Take(settings.Specials > 0 ? 2 : 0).Select(i => i.MenuItemId).ToList();
+            foreach (var special in specials)
+            {
+                await connection.Menu.SetItemAvailabilityAsync(
+                    new SetItemAvailabilityRequest { LocationId = settings.Location, MenuItemId = special, Available = true, Remaining = settings.Specials },
+                    cancellationToken: cancellationToken);
+            }
+
             using var kitchenStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var kitchen = settings.NoCooks ? [] : StartKitchen(connection, menu, settings, stats, kitchenStop.Token);
 
@@ -87,6 +99,12 @@ public sealed class SimCommand : AsyncCommand<SimSettings>
 
             await kitchenStop.CancelAsync();
             await Task.WhenAll(kitchen.Append(reporter).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+            foreach (var special in specials)
+            {
+                await connection.Menu.SetItemAvailabilityAsync(
+                    new SetItemAvailabilityRequest { LocationId = settings.Location, MenuItemId = special, Available = true, Remaining = -1 }, cancellationToken: CancellationToken.None);
+            }
+
             AnsiConsole.WriteLine();
             AnsiConsole.MarkupLine($"[bold]done[/]: {stats.Line()}");
             return stats.Errors == 0 ? 0 : 1;
@@ -118,6 +136,10 @@ public sealed class SimCommand : AsyncCommand<SimSettings>
             {
                 await connection.Orders.PlaceOrderAsync(request, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
                 Interlocked.Increment(ref stats.Placed);
+                if (random.NextDouble() < 0.05)
+                {
+                    _ = ChangeLaterAsync(connection, menu, request, stats, new Random(random.Next()), cancellationToken);
+                }
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition)
             {
@@ -128,6 +150,36 @@ public sealed class SimCommand : AsyncCommand<SimSettings>
                 Interlocked.Increment(ref stats.Errors);
                 stats.LastError = $"{ex.StatusCode}: {ex.Status.Detail}";
             }
+        }
+    }
+
+    /// <summary>A table that orders another round, or sends a dish back, a little after ordering.</summary>
+    private static async Task ChangeLaterAsync(Connection connection, GetMenuResponse menu, PlaceOrderRequest placed, Stats stats, Random random, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1 + random.Next(3)), cancellationToken);
+            if (random.NextDouble() < 0.7)
+            {
+                var round = new AddItemsRequest { LocationId = placed.LocationId, OrderId = placed.OrderId, RoundId = Guid.NewGuid().ToString() };
+                round.Lines.Add(new OrderLine { MenuItemId = menu.Items.Where(i => i.Category == "Drinks").OrderBy(_ => random.Next()).First().MenuItemId, Quantity = 1 });
+                await connection.Orders.AddItemsAsync(round, cancellationToken: cancellationToken);
+                Interlocked.Increment(ref stats.Rounds);
+            }
+            else
+            {
+                var voiding = new VoidItemsRequest { LocationId = placed.LocationId, OrderId = placed.OrderId };
+                voiding.LineIndexes.Add(random.Next(placed.Lines.Count));
+                await connection.Orders.VoidItemsAsync(voiding, cancellationToken: cancellationToken);
+                Interlocked.Increment(ref stats.Voids);
+            }
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.FailedPrecondition or StatusCode.Cancelled)
+        {
+            // Already out of the kitchen, or the rush is over.
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -152,6 +204,12 @@ public sealed class SimCommand : AsyncCommand<SimSettings>
             if (random.NextDouble() < 0.08)
             {
                 line.Note = Notes[random.Next(Notes.Length)];
+            }
+
+            // A sit-down table has its desserts as a second course, fired when the mains are done.
+            if (item.Category == "Desserts" && lines > 1)
+            {
+                line.Course = 2;
             }
 
             request.Lines.Add(line);
@@ -306,10 +364,13 @@ public sealed class SimCommand : AsyncCommand<SimSettings>
         public int Ready;
         public int Completed;
         public int Cancelled;
+        public int Rounds;
+        public int Voids;
         public string? LastError;
 
         public string Line() =>
             $"placed {Placed}  tickets {Tickets}  open {Math.Max(0, Tickets + Ready - Bumped)}  bumped {Bumped}  ready {Ready}  completed {Completed}" +
+            (Rounds + Voids > 0 ? $"  rounds {Rounds}  voids {Voids}" : "") +
             (SoldOut > 0 ? $"  86'd {SoldOut}" : "") + (Errors > 0 ? $"  errors {Errors} (last: {LastError})" : "");
     }
 }
