@@ -39,7 +39,7 @@ public class CourseTests
         var steak = (await grill.NextAsync()).TicketAdded;
         Assert.Equal(($"{order.OrderId}:grill:2", 2), (steak.TicketId, steak.Course));
         Assert.Equal([false, false, true], (await expo.NextAsync()).TicketUpdated.Items.Select(i => i.Held));
-        Assert.Equal(1, grill.AllDay["Ribeye Steak 12oz"]);
+        await grill.AllDayWhereAsync(a => a.GetValueOrDefault("Ribeye Steak 12oz") == 1, "1 ribeye all day once fired");
         var again = await world.Orders.FireCourseAsync(new FireCourseRequest { LocationId = location, OrderId = order.OrderId, Course = 2 });
         Assert.Equal([3], again.Order.HeldCourses);
     }

@@ -45,7 +45,7 @@ public class ScreenTests
     public async Task AScreenAwayPastTheTimeoutHasItsTicketsMovedToALiveOne()
     {
         var world = await TestWorld.GetAsync();
-        var location = await BalancedGrillAsync(world, timeoutSeconds: 1);
+        var location = await BalancedGrillAsync(world, timeoutSeconds: 2);
         var left = Screen(world, location, "left");
         await using var right = Screen(world, location, "right");
         await left.ReadSnapshotAsync();

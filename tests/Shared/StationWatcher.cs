@@ -53,6 +53,10 @@ public sealed class StationWatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the all-day counts seen match, since they follow the ticket event that changed them.</summary>
+    public Task<IReadOnlyDictionary<string, int>> AllDayWhereAsync(Func<IReadOnlyDictionary<string, int>, bool> condition, string what) =>
+        Eventually.WaitForAsync(() => Task.FromResult(AllDay), condition, TimeSpan.FromSeconds(10), what);
+
     /// <summary>The next all-day event, skipping ticket events and heartbeats.</summary>
     public async Task<AllDay> NextAllDayAsync(TimeSpan? timeout = null)
     {

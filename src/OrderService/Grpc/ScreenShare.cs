@@ -13,7 +13,8 @@ namespace Restaurant.OrderService.Grpc;
 /// </summary>
 internal sealed class ScreenShare(RedisStore store, string location, string station, string screenId, TimeSpan timeout, TimeProvider clock)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    // Marked live well within the timeout, so a screen that is there is never taken for gone.
+    private readonly TimeSpan _interval = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(1).Ticks));
     private long _lastKept = long.MinValue;
 
     public bool Balanced => screenId.Length > 0;
@@ -21,12 +22,12 @@ internal sealed class ScreenShare(RedisStore store, string location, string stat
     public bool Shows(TicketData ticket) => !Balanced || ticket.Screen == screenId;
 
     /// <summary>
-    /// At most once a second: marks the screen live and balances the station. True when tickets moved,
+    /// Every so often (a quarter of the timeout, at most a second): marks the screen live and balances the station. True when tickets moved,
     /// so the caller reads again at once.
     /// </summary>
     public async Task<bool> KeepAsync(CancellationToken cancellationToken)
     {
-        if (!Balanced || (_lastKept != long.MinValue && clock.GetElapsedTime(_lastKept) < Interval))
+        if (!Balanced || (_lastKept != long.MinValue && clock.GetElapsedTime(_lastKept) < _interval))
         {
             return false;
         }
