@@ -94,11 +94,7 @@ if o[4] == '1' then
           'created', ARGV[1], 'score', score, 'rush', o[5] or '0', 'course', course)
         if newState == 'OPEN' then
           redis.call('HSET', KEYS[1], 'f:' .. suffix, ARGV[1])
-          redis.call('HSET', tkey, 'fired', ARGV[1])
-          redis.call('ZADD', open, score, tid)
-          allday_apply(allday, body, 1)
-          ticket_event(events, tkey, 'added', ARGV[2])
-          allday_event(events, allday, ARGV[2])
+          ticket_open(tkey, open, events, allday, score, ARGV[1], ARGV[2])
           table.insert(topics, station)
         end
         redis.call('HSET', KEYS[1], 't:' .. suffix, newState)

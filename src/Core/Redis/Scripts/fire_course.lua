@@ -28,13 +28,9 @@ local expo = nil
 local n = (#KEYS - 2) / 4
 for i = 0, n - 1 do
   local tkey, open, events, allday = KEYS[3 + i * 4], KEYS[4 + i * 4], KEYS[5 + i * 4], KEYS[6 + i * 4]
-  local t = redis.call('HMGET', tkey, 'status', 'id', 'station', 'course', 'score', 'body')
+  local t = redis.call('HMGET', tkey, 'status', 'id', 'station', 'course', 'score')
   if t[1] == 'HELD' and t[4] == ARGV[4] then
-    redis.call('HSET', tkey, 'status', 'OPEN', 'fired', ARGV[1])
-    redis.call('ZADD', open, t[5], t[2])
-    allday_apply(allday, t[6], 1)
-    ticket_event(events, tkey, 'added', ARGV[2])
-    allday_event(events, allday, ARGV[2])
+    ticket_open(tkey, open, events, allday, t[5], ARGV[1], ARGV[2])
     redis.call('HSET', KEYS[1], 't:' .. string.sub(t[2], #o[3] + 2), 'OPEN', 'f:' .. string.sub(t[2], #o[3] + 2), ARGV[1])
     table.insert(topics, t[3])
   elseif t[3] == o[4] then

@@ -51,6 +51,15 @@ local function ticket_event(events, key, kind, minid)
     'rush', v[3], 'fired', v[4], 'held', v[5], 'bumped', v[6], 'progress', v[7], 'screen', v[8])
 end
 
+-- Fires a ticket to its station: open, in the open set and the all-day counts, an 'added' event.
+local function ticket_open(tkey, open, events, allday, score, now, minid)
+  redis.call('HSET', tkey, 'status', 'OPEN', 'fired', now)
+  redis.call('ZADD', open, score, redis.call('HGET', tkey, 'id'))
+  allday_apply(allday, redis.call('HGET', tkey, 'body'), 1)
+  ticket_event(events, tkey, 'added', minid)
+  allday_event(events, allday, minid)
+end
+
 -- How many items a ticket asks a cook to make (voided ones aside).
 local function ticket_items(body)
   local ok, ticket = pcall(cjson.decode, body)

@@ -56,11 +56,7 @@ for i = 0, n - 1 do
     end
   end
   if state == 'OPEN' then
-    redis.call('HSET', tkey, 'fired', ARGV[3])
-    redis.call('ZADD', open, score, tid)
-    allday_apply(allday, body, 1)
-    ticket_event(events, tkey, 'added', ARGV[4])
-    allday_event(events, allday, ARGV[4])
+    ticket_open(tkey, open, events, allday, score, ARGV[3], ARGV[4])
     table.insert(topics, station)
   end
 end
