@@ -43,9 +43,10 @@ public sealed class Deployment : IAsyncDisposable
     {
         _processes.Add(ServiceProcess.StartOrderService(Redis.ConnectionString, Port, ServiceProcess.RepoFile("data", "locations")));
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Port}");
-        Menu = new Menu.MenuClient(_channel);
-        Orders = new Orders.OrdersClient(_channel);
-        Kitchen = new Kitchen.KitchenClient(_channel);
+        var invoker = _channel.CreateCallInvoker().As(TestDevices.Manager);
+        Menu = new Menu.MenuClient(invoker);
+        Orders = new Orders.OrdersClient(invoker);
+        Kitchen = new Kitchen.KitchenClient(invoker);
         await Eventually.WaitForAsync(
             async () =>
             {

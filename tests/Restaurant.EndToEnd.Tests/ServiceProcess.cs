@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Restaurant.Testing;
 
 namespace Restaurant.EndToEnd.Tests;
 
@@ -58,6 +59,11 @@ public sealed class ServiceProcess : IDisposable
             ["Restaurant__Streams__HeartbeatInterval"] = "00:00:01",
             ["Restaurant__Streams__PollInterval"] = "00:00:00.500",
         };
+        foreach (var (key, value) in TestDevices.Settings("__"))
+        {
+            environment[key] = value!;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             environment[key] = value;

@@ -12,7 +12,7 @@ public class ReportTests
     {
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
-        var reports = new Reports.ReportsClient(world.Channel);
+        var reports = new Reports.ReportsClient(world.Invoker);
         for (var i = 0; i < 3; i++)
         {
             var order = Order(location, Line("classic-burger"), Line("margarita"));
@@ -52,7 +52,7 @@ public class ReportTests
     public async Task ARangeBackwardsOrTooLongIsInvalidArgument()
     {
         var world = await TestWorld.GetAsync();
-        var reports = new Reports.ReportsClient(world.Channel);
+        var reports = new Reports.ReportsClient(world.Invoker);
         var now = DateTimeOffset.UtcNow;
 
         var backwards = await TestWorld.FailsAsync(() => reports.GetSpeedOfServiceAsync(new GetSpeedOfServiceRequest

@@ -31,11 +31,11 @@ public sealed class TestWorld
         Factory = factory;
         Worker = worker;
         Mux = mux;
-        var channel = GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() });
-        Channel = channel;
-        Menu = new Menu.MenuClient(channel);
-        Orders = new Orders.OrdersClient(channel);
-        Kitchen = new Kitchen.KitchenClient(channel);
+        Channel = GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() });
+        Invoker = Channel.CreateCallInvoker().As(TestDevices.Manager);
+        Menu = new Menu.MenuClient(Invoker);
+        Orders = new Orders.OrdersClient(Invoker);
+        Kitchen = new Kitchen.KitchenClient(Invoker);
     }
 
     public RedisServer Redis { get; }
@@ -49,7 +49,11 @@ public sealed class TestWorld
 
     public IDatabase Db => Mux.GetDatabase();
 
+    /// <summary>The channel, with no credentials of its own.</summary>
     public GrpcChannel Channel { get; }
+
+    /// <summary>Calls as the chain-wide manager device, which may do everything everywhere.</summary>
+    public CallInvoker Invoker { get; }
 
     public Menu.MenuClient Menu { get; }
 
@@ -75,6 +79,10 @@ public sealed class TestWorld
             ["Restaurant:Worker:LocationRefresh"] = "00:00:00.100",
             ["Restaurant:Worker:PollInterval"] = "00:00:00.200",
         };
+        foreach (var (key, value) in TestDevices.Settings())
+        {
+            settings[key] = value;
+        }
 
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
