@@ -58,8 +58,33 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$root/.data" --appendo
 pids+=($!)
 for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
+# Demo devices, provisioned once and kept in .data/: every call needs a device's token, and the
+# service stores only the tokens' hashes (in .data/devices.json, reread when it changes).
+if [ ! -f .data/tokens.env ]; then
+  echo "==> provisioning demo devices (.data/devices.json, tokens in .data/tokens.env)"
+  new_token() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+  hash() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+  manager=$(new_token); pos=$(new_token); kitchen=$(new_token)
+  cat >.data/tokens.env <<ENV
+MANAGER_TOKEN=$manager
+POS_TOKEN=$pos
+KITCHEN_TOKEN=$kitchen
+ENV
+  cat >.data/devices.json <<JSON
+{ "Restaurant": { "Devices": [
+  { "Id": "demo-manager", "Role": "manager", "Location": "demo", "TokenSha256": "$(hash "$manager")" },
+  { "Id": "demo-pos-1", "Role": "pos", "Location": "demo", "TokenSha256": "$(hash "$pos")" },
+  { "Id": "demo-kitchen", "Role": "kitchen", "Location": "demo", "TokenSha256": "$(hash "$kitchen")",
+    "Stations": [ "grill", "fryer", "saute", "cold", "pizza", "bar", "dessert", "expo" ] }
+] } }
+JSON
+fi
+# shellcheck source=/dev/null
+. .data/tokens.env
+
 export ConnectionStrings__Redis="127.0.0.1:$redis_port"
 export Restaurant__Locations__DataPath="$root/data/locations"
+export Restaurant__DevicesFile="$root/.data/devices.json"
 bin=Release/net10.0
 echo "==> OrderService on http://127.0.0.1:$grpc_port (log: .data/logs/order-service.log)"
 dotnet "src/OrderService/bin/$bin/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$grpc_port" \
@@ -71,7 +96,8 @@ pids+=($!)
 
 client=(dotnet "src/Clients/bin/$bin/restaurant.dll")
 export RESTAURANT_SERVER="http://127.0.0.1:$grpc_port"
-for _ in $(seq 300); do "${client[@]}" pos menu >/dev/null 2>&1 && break; sleep 0.1; done
+export RESTAURANT_TOKEN="$MANAGER_TOKEN"
+for _ in $(seq 100); do "${client[@]}" pos menu >/dev/null 2>&1 && break; sleep 0.2; done
 if ! "${client[@]}" pos menu >/dev/null 2>&1; then
   echo "OrderService did not come up; see .data/logs/order-service.log" >&2
   exit 1
@@ -79,11 +105,13 @@ fi
 
 cat <<TXT
 
-Restaurant is running (location "demo").
+Restaurant is running (location "demo"). Every call needs a device token (see .data/tokens.env):
+  export RESTAURANT_SERVER=$RESTAURANT_SERVER
+  export RESTAURANT_TOKEN=$POS_TOKEN      # a POS terminal (demo-pos-1)
   menu:           ${client[*]} pos menu
   place an order: ${client[*]} pos place classic-burger*2 french-fries -m "classic-burger=no onion" --watch
-  a screen:       ${client[*]} kds --station fryer
-  86 an item:     ${client[*]} pos 86 ribeye
+  a screen:       ${client[*]} kds --station fryer --token $KITCHEN_TOKEN
+  86 an item:     ${client[*]} pos 86 ribeye --token $MANAGER_TOKEN
 TXT
 
 if [ "$sim" = 1 ]; then
@@ -95,12 +123,12 @@ fi
 if [ "$screen" = 1 ] && [ -t 1 ]; then
   echo "==> kitchen screen for $station (q to quit the screen; Ctrl-C stops everything)"
   sleep 1
-  "${client[@]}" kds --station "$station" || true
+  "${client[@]}" kds --station "$station" --token "$KITCHEN_TOKEN" || true
   echo "Screen closed; the service keeps running. Ctrl-C to stop everything."
   wait
 elif [ "$screen" = 1 ]; then
   echo "==> tickets at $station (no terminal: printing them as lines)"
-  "${client[@]}" kds --station "$station" --plain || true
+  "${client[@]}" kds --station "$station" --plain --token "$KITCHEN_TOKEN" || true
 else
   echo "Ctrl-C to stop."
   wait

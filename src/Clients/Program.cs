@@ -1,3 +1,4 @@
+using Restaurant.Clients.Device;
 using Restaurant.Clients.Kds;
 using Restaurant.Clients.Pos;
 using Restaurant.Clients.Sim;
@@ -35,6 +36,8 @@ app.Configure(config =>
     });
     config.AddCommand<KdsCommand>("kds").WithDescription("A live kitchen screen for one station: bump and recall with the keyboard.")
         .WithExample("kds", "--station", "grill");
+    config.AddCommand<DeviceCommand>("device").WithDescription("Provision a device: a new token, and its entry (hash only) for the devices file.")
+        .WithExample("device", "--id", "grill-left", "--role", "kitchen", "--station", "grill");
     config.AddCommand<SimCommand>("sim").WithDescription("A rush simulator: POS terminals placing random orders and cooks bumping them.")
         .WithExample("sim", "--terminals", "4", "--rate", "2", "--duration", "120");
 });

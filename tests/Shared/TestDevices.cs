@@ -12,6 +12,7 @@ public static class TestDevices
     public const string DemoPos = "test-demo-pos-token";
     public const string DemoGrill = "test-demo-grill-token";
     public const string Throttled = "test-throttled-token";
+    public const string OneStream = "test-one-stream-token";
 
     private static readonly (string Id, string Role, string Location, string Token, string[] Stations, int Limit)[] Devices =
     [
@@ -19,6 +20,7 @@ public static class TestDevices
         ("demo-pos", "pos", "demo", DemoPos, [], 0),
         ("demo-grill", "kitchen", "demo", DemoGrill, ["grill"], 0),
         ("throttled", "manager", "*", Throttled, [], 2),
+        ("one-stream", "manager", "*", OneStream, [], -1),
     ];
 
     /// <summary>Configuration keys provisioning the devices; <paramref name="separator"/> is ":" for settings, "__" for the environment.</summary>
@@ -37,7 +39,11 @@ public static class TestDevices
             {
                 settings[prefix + "RequestsPerSecond"] = limit.ToString();
                 settings[prefix + "Burst"] = limit.ToString();
-                settings[prefix + "MaxStreams"] = (limit == 2 ? 2 : 10_000).ToString();
+                settings[prefix + "MaxStreams"] = "10000";
+            }
+            else if (limit < 0)
+            {
+                settings[prefix + "MaxStreams"] = (-limit).ToString();
             }
 
             for (var s = 0; s < stations.Length; s++)

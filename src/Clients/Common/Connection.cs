@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Restaurant.Contracts.V1;
 using Spectre.Console;
@@ -23,10 +24,20 @@ public sealed class Connection : IDisposable
                 PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
             },
         });
-        Menu = new Menu.MenuClient(_channel);
-        Orders = new Orders.OrdersClient(_channel);
-        Kitchen = new Kitchen.KitchenClient(_channel);
-        Reports = new Reports.ReportsClient(_channel);
+        var token = settings.Token;
+        var invoker = _channel.Intercept(metadata =>
+        {
+            if (token.Length > 0)
+            {
+                metadata.Add("authorization", $"Bearer {token}");
+            }
+
+            return metadata;
+        });
+        Menu = new Menu.MenuClient(invoker);
+        Orders = new Orders.OrdersClient(invoker);
+        Kitchen = new Kitchen.KitchenClient(invoker);
+        Reports = new Reports.ReportsClient(invoker);
     }
 
     public string Location { get; }

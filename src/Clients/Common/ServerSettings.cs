@@ -15,6 +15,10 @@ public class ServerSettings : CommandSettings
     [Description("The restaurant location (default: $RESTAURANT_LOCATION or demo).")]
     public string Location { get; init; } = Environment.GetEnvironmentVariable("RESTAURANT_LOCATION") ?? "demo";
 
+    [CommandOption("-k|--token <TOKEN>")]
+    [Description("This device's bearer token (default: $RESTAURANT_TOKEN); run.sh prints the demo devices' tokens.")]
+    public string Token { get; init; } = Environment.GetEnvironmentVariable("RESTAURANT_TOKEN") ?? "";
+
     public override ValidationResult Validate() =>
         Uri.TryCreate(Server, UriKind.Absolute, out _) ? ValidationResult.Success() : ValidationResult.Error($"--server '{Server}' is not a URL");
 }

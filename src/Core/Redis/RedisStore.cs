@@ -459,6 +459,13 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
                 foreach (var ticket in kept)
                 {
                     var body = oldBodies.TryGetValue(ticket.TicketId, out var old) ? ticket with { CreatedAtMs = old.CreatedAtMs } : ticket;
+                    if (old is not null && ticket != kept[^1]
+                        && JsonSerializer.Serialize(body, CoreJson.Default.TicketBody) == JsonSerializer.Serialize(old, CoreJson.Default.TicketBody))
+                    {
+                        // Untouched by this change: its screens hear nothing.
+                        continue;
+                    }
+
                     var action = !existing.Contains(ticket.TicketId) ? "new" : KitchenRouter.IsVoided(ticket) && ticket != kept[^1] ? "void" : "update";
                     var grew = roundId.Length > 0 && ticket.Items.Any(i => !i.Voided && lines[i.LineIndex].Round == round);
                     keys.Add(RedisKeys.Ticket(location, ticket.TicketId));

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Restaurant.Core.Locations;
+using Restaurant.Core.Redis;
 using Restaurant.OrderService.Auth;
 using Restaurant.OrderService.Grpc;
 
@@ -27,6 +29,14 @@ public static class OrderServiceExtensions
             options.MaxReceiveMessageSize = 1024 * 1024;
         });
         builder.Services.AddHostedService<LocationLoadingService>();
+
+        // grpc.health.v1: the process answers while it runs; it says SERVING only while Redis answers.
+        builder.Services.AddGrpcHealthChecks().AddCheck<RedisHealthCheck>("redis");
+        builder.Services.Configure<HealthCheckPublisherOptions>(o =>
+        {
+            o.Delay = TimeSpan.Zero;
+            o.Period = TimeSpan.FromSeconds(2);
+        });
         builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section);
         return builder;
     }
