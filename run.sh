@@ -13,6 +13,7 @@ root=$PWD
 
 redis_port=${REDIS_PORT:-6379}
 grpc_port=${GRPC_PORT:-5080}
+worker_port=${WORKER_PORT:-5081}
 station=grill
 sim=1
 screen=1
@@ -30,10 +31,10 @@ port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # shellcheck source=scripts/prerequisites.sh
 . scripts/prerequisites.sh
-for port in "$redis_port" "$grpc_port"; do
+for port in "$redis_port" "$grpc_port" "$worker_port"; do
   if port_taken "$port"; then
     echo "Port $port on 127.0.0.1 is already taken (another Redis or OrderService?)." >&2
-    echo "Stop it, or choose other ports: REDIS_PORT=6380 GRPC_PORT=5081 ./run.sh" >&2
+    echo "Stop it, or choose other ports: REDIS_PORT=6380 GRPC_PORT=5090 WORKER_PORT=5091 ./run.sh" >&2
     exit 1
   fi
 done
@@ -91,7 +92,8 @@ dotnet "src/OrderService/bin/$bin/Restaurant.OrderService.dll" --urls "http://12
   >"$root/.data/logs/order-service.log" 2>&1 &
 pids+=($!)
 echo "==> KitchenWorker (log: .data/logs/kitchen-worker.log)"
-dotnet "src/KitchenWorker/bin/$bin/Restaurant.KitchenWorker.dll" >"$root/.data/logs/kitchen-worker.log" 2>&1 &
+dotnet "src/KitchenWorker/bin/$bin/Restaurant.KitchenWorker.dll" --urls "http://127.0.0.1:$worker_port" \
+  >"$root/.data/logs/kitchen-worker.log" 2>&1 &
 pids+=($!)
 
 client=(dotnet "src/Clients/bin/$bin/restaurant.dll")

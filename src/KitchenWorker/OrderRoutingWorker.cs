@@ -15,6 +15,7 @@ public sealed partial class OrderRoutingWorker(
     RedisStore store,
     OrderQueue queue,
     Doorbell bell,
+    WorkerPulse pulse,
     IOptions<KitchenWorkerOptions> options,
     TimeProvider clock,
     ILogger<OrderRoutingWorker> logger) : BackgroundService
@@ -34,6 +35,7 @@ public sealed partial class OrderRoutingWorker(
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = bell.Next(Doorbell.AnyLocation, RedisKeys.OrdersTopic);
+            pulse.Beat();
             try
             {
                 var now = clock.GetUtcNow();

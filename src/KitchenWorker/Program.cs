@@ -2,9 +2,14 @@ using Restaurant.Core.Redis;
 using Restaurant.KitchenWorker.Extensions;
 
 // Settings files sit beside the binary, wherever it is started from.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddRestaurantStore();
 builder.AddKitchenWorker();
+builder.AddWorkerHealth();
 
-using var host = builder.Build();
-await host.RunAsync();
+var app = builder.Build();
+app.MapGrpcHealthChecksService();
+await app.RunAsync();
+
+/// <summary>The worker's entry point; internal, so only the OrderService's Program is public for tests to host.</summary>
+internal partial class Program;

@@ -72,8 +72,9 @@ public sealed class ServiceProcess : IDisposable
         return new ServiceProcess("OrderService", Binary("OrderService", "Restaurant.OrderService.dll"), ["--urls", $"http://127.0.0.1:{port}"], environment);
     }
 
-    public static ServiceProcess StartWorker(string redis, string name)
+    public static ServiceProcess StartWorker(string redis, string name, int? healthPort = null)
     {
+        var HealthPort = healthPort ?? RedisServer.FreePort();
         var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Redis"] = redis,
@@ -83,7 +84,7 @@ public sealed class ServiceProcess : IDisposable
             ["Restaurant__Worker__LocationRefresh"] = "00:00:00.250",
             ["Restaurant__Worker__PollInterval"] = "00:00:00.250",
         };
-        return new ServiceProcess(name, Binary("KitchenWorker", "Restaurant.KitchenWorker.dll"), [], environment);
+        return new ServiceProcess(name, Binary("KitchenWorker", "Restaurant.KitchenWorker.dll"), ["--urls", $"http://127.0.0.1:{HealthPort}"], environment);
     }
 
     /// <summary>SIGKILL: no shutdown, no acknowledgement of what it was doing.</summary>

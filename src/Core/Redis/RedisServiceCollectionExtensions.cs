@@ -20,6 +20,18 @@ public static class RedisServiceCollectionExtensions
         {
             var config = ConfigurationOptions.Parse(connectionString);
             config.AbortOnConnectFail = false;
+
+            // Every call has a deadline: a frozen Redis fails calls within 2 s (UNAVAILABLE at the
+            // edge) instead of holding them, unless the connection string says otherwise.
+            if (!connectionString.Contains("asyncTimeout", StringComparison.OrdinalIgnoreCase))
+            {
+                config.AsyncTimeout = 2000;
+            }
+
+            if (!connectionString.Contains("syncTimeout", StringComparison.OrdinalIgnoreCase))
+            {
+                config.SyncTimeout = 2000;
+            }
             config.ClientName ??= $"restaurant-{builder.Environment.ApplicationName}";
             return ConnectionMultiplexer.Connect(config);
         });

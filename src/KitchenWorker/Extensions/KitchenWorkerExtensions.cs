@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Restaurant.Core.Redis;
+
 namespace Restaurant.KitchenWorker.Extensions;
 
 public static class KitchenWorkerExtensions
@@ -7,7 +10,26 @@ public static class KitchenWorkerExtensions
         builder.Services.AddOptions<KitchenWorkerOptions>().BindConfiguration(KitchenWorkerOptions.Section)
             .Validate(o => o.MaxDeliveries >= 1 && o.BatchSize >= 1, "MaxDeliveries and BatchSize must be at least 1")
             .ValidateOnStart();
+        builder.Services.AddSingleton<WorkerPulse>();
         builder.Services.AddHostedService<OrderRoutingWorker>();
+        return builder;
+    }
+
+    /// <summary>
+    /// grpc.health.v1 for the worker's supervisor: SERVING while Redis answers and the routing loop
+    /// goes round; the endpoint is where <c>--urls</c> says (127.0.0.1:5081 by default).
+    /// </summary>
+    public static IHostApplicationBuilder AddWorkerHealth(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddGrpc();
+        builder.Services.AddGrpcHealthChecks()
+            .AddCheck<RedisHealthCheck>("redis")
+            .AddCheck<WorkerPulse>("routing-loop");
+        builder.Services.Configure<HealthCheckPublisherOptions>(o =>
+        {
+            o.Delay = TimeSpan.Zero;
+            o.Period = TimeSpan.FromSeconds(2);
+        });
         return builder;
     }
 }

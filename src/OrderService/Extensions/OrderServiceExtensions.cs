@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Restaurant.Core.Locations;
 using Restaurant.Core.Redis;
@@ -21,6 +22,7 @@ public static class OrderServiceExtensions
         builder.Services.AddOptions<LimitOptions>().BindConfiguration(LimitOptions.Section);
         builder.Services.AddSingleton<DeviceDirectory>();
         builder.Services.AddSingleton<AuthInterceptor>();
+        builder.Services.AddSingleton<StreamGuard>();
         builder.Services.AddGrpc(options =>
         {
             // Errors first, so a refusal from any later step is mapped; then who may call what.
@@ -38,6 +40,13 @@ public static class OrderServiceExtensions
             o.Period = TimeSpan.FromSeconds(2);
         });
         builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section);
+
+        // HTTP/2 pings find a screen whose network went away without a word, and keep idle NATs open.
+        builder.Services.Configure<KestrelServerOptions>(kestrel =>
+        {
+            kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(20);
+            kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+        });
         return builder;
     }
 }

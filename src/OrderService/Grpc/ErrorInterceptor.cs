@@ -9,7 +9,7 @@ namespace Restaurant.OrderService.Grpc;
 /// Turns refusals into their exact gRPC status codes, and Redis outages into UNAVAILABLE, so that no
 /// error leaks out as UNKNOWN.
 /// </summary>
-public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, StreamGuard guard) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -31,9 +31,13 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         {
             await continuation(request, responseStream, context);
         }
+        catch (OperationCanceledException) when (guard.Stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "the service is stopping; reconnect (with your resume token) to another instance"));
+        }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
-            // The client went away or the server is stopping: nothing to answer.
+            // The client went away: nothing to answer.
         }
         catch (Exception ex) when (Translate(ex, context) is { } rpc)
         {

@@ -10,7 +10,7 @@ using Restaurant.OrderService.Mapping;
 
 namespace Restaurant.OrderService.Grpc;
 
-public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions<StreamOptions> streamOptions, TimeProvider clock) : Kitchen.KitchenBase
+public sealed class KitchenGrpcService(StreamGuard guard, RedisStore store, Doorbell bell, IOptions<StreamOptions> streamOptions, TimeProvider clock) : Kitchen.KitchenBase
 {
     private const int MaxTicketIdLength = 200;
     private readonly StreamOptions _streams = streamOptions.Value;
@@ -26,7 +26,8 @@ public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions
 
         var location = request.LocationId;
         var station = request.StationId;
-        var cancellationToken = context.CancellationToken;
+        using var streamLifetime = guard.Link(context);
+        var cancellationToken = streamLifetime.Token;
         var (definition, settings) = await RequireStationAsync(location, station, cancellationToken);
         var screen = new ScreenShare(store, location, station, definition.IsBalanced ? request.ScreenId : "", TimeSpan.FromSeconds(settings.ScreenTimeoutSeconds), clock);
         await screen.KeepAsync(cancellationToken);
@@ -38,17 +39,18 @@ public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions
             var mine = snapshot.Tickets.Where(screen.Shows).ToList();
             foreach (var ticket in mine)
             {
-                await responseStream.WriteAsync(new StationEvent { TicketAdded = ticket.ToProto(location) }, cancellationToken);
+                await responseStream.WriteWithinAsync(new StationEvent { TicketAdded = ticket.ToProto(location) }, _streams.WriteTimeout, cancellationToken);
             }
 
             await store.MarkShownAsync(location, [.. mine.Select(t => t.TicketId)], cancellationToken);
             token = snapshot.Token;
-            await responseStream.WriteAsync(
+            await responseStream.WriteWithinAsync(
                 new StationEvent
                 {
                     ResumeToken = token,
                     SnapshotComplete = new SnapshotComplete { TicketCount = mine.Count, AllDay = snapshot.AllDay.ToProto() },
                 },
+                _streams.WriteTimeout,
                 cancellationToken);
         }
         else
@@ -77,7 +79,7 @@ public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions
                     shown.Add(message.TicketAdded.TicketId);
                 }
 
-                await responseStream.WriteAsync(message, cancellationToken);
+                await responseStream.WriteWithinAsync(message, _streams.WriteTimeout, cancellationToken);
                 lastSent = clock.GetTimestamp();
             }
 
@@ -90,8 +92,9 @@ public sealed class KitchenGrpcService(RedisStore store, Doorbell bell, IOptions
 
             if (clock.GetElapsedTime(lastSent) >= _streams.HeartbeatInterval)
             {
-                await responseStream.WriteAsync(
+                await responseStream.WriteWithinAsync(
                     new StationEvent { ResumeToken = token, Heartbeat = new Heartbeat { ServerTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow()) } },
+                    _streams.WriteTimeout,
                     cancellationToken);
                 lastSent = clock.GetTimestamp();
             }

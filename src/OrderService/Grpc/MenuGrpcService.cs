@@ -7,7 +7,7 @@ using Restaurant.OrderService.Mapping;
 
 namespace Restaurant.OrderService.Grpc;
 
-public sealed class MenuGrpcService(RedisStore store, Doorbell bell, IOptions<StreamOptions> streamOptions) : Menu.MenuBase
+public sealed class MenuGrpcService(StreamGuard guard, RedisStore store, Doorbell bell, IOptions<StreamOptions> streamOptions) : Menu.MenuBase
 {
     private readonly StreamOptions _streams = streamOptions.Value;
 
@@ -39,12 +39,13 @@ public sealed class MenuGrpcService(RedisStore store, Doorbell bell, IOptions<St
     {
         OrderValidator.RequireId(request.LocationId, "location_id");
         var location = request.LocationId;
-        var cancellationToken = context.CancellationToken;
+        using var streamLifetime = guard.Link(context);
+        var cancellationToken = streamLifetime.Token;
         var token = await store.LatestMenuEventTokenAsync(location, cancellationToken);
         var menu = await store.GetMenuAsync(location, cancellationToken);
         var first = new MenuEvent { Full = true };
         first.Items.AddRange(menu.Location.Items.Select(i => i.ToProto(menu)));
-        await responseStream.WriteAsync(first, cancellationToken);
+        await responseStream.WriteWithinAsync(first, _streams.WriteTimeout, cancellationToken);
 
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -57,7 +58,7 @@ public sealed class MenuGrpcService(RedisStore store, Doorbell bell, IOptions<St
                 var full = changed.Contains("*");
                 var message = new MenuEvent { Full = full };
                 message.Items.AddRange(menu.Location.Items.Where(i => full || changed.Contains(i.Id)).Select(i => i.ToProto(menu)));
-                await responseStream.WriteAsync(message, cancellationToken);
+                await responseStream.WriteWithinAsync(message, _streams.WriteTimeout, cancellationToken);
                 continue;
             }
 

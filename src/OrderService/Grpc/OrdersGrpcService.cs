@@ -7,7 +7,7 @@ using Restaurant.OrderService.Mapping;
 
 namespace Restaurant.OrderService.Grpc;
 
-public sealed class OrdersGrpcService(RedisStore store, Doorbell bell, IOptions<StreamOptions> streamOptions) : Orders.OrdersBase
+public sealed class OrdersGrpcService(StreamGuard guard, RedisStore store, Doorbell bell, IOptions<StreamOptions> streamOptions) : Orders.OrdersBase
 {
     private readonly StreamOptions _streams = streamOptions.Value;
 
@@ -81,7 +81,8 @@ public sealed class OrdersGrpcService(RedisStore store, Doorbell bell, IOptions<
     {
         OrderValidator.RequireId(request.LocationId, "location_id");
         var location = request.LocationId;
-        var cancellationToken = context.CancellationToken;
+        using var streamLifetime = guard.Link(context);
+        var cancellationToken = streamLifetime.Token;
         string? orderId = null;
         string token;
         if (request.OrderId.Length > 0)
@@ -95,7 +96,7 @@ public sealed class OrdersGrpcService(RedisStore store, Doorbell bell, IOptions<
                 throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
             }
 
-            await responseStream.WriteAsync(new OrderEvent { Order = order.ToProto() }, cancellationToken);
+            await responseStream.WriteWithinAsync(new OrderEvent { Order = order.ToProto() }, _streams.WriteTimeout, cancellationToken);
             token = at;
         }
         else
@@ -115,7 +116,7 @@ public sealed class OrdersGrpcService(RedisStore store, Doorbell bell, IOptions<
             {
                 if (change.Order is not null)
                 {
-                    await responseStream.WriteAsync(new OrderEvent { Order = change.Order.ToProto() }, cancellationToken);
+                    await responseStream.WriteWithinAsync(new OrderEvent { Order = change.Order.ToProto() }, _streams.WriteTimeout, cancellationToken);
                 }
 
                 token = change.Token;

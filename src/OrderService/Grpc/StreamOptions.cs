@@ -14,6 +14,12 @@ public sealed class StreamOptions
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A screen that has not taken a message for this long, with its stream's buffer full, has
+    /// stopped reading: its stream ends (RESOURCE_EXHAUSTED) and nobody else waits for it.
+    /// </summary>
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>At most this many events are read from Redis at a time.</summary>
     public int BatchSize { get; set; } = 256;
 }

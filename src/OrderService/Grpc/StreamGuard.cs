@@ -1,0 +1,33 @@
+using Grpc.Core;
+
+namespace Restaurant.OrderService.Grpc;
+
+/// <summary>
+/// What every server stream shares: it ends at once when the service stops (the error interceptor
+/// answers UNAVAILABLE, so screens reconnect elsewhere with their token), and a client that stopped
+/// reading is cut off rather than holding a writer forever.
+/// </summary>
+public sealed class StreamGuard(IHostApplicationLifetime lifetime)
+{
+    public CancellationToken Stopping => lifetime.ApplicationStopping;
+
+    /// <summary>The call's token, also cancelled when the service stops.</summary>
+    public CancellationTokenSource Link(ServerCallContext context) =>
+        CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+}
+
+public static class StreamWriterExtensions
+{
+    /// <summary>Writes, or ends the stream with RESOURCE_EXHAUSTED when the client has stopped reading.</summary>
+    public static async Task WriteWithinAsync<T>(this IServerStreamWriter<T> writer, T message, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await writer.WriteAsync(message, cancellationToken).WaitAsync(timeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"the client has not read for {timeout.TotalSeconds:0} s; stream ended"));
+        }
+    }
+}
