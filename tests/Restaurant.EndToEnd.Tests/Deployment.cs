@@ -39,11 +39,20 @@ public sealed class Deployment : IAsyncDisposable
         return new Deployment(redis, mux);
     }
 
-    public async Task StartOrderServiceAsync()
+    /// <summary>The running OrderService process, if any.</summary>
+    public ServiceProcess? OrderService { get; private set; }
+
+    /// <summary>Calls as the chain-wide manager device.</summary>
+    public CallInvoker Invoker { get; private set; } = null!;
+
+    public async Task StartOrderServiceAsync(string? redis = null)
     {
-        _processes.Add(ServiceProcess.StartOrderService(Redis.ConnectionString, Port, ServiceProcess.RepoFile("data", "locations")));
+        OrderService = ServiceProcess.StartOrderService(redis ?? Redis.ConnectionString, Port, ServiceProcess.RepoFile("data", "locations"));
+        _processes.Add(OrderService);
+        _channel?.Dispose();
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Port}");
         var invoker = _channel.CreateCallInvoker().As(TestDevices.Manager);
+        Invoker = invoker;
         Menu = new Menu.MenuClient(invoker);
         Orders = new Orders.OrdersClient(invoker);
         Kitchen = new Kitchen.KitchenClient(invoker);
@@ -63,6 +72,9 @@ public sealed class Deployment : IAsyncDisposable
             TimeSpan.FromSeconds(30),
             "OrderService to answer");
     }
+
+    /// <summary>The health service of the OrderService, which needs no token.</summary>
+    public global::Grpc.Health.V1.Health.HealthClient Health => new(_channel!);
 
     /// <summary>A kitchen worker; <paramref name="redis"/> may point it at Redis through a proxy.</summary>
     public ServiceProcess StartWorker(string name, string? redis = null)

@@ -76,7 +76,6 @@ public class OrderLifeTests(ITestOutputHelper output)
         try
         {
             var menu = await deployment.Menu.GetMenuAsync(new GetMenuRequest { LocationId = Demo });
-            var stationOf = menu.Items.ToDictionary(i => i.MenuItemId, i => i.StationId);
             var random = new Random(42);
             var acknowledged = new List<PlaceOrderRequest>();
             const int total = 300;
@@ -86,7 +85,7 @@ public class OrderLifeTests(ITestOutputHelper output)
                 if (i == total / 3)
                 {
                     heldAtKill = await Eventually.WaitForAsync(
-                        () => HeldByAsync(db, "worker-doomed"),
+                        () => Invariants.HeldByAsync(db, Demo, "worker-doomed"),
                         held => held > 0,
                         TimeSpan.FromSeconds(30),
                         "the doomed worker to hold unacknowledged orders");
@@ -99,36 +98,7 @@ public class OrderLifeTests(ITestOutputHelper output)
                 acknowledged.Add(request);
             }
 
-            await Eventually.WaitForAsync(
-                async () =>
-                {
-                    var batch = acknowledged.Select(o => db.HashGetAsync($"rst:{{{Demo}}}:order:{o.OrderId}", "status")).ToArray();
-                    return (await Task.WhenAll(batch)).Count(s => s != "IN_KITCHEN");
-                },
-                left => left == 0,
-                TimeSpan.FromSeconds(60),
-                "every acknowledged order in the kitchen");
-
-            var adds = new Dictionary<string, int>();
-            foreach (var station in menu.Stations)
-            {
-                foreach (var entry in await db.StreamRangeAsync($"rst:{{{Demo}}}:events:{station.StationId}"))
-                {
-                    if (entry["kind"] == "added")
-                    {
-                        var id = entry["ticket"].ToString();
-                        adds[id] = adds.GetValueOrDefault(id) + 1;
-                    }
-                }
-            }
-
-            var expected = acknowledged
-                .SelectMany(o => o.Lines.Select(l => stationOf[l.MenuItemId]).Append("expo").Distinct().Select(s => $"{o.OrderId}:{s}"))
-                .ToHashSet();
-            Assert.Equal(expected.Order(), adds.Keys.Order());
-            Assert.All(adds, a => Assert.Equal(1, a.Value));
-            var pending = await db.StreamPendingAsync($"rst:{{{Demo}}}:orders", "kitchen");
-            Assert.Equal(0, pending.PendingMessageCount);
+            await Invariants.AssertEveryAcknowledgedOrderHasOneTicketPerStationAsync(deployment.Mux, Demo, menu, acknowledged, TimeSpan.FromSeconds(60));
             Assert.True(heldAtKill > 0);
             output.WriteLine($"the killed worker held {heldAtKill} unacknowledged orders; its peer claimed them");
         }
@@ -174,19 +144,6 @@ public class OrderLifeTests(ITestOutputHelper output)
         {
             output.WriteLine(deployment.Logs);
             throw;
-        }
-    }
-
-    /// <summary>How many order messages a consumer has read and not acknowledged (0 before the group exists).</summary>
-    private static async Task<int> HeldByAsync(IDatabase db, string consumer)
-    {
-        try
-        {
-            return (await db.StreamPendingMessagesAsync($"rst:{{{Demo}}}:orders", "kitchen", 1000, consumer)).Length;
-        }
-        catch (RedisServerException ex) when (ex.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
-        {
-            return 0;
         }
     }
 }

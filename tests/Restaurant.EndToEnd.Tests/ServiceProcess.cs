@@ -87,6 +87,13 @@ public sealed class ServiceProcess : IDisposable
         return new ServiceProcess(name, Binary("KitchenWorker", "Restaurant.KitchenWorker.dll"), ["--urls", $"http://127.0.0.1:{HealthPort}"], environment);
     }
 
+    /// <summary>SIGSTOP or SIGCONT: frozen with everything it holds, or thawed.</summary>
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
     /// <summary>SIGKILL: no shutdown, no acknowledgement of what it was doing.</summary>
     public void Kill()
     {

@@ -61,6 +61,13 @@ public sealed class RedisServer : IAsyncDisposable
         await WaitUntilAnsweringAsync(TimeSpan.FromSeconds(15));
     }
 
+    /// <summary>SIGSTOP freezes the server with its connections open; SIGCONT thaws it.</summary>
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process!.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
     public void Kill()
     {
         if (_process is { HasExited: false })

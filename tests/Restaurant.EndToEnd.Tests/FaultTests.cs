@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Restaurant.Contracts.V1;
+using Restaurant.Testing;
+using Xunit.Abstractions;
+using static Restaurant.Testing.TestOrders;
+using HealthStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
+
+namespace Restaurant.EndToEnd.Tests;
+
+/// <summary>
+/// A kitchen's worst days: processes killed and frozen, Redis killed and frozen. Each test ends
+/// with the invariants: every acknowledged order has exactly one ticket per station, nothing pending.
+/// </summary>
+public class FaultTests(ITestOutputHelper output)
+{
+    private const string Demo = "demo";
+
+    /// <summary>Places an order as a POS does: on UNAVAILABLE or a deadline it sends the same order again.</summary>
+    private static async Task PlaceLikeAPosAsync(Deployment deployment, PlaceOrderRequest request, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            try
+            {
+                await deployment.Orders.PlaceOrderAsync(request, deadline: DateTime.UtcNow.AddSeconds(3));
+                return;
+            }
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private static PlaceOrderRequest RandomOrder(GetMenuResponse menu, Random random) =>
+        Order(Demo, menu.Items.OrderBy(_ => random.Next()).Take(1 + random.Next(3)).Select(item => Line(item.MenuItemId)).ToArray());
+
+    [Fact]
+    public async Task AWorkerFrozenPastTheClaimTimeoutIsReplacedAndItsThawMakesNoDuplicate()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        await deployment.StartOrderServiceAsync();
+        await using var slowLink = new SlowProxy(deployment.Redis.Port, TimeSpan.FromMilliseconds(15));
+        var frozen = deployment.StartWorker("worker-frozen", $"127.0.0.1:{slowLink.Port},abortConnect=false");
+        var db = deployment.Mux.GetDatabase();
+        try
+        {
+            var menu = await deployment.Menu.GetMenuAsync(new GetMenuRequest { LocationId = Demo });
+            var random = new Random(7);
+            var acknowledged = new List<PlaceOrderRequest>();
+            for (var i = 0; i < 150; i++)
+            {
+                if (i == 50)
+                {
+                    await Eventually.WaitForAsync(
+                        () => Invariants.HeldByAsync(db, Demo, "worker-frozen"),
+                        held => held > 0, TimeSpan.FromSeconds(30), "the worker to hold orders");
+                    frozen.Signal("STOP");
+                    deployment.StartWorker("worker-peer");
+                }
+
+                var request = RandomOrder(menu, random);
+                await deployment.Orders.PlaceOrderAsync(request);
+                acknowledged.Add(request);
+            }
+
+            await Invariants.AssertEveryAcknowledgedOrderHasOneTicketPerStationAsync(deployment.Mux, Demo, menu, acknowledged, TimeSpan.FromSeconds(60));
+            frozen.Signal("CONT");
+
+            // Thawed, it finishes what it was doing with orders its peer already routed: no second ticket.
+            var marker = RandomOrder(menu, random);
+            await deployment.Orders.PlaceOrderAsync(marker);
+            acknowledged.Add(marker);
+            await Eventually.WaitForAsync(
+                () => Invariants.HeldByAsync(db, Demo, "worker-frozen"),
+                held => held == 0, TimeSpan.FromSeconds(30), "the thawed worker to let go of what it held");
+            await Invariants.AssertEveryAcknowledgedOrderHasOneTicketPerStationAsync(deployment.Mux, Demo, menu, acknowledged, TimeSpan.FromSeconds(30));
+        }
+        catch
+        {
+            output.WriteLine(deployment.Logs);
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task RedisKilledUnderLoadAndRestartedOnItsDataLosesNoAcknowledgedOrder()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        await deployment.StartOrderServiceAsync();
+        deployment.StartWorker("worker-a");
+        try
+        {
+            var menu = await deployment.Menu.GetMenuAsync(new GetMenuRequest { LocationId = Demo });
+            var random = new Random(11);
+            var acknowledged = new List<PlaceOrderRequest>();
+            for (var i = 0; i < 200; i++)
+            {
+                if (i == 80)
+                {
+                    deployment.Redis.Kill();
+                    _ = Task.Delay(1000).ContinueWith(_ => deployment.Redis.RestartAsync(), TaskScheduler.Default).Unwrap();
+                }
+
+                var request = RandomOrder(menu, random);
+                await PlaceLikeAPosAsync(deployment, request, TimeSpan.FromSeconds(30));
+                acknowledged.Add(request);
+            }
+
+            await Invariants.AssertEveryAcknowledgedOrderHasOneTicketPerStationAsync(deployment.Mux, Demo, menu, acknowledged, TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            output.WriteLine(deployment.Logs);
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task RedisFrozenTenSecondsFailsCallsWithinTheirDeadlineHealthSaysSoAndAllRecovers()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        await deployment.StartOrderServiceAsync();
+        deployment.StartWorker("worker-a");
+        try
+        {
+            var menu = await deployment.Menu.GetMenuAsync(new GetMenuRequest { LocationId = Demo });
+            var random = new Random(13);
+            var acknowledged = new List<PlaceOrderRequest>();
+            for (var i = 0; i < 20; i++)
+            {
+                var request = RandomOrder(menu, random);
+                await deployment.Orders.PlaceOrderAsync(request);
+                acknowledged.Add(request);
+            }
+
+            Assert.Equal(HealthStatus.Serving, (await deployment.Health.CheckAsync(new())).Status);
+            deployment.Redis.Signal("STOP");
+            var frozenAt = Stopwatch.StartNew();
+            try
+            {
+                var during = RandomOrder(menu, random);
+                var watch = Stopwatch.StartNew();
+                var ex = await Assert.ThrowsAsync<RpcException>(() => deployment.Orders.PlaceOrderAsync(during).ResponseAsync);
+                Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), $"the call took {watch.Elapsed.TotalSeconds:0.0} s to fail");
+                await Eventually.WaitForAsync(
+                    async () => (await deployment.Health.CheckAsync(new())).Status, s => s == HealthStatus.NotServing, TimeSpan.FromSeconds(9), "health to say not serving");
+
+                // The POS keeps the order it could not place and sends it again later.
+                acknowledged.Add(during);
+                var wait = TimeSpan.FromSeconds(10) - frozenAt.Elapsed;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait);
+                }
+            }
+            finally
+            {
+                deployment.Redis.Signal("CONT");
+            }
+
+            await Eventually.WaitForAsync(
+                async () => (await deployment.Health.CheckAsync(new())).Status, s => s == HealthStatus.Serving, TimeSpan.FromSeconds(20), "health to say serving again");
+            await PlaceLikeAPosAsync(deployment, acknowledged[^1], TimeSpan.FromSeconds(20));
+            for (var i = 0; i < 20; i++)
+            {
+                var request = RandomOrder(menu, random);
+                await PlaceLikeAPosAsync(deployment, request, TimeSpan.FromSeconds(20));
+                acknowledged.Add(request);
+            }
+
+            await Invariants.AssertEveryAcknowledgedOrderHasOneTicketPerStationAsync(deployment.Mux, Demo, menu, acknowledged, TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            output.WriteLine(deployment.Logs);
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task AnOrderServiceKilledAfterStoringAnOrderGivesTheRetryTheOriginalAnswer()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        await deployment.StartOrderServiceAsync();
+        deployment.StartWorker("worker-a");
+        try
+        {
+            var menu = await deployment.Menu.GetMenuAsync(new GetMenuRequest { LocationId = Demo });
+            var request = BurgerFriesBeer(Demo);
+
+            // The answer is lost: the service is killed the moment the order is stored.
+            var lost = deployment.Orders.PlaceOrderAsync(request).ResponseAsync;
+            await Eventually.WaitForAsync(
+                () => deployment.Mux.GetDatabase().KeyExistsAsync($"rst:{{{Demo}}}:order:{request.OrderId}"), TimeSpan.FromSeconds(10), "the order stored");
+            deployment.OrderService!.Kill();
+            try
+            {
+                await lost;
+            }
+            catch (RpcException)
+            {
+                // Killed before it could answer, or just after: either way the POS sends it again.
+            }
+
+            await deployment.StartOrderServiceAsync();
+            var retry = (await deployment.Orders.PlaceOrderAsync(request)).Order;
+
+            Assert.Equal(request.OrderId, retry.OrderId);
+            Assert.Equal(3, retry.Lines.Count);
+            await Invariants.AssertEveryAcknowledgedOrderHasOneTicketPerStationAsync(deployment.Mux, Demo, menu, [request], TimeSpan.FromSeconds(30));
+        }
+        catch
+        {
+            output.WriteLine(deployment.Logs);
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task ScreensOfAKilledOrderServiceResumeWithTheirTokensWithNoGapAndNoRepeat()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        await deployment.StartOrderServiceAsync();
+        deployment.StartWorker("worker-a");
+        try
+        {
+            var before = Order(Demo, Line("classic-burger"));
+            await deployment.Orders.PlaceOrderAsync(before);
+            string token;
+            await using (var screen = StationWatcher.Start(deployment.Kitchen, Demo, "grill"))
+            {
+                var snapshot = await screen.ReadSnapshotAsync();
+                if (snapshot.Count == 0)
+                {
+                    Assert.Equal(before.OrderId, (await screen.NextAsync()).TicketAdded.OrderId);
+                }
+
+                deployment.OrderService!.Kill();
+                var ended = await screen.FailureAsync();
+                Assert.Equal(StatusCode.Unavailable, ended.StatusCode);
+                token = screen.LastToken;
+            }
+
+            await deployment.StartOrderServiceAsync();
+            var after = Enumerable.Range(0, 3).Select(_ => Order(Demo, Line("ribeye"))).ToList();
+            foreach (var order in after)
+            {
+                await deployment.Orders.PlaceOrderAsync(order);
+            }
+
+            await using var resumed = StationWatcher.Start(deployment.Kitchen, Demo, "grill", token);
+            var seen = new List<string>();
+            for (var i = 0; i < 3; i++)
+            {
+                seen.Add((await resumed.NextAsync()).TicketAdded.OrderId);
+            }
+
+            Assert.Equal(after.Select(o => o.OrderId), seen);
+            Assert.DoesNotContain(before.OrderId, seen);
+        }
+        catch
+        {
+            output.WriteLine(deployment.Logs);
+            throw;
+        }
+    }
+}
