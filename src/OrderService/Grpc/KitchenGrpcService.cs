@@ -29,6 +29,12 @@ public sealed class KitchenGrpcService(StreamGuard guard, RedisStore store, Door
         using var streamLifetime = guard.Link(context);
         var cancellationToken = streamLifetime.Token;
         var (definition, settings) = await RequireStationAsync(location, station, cancellationToken);
+        if (request.ResumeToken.Length > 0)
+        {
+            // Checked before the screen is marked live, so a refused call changes nothing.
+            await store.ValidateResumeTokenAsync(location, station, request.ResumeToken, cancellationToken);
+        }
+
         var screen = new ScreenShare(store, location, station, definition.IsBalanced ? request.ScreenId : "", TimeSpan.FromSeconds(settings.ScreenTimeoutSeconds), clock);
         await screen.KeepAsync(cancellationToken);
 
@@ -55,7 +61,6 @@ public sealed class KitchenGrpcService(StreamGuard guard, RedisStore store, Door
         }
         else
         {
-            await store.ValidateResumeTokenAsync(location, station, request.ResumeToken, cancellationToken);
             token = request.ResumeToken;
         }
 
