@@ -42,7 +42,7 @@ public class FaultTests(ITestOutputHelper output)
     {
         await using var deployment = await Deployment.StartAsync();
         await deployment.StartOrderServiceAsync();
-        await using var slowLink = new SlowProxy(deployment.Redis.Port, TimeSpan.FromMilliseconds(15));
+        await using var slowLink = new FaultProxy(deployment.Redis.Port, TimeSpan.FromMilliseconds(15));
         var frozen = deployment.StartWorker("worker-frozen", $"127.0.0.1:{slowLink.Port},abortConnect=false");
         var db = deployment.Mux.GetDatabase();
         try
@@ -261,6 +261,70 @@ public class FaultTests(ITestOutputHelper output)
 
             Assert.Equal(after.Select(o => o.OrderId), seen);
             Assert.DoesNotContain(before.OrderId, seen);
+        }
+        catch
+        {
+            output.WriteLine(deployment.Logs);
+            throw;
+        }
+    }
+}
+
+/// <summary>The OrderService's link to Redis slowed, cut and held half-open under a stream of orders.</summary>
+public class RedisLinkTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task AnOrderServiceWhoseLinkToRedisIsSlowedCutAndHeldHalfOpenRecoversAndLosesNothing()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        await using var link = new FaultProxy(deployment.Redis.Port);
+        await deployment.StartOrderServiceAsync($"127.0.0.1:{link.Port},abortConnect=false,connectTimeout=1000");
+        deployment.StartWorker("worker-a");
+        try
+        {
+            var menu = await deployment.Menu.GetMenuAsync(new GetMenuRequest { LocationId = "demo" });
+            var random = new Random(17);
+            var acknowledged = new List<PlaceOrderRequest>();
+            // The link's bad minute, on its own clock, while terminals keep placing orders.
+            var schedule = Task.Run(async () =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                link.Delay = TimeSpan.FromMilliseconds(100);
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                link.Delay = TimeSpan.Zero;
+                link.Fault = LinkFault.Cut;
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                link.Fault = LinkFault.None;
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                link.Fault = LinkFault.HalfOpen;
+                await Task.Delay(TimeSpan.FromSeconds(4));
+                link.Fault = LinkFault.None;
+            });
+            var i = 0;
+            while (!schedule.IsCompleted || i < 140)
+            {
+                i++;
+                var request = Order("demo", menu.Items.OrderBy(_ => random.Next()).Take(1 + random.Next(3)).Select(item => Line(item.MenuItemId)).ToArray());
+                var started = DateTime.UtcNow;
+                while (true)
+                {
+                    try
+                    {
+                        await deployment.Orders.PlaceOrderAsync(request, deadline: DateTime.UtcNow.AddSeconds(4));
+                        break;
+                    }
+                    catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded && DateTime.UtcNow - started < TimeSpan.FromSeconds(60))
+                    {
+                        // As a POS does: the same order again, a moment later.
+                        await Task.Delay(100);
+                    }
+                }
+
+                acknowledged.Add(request);
+            }
+
+            await schedule;
+            await Invariants.AssertEveryAcknowledgedOrderHasOneTicketPerStationAsync(deployment.Mux, "demo", menu, acknowledged, TimeSpan.FromSeconds(60));
         }
         catch
         {

@@ -70,7 +70,7 @@ public class OrderLifeTests(ITestOutputHelper output)
 
         // The doomed worker reaches Redis through a slow link, so it is surely holding orders it has
         // read but not acknowledged when it is killed.
-        await using var slowLink = new SlowProxy(deployment.Redis.Port, TimeSpan.FromMilliseconds(15));
+        await using var slowLink = new FaultProxy(deployment.Redis.Port, TimeSpan.FromMilliseconds(15));
         var doomed = deployment.StartWorker("worker-doomed", $"127.0.0.1:{slowLink.Port},abortConnect=false");
         var db = deployment.Mux.GetDatabase();
         try
