@@ -32,9 +32,9 @@ public sealed class Deployment : IAsyncDisposable
 
     public string Logs => string.Join("\n", _processes.Select(p => $"--- {p.Name} ---\n{p.Log}"));
 
-    public static async Task<Deployment> StartAsync()
+    public static async Task<Deployment> StartAsync(string[]? redisArgs = null, string credentials = "")
     {
-        var redis = await RedisServer.StartAsync();
+        var redis = await RedisServer.StartAsync(redisArgs, credentials);
         var mux = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         return new Deployment(redis, mux);
     }

@@ -146,4 +146,37 @@ public class OrderLifeTests(ITestOutputHelper output)
             throw;
         }
     }
+
+    [Fact]
+    public async Task TheServiceWorksWithARedisThatWantsAnAclUserAndPassword()
+    {
+        // The default user is off: only the restaurant user, with its password, gets in.
+        await using var deployment = await Deployment.StartAsync(
+            ["--user", "default", "off", "--user", "restaurant", "on", ">kitchen-secret", "~*", "&*", "+@all"],
+            ",user=restaurant,password=kitchen-secret");
+        var refused = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            using var anonymous = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{deployment.Redis.Port},abortConnect=true,connectTimeout=1000");
+            await anonymous.GetDatabase().PingAsync();
+        });
+        Assert.NotNull(refused);
+        await deployment.StartOrderServiceAsync();
+        deployment.StartWorker("worker-acl");
+        try
+        {
+            var request = BurgerFriesBeer(Demo);
+            await deployment.Orders.PlaceOrderAsync(request);
+
+            await Eventually.WaitForAsync(
+                async () => (await deployment.Orders.GetOrderAsync(new GetOrderRequest { LocationId = Demo, OrderId = request.OrderId })).Order.Status,
+                status => status == OrderStatus.InKitchen,
+                TimeSpan.FromSeconds(30),
+                "the order in the kitchen");
+        }
+        catch
+        {
+            output.WriteLine(deployment.Logs);
+            throw;
+        }
+    }
 }

@@ -11,26 +11,32 @@ namespace Restaurant.Testing;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
+    private readonly string[] _extraArgs;
     private Process? _process;
 
-    private RedisServer(string dataDir, int port)
+    private RedisServer(string dataDir, int port, string[] extraArgs)
     {
         DataDir = dataDir;
         Port = port;
+        _extraArgs = extraArgs;
     }
 
     public string DataDir { get; }
 
     public int Port { get; }
 
-    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
+    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false{Credentials}";
+
+    /// <summary>Added to the connection string when the server wants a user and password.</summary>
+    public string Credentials { get; init; } = "";
 
     public int? ProcessId => _process?.Id;
 
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>Starts a server; <paramref name="extraArgs"/> are more redis-server options, <paramref name="credentials"/> what a client then needs.</summary>
+    public static async Task<RedisServer> StartAsync(string[]? extraArgs = null, string credentials = "")
     {
         var dataDir = Directory.CreateTempSubdirectory("restaurant-redis-").FullName;
-        var server = new RedisServer(dataDir, FreePort());
+        var server = new RedisServer(dataDir, FreePort(), extraArgs ?? []) { Credentials = credentials };
         await server.RestartAsync();
         return server;
     }
@@ -48,7 +54,7 @@ public sealed class RedisServer : IAsyncDisposable
                  {
                      "--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", DataDir, "--save", "",
                      "--appendonly", "yes", "--appendfsync", "everysec", "--protected-mode", "yes",
-                 })
+                 }.Concat(_extraArgs))
         {
             info.ArgumentList.Add(arg);
         }
@@ -98,7 +104,7 @@ public sealed class RedisServer : IAsyncDisposable
         {
             try
             {
-                using var probe = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Port},abortConnect=true,connectTimeout=1000");
+                using var probe = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Port},abortConnect=true,connectTimeout=1000{Credentials}");
                 await probe.GetDatabase().PingAsync();
                 return;
             }
