@@ -108,7 +108,8 @@ public sealed class RedisServer : IAsyncDisposable
                 await probe.GetDatabase().PingAsync();
                 return;
             }
-            catch (RedisConnectionException) when (DateTime.UtcNow < deadline && _process is { HasExited: false })
+            catch (Exception ex) when (ex is RedisConnectionException || (ex is RedisServerException && ex.Message.StartsWith("LOADING", StringComparison.Ordinal))
+                                       && DateTime.UtcNow < deadline && _process is { HasExited: false })
             {
                 await Task.Delay(50);
             }

@@ -54,6 +54,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, S
             case RestaurantException refusal:
                 return new RpcException(new Status(Map(refusal.Kind), refusal.Message));
             case RedisConnectionException or RedisTimeoutException or TimeoutException:
+            case RedisServerException { Message: var m } when IsPassing(m):
                 Log.RedisUnavailable(logger, context.Method, exception);
                 return new RpcException(new Status(StatusCode.Unavailable, "the order store (Redis) is not answering; try again"));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
@@ -63,6 +64,12 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, S
                 return new RpcException(new Status(StatusCode.Internal, $"internal error in {context.Method}"));
         }
     }
+
+    /// <summary>A Redis refusal that passes by itself: loading its data after a restart, busy with a script, failing over.</summary>
+    private static bool IsPassing(string message) =>
+        message.StartsWith("LOADING", StringComparison.Ordinal) || message.StartsWith("BUSY", StringComparison.Ordinal)
+        || message.StartsWith("MASTERDOWN", StringComparison.Ordinal) || message.StartsWith("READONLY", StringComparison.Ordinal)
+        || message.StartsWith("TRYAGAIN", StringComparison.Ordinal) || message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal);
 
     private static StatusCode Map(ErrorKind kind) => kind switch
     {
