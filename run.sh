@@ -14,6 +14,9 @@ root=$PWD
 redis_port=${REDIS_PORT:-6379}
 grpc_port=${GRPC_PORT:-5080}
 worker_port=${WORKER_PORT:-5081}
+# always: every write is on disk before the answer; everysec: at most about a second of writes can
+# be lost on power failure (not on a crash of Redis alone); no: the OS decides, tens of seconds.
+appendfsync=${REDIS_APPENDFSYNC:-everysec}
 station=grill
 sim=1
 screen=1
@@ -53,8 +56,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-echo "==> redis-server on 127.0.0.1:$redis_port (data in .data/, append-only file on)"
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$root/.data" --appendonly yes --appendfsync everysec \
+echo "==> redis-server on 127.0.0.1:$redis_port (data in .data/, append-only file, appendfsync $appendfsync)"
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$root/.data" --appendonly yes --appendfsync "$appendfsync" \
   --save "" --logfile "$root/.data/logs/redis.log" &
 pids+=($!)
 for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
