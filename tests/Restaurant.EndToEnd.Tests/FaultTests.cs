@@ -123,7 +123,21 @@ public class FaultTests(ITestOutputHelper output)
     {
         await using var deployment = await Deployment.StartAsync();
         await deployment.StartOrderServiceAsync();
-        deployment.StartWorker("worker-a");
+        var worker = deployment.StartWorker("worker-a");
+        using var workerChannel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{worker.HealthPort}");
+        var workerHealth = new global::Grpc.Health.V1.Health.HealthClient(workerChannel);
+        async Task<HealthStatus> WorkerStatusAsync()
+        {
+            try
+            {
+                return (await workerHealth.CheckAsync(new(), deadline: DateTime.UtcNow.AddSeconds(2))).Status;
+            }
+            catch (RpcException)
+            {
+                return HealthStatus.Unknown;
+            }
+        }
+
         try
         {
             var menu = await deployment.Menu.GetMenuAsync(new GetMenuRequest { LocationId = Demo });
@@ -137,6 +151,7 @@ public class FaultTests(ITestOutputHelper output)
             }
 
             Assert.Equal(HealthStatus.Serving, (await deployment.Health.CheckAsync(new())).Status);
+            await Eventually.WaitForAsync(WorkerStatusAsync, s => s == HealthStatus.Serving, TimeSpan.FromSeconds(20), "the worker serving");
             deployment.Redis.Signal("STOP");
             var frozenAt = Stopwatch.StartNew();
             try
@@ -148,6 +163,7 @@ public class FaultTests(ITestOutputHelper output)
                 Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), $"the call took {watch.Elapsed.TotalSeconds:0.0} s to fail");
                 await Eventually.WaitForAsync(
                     async () => (await deployment.Health.CheckAsync(new())).Status, s => s == HealthStatus.NotServing, TimeSpan.FromSeconds(9), "health to say not serving");
+                await Eventually.WaitForAsync(WorkerStatusAsync, s => s == HealthStatus.NotServing, TimeSpan.FromSeconds(9), "the worker's health to say not serving");
 
                 // The POS keeps the order it could not place and sends it again later.
                 acknowledged.Add(during);
@@ -164,6 +180,7 @@ public class FaultTests(ITestOutputHelper output)
 
             await Eventually.WaitForAsync(
                 async () => (await deployment.Health.CheckAsync(new())).Status, s => s == HealthStatus.Serving, TimeSpan.FromSeconds(20), "health to say serving again");
+            await Eventually.WaitForAsync(WorkerStatusAsync, s => s == HealthStatus.Serving, TimeSpan.FromSeconds(20), "the worker serving again");
             await PlaceLikeAPosAsync(deployment, acknowledged[^1], TimeSpan.FromSeconds(20));
             for (var i = 0; i < 20; i++)
             {
@@ -212,6 +229,31 @@ public class FaultTests(ITestOutputHelper output)
             Assert.Equal(request.OrderId, retry.OrderId);
             Assert.Equal(3, retry.Lines.Count);
             await Invariants.AssertEveryAcknowledgedOrderHasOneTicketPerStationAsync(deployment.Mux, Demo, menu, [request], TimeSpan.FromSeconds(30));
+        }
+        catch
+        {
+            output.WriteLine(deployment.Logs);
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task AStoppingOrderServiceEndsItsStreamsAtOnceWithUnavailable()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        await deployment.StartOrderServiceAsync();
+        try
+        {
+            await using var screen = StationWatcher.Start(deployment.Kitchen, Demo, "bar");
+            await screen.ReadSnapshotAsync();
+            var stopping = Stopwatch.StartNew();
+
+            deployment.OrderService!.Signal("TERM");
+
+            var ended = await screen.FailureAsync();
+            Assert.Equal(StatusCode.Unavailable, ended.StatusCode);
+            Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"the stream ended {stopping.Elapsed.TotalSeconds:0.0} s after the stop");
+            await Eventually.WaitForAsync(() => Task.FromResult(deployment.OrderService.HasExited), TimeSpan.FromSeconds(15), "the service to exit");
         }
         catch
         {

@@ -72,9 +72,12 @@ public sealed class ServiceProcess : IDisposable
         return new ServiceProcess("OrderService", Binary("OrderService", "Restaurant.OrderService.dll"), ["--urls", $"http://127.0.0.1:{port}"], environment);
     }
 
+    /// <summary>The port of the worker's health service.</summary>
+    public int HealthPort { get; private init; }
+
     public static ServiceProcess StartWorker(string redis, string name, int? healthPort = null)
     {
-        var HealthPort = healthPort ?? RedisServer.FreePort();
+        var port = healthPort ?? RedisServer.FreePort();
         var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Redis"] = redis,
@@ -84,7 +87,7 @@ public sealed class ServiceProcess : IDisposable
             ["Restaurant__Worker__LocationRefresh"] = "00:00:00.250",
             ["Restaurant__Worker__PollInterval"] = "00:00:00.250",
         };
-        return new ServiceProcess(name, Binary("KitchenWorker", "Restaurant.KitchenWorker.dll"), ["--urls", $"http://127.0.0.1:{HealthPort}"], environment);
+        return new ServiceProcess(name, Binary("KitchenWorker", "Restaurant.KitchenWorker.dll"), ["--urls", $"http://127.0.0.1:{port}"], environment) { HealthPort = port };
     }
 
     /// <summary>SIGSTOP or SIGCONT: frozen with everything it holds, or thawed.</summary>
