@@ -45,9 +45,9 @@ public sealed class Deployment : IAsyncDisposable
     /// <summary>Calls as the chain-wide manager device.</summary>
     public CallInvoker Invoker { get; private set; } = null!;
 
-    public async Task StartOrderServiceAsync(string? redis = null)
+    public async Task StartOrderServiceAsync(string? redis = null, IDictionary<string, string>? settings = null)
     {
-        OrderService = ServiceProcess.StartOrderService(redis ?? Redis.ConnectionString, Port, ServiceProcess.RepoFile("data", "locations"));
+        OrderService = ServiceProcess.StartOrderService(redis ?? Redis.ConnectionString, Port, ServiceProcess.RepoFile("data", "locations"), settings);
         _processes.Add(OrderService);
         _channel?.Dispose();
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Port}");
