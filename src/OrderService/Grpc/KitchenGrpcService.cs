@@ -45,7 +45,7 @@ public sealed class KitchenGrpcService(StreamGuard guard, RedisStore store, Door
             var mine = snapshot.Tickets.Where(screen.Shows).ToList();
             foreach (var ticket in mine)
             {
-                await responseStream.WriteWithinAsync(new StationEvent { TicketAdded = ticket.ToProto(location) }, _streams.WriteTimeout, cancellationToken);
+                await responseStream.WriteWithinAsync(new StationEvent { TicketAdded = ticket.ToProto(location) }, _streams.WriteTimeout, context, cancellationToken);
             }
 
             await store.MarkShownAsync(location, [.. mine.Select(t => t.TicketId)], cancellationToken);
@@ -57,6 +57,7 @@ public sealed class KitchenGrpcService(StreamGuard guard, RedisStore store, Door
                     SnapshotComplete = new SnapshotComplete { TicketCount = mine.Count, AllDay = snapshot.AllDay.ToProto() },
                 },
                 _streams.WriteTimeout,
+                context,
                 cancellationToken);
         }
         else
@@ -84,7 +85,7 @@ public sealed class KitchenGrpcService(StreamGuard guard, RedisStore store, Door
                     shown.Add(message.TicketAdded.TicketId);
                 }
 
-                await responseStream.WriteWithinAsync(message, _streams.WriteTimeout, cancellationToken);
+                await responseStream.WriteWithinAsync(message, _streams.WriteTimeout, context, cancellationToken);
                 lastSent = clock.GetTimestamp();
             }
 
@@ -100,6 +101,7 @@ public sealed class KitchenGrpcService(StreamGuard guard, RedisStore store, Door
                 await responseStream.WriteWithinAsync(
                     new StationEvent { ResumeToken = token, Heartbeat = new Heartbeat { ServerTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow()) } },
                     _streams.WriteTimeout,
+                    context,
                     cancellationToken);
                 lastSent = clock.GetTimestamp();
             }

@@ -45,7 +45,7 @@ public sealed class MenuGrpcService(StreamGuard guard, RedisStore store, Doorbel
         var menu = await store.GetMenuAsync(location, cancellationToken);
         var first = new MenuEvent { Full = true };
         first.Items.AddRange(menu.Location.Items.Select(i => i.ToProto(menu)));
-        await responseStream.WriteWithinAsync(first, _streams.WriteTimeout, cancellationToken);
+        await responseStream.WriteWithinAsync(first, _streams.WriteTimeout, context, cancellationToken);
 
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -58,7 +58,7 @@ public sealed class MenuGrpcService(StreamGuard guard, RedisStore store, Doorbel
                 var full = changed.Contains("*");
                 var message = new MenuEvent { Full = full };
                 message.Items.AddRange(menu.Location.Items.Where(i => full || changed.Contains(i.Id)).Select(i => i.ToProto(menu)));
-                await responseStream.WriteWithinAsync(message, _streams.WriteTimeout, cancellationToken);
+                await responseStream.WriteWithinAsync(message, _streams.WriteTimeout, context, cancellationToken);
                 continue;
             }
 

@@ -96,7 +96,7 @@ public sealed class OrdersGrpcService(StreamGuard guard, RedisStore store, Doorb
                 throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
             }
 
-            await responseStream.WriteWithinAsync(new OrderEvent { Order = order.ToProto() }, _streams.WriteTimeout, cancellationToken);
+            await responseStream.WriteWithinAsync(new OrderEvent { Order = order.ToProto() }, _streams.WriteTimeout, context, cancellationToken);
             token = at;
         }
         else
@@ -116,7 +116,7 @@ public sealed class OrdersGrpcService(StreamGuard guard, RedisStore store, Doorb
             {
                 if (change.Order is not null)
                 {
-                    await responseStream.WriteWithinAsync(new OrderEvent { Order = change.Order.ToProto() }, _streams.WriteTimeout, cancellationToken);
+                    await responseStream.WriteWithinAsync(new OrderEvent { Order = change.Order.ToProto() }, _streams.WriteTimeout, context, cancellationToken);
                 }
 
                 token = change.Token;

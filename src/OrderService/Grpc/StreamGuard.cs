@@ -18,8 +18,11 @@ public sealed class StreamGuard(IHostApplicationLifetime lifetime)
 
 public static class StreamWriterExtensions
 {
-    /// <summary>Writes, or ends the stream with RESOURCE_EXHAUSTED when the client has stopped reading.</summary>
-    public static async Task WriteWithinAsync<T>(this IServerStreamWriter<T> writer, T message, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes, or ends the stream when the client has stopped reading. Its window is full, so no status
+    /// could reach it: the HTTP/2 stream is reset, and the server forgets it.
+    /// </summary>
+    public static async Task WriteWithinAsync<T>(this IServerStreamWriter<T> writer, T message, TimeSpan timeout, ServerCallContext context, CancellationToken cancellationToken)
     {
         try
         {
@@ -27,6 +30,7 @@ public static class StreamWriterExtensions
         }
         catch (TimeoutException)
         {
+            context.GetHttpContext().Abort();
             throw new RpcException(new Status(StatusCode.ResourceExhausted, $"the client has not read for {timeout.TotalSeconds:0} s; stream ended"));
         }
     }
