@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Threading.RateLimiting;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -76,9 +77,11 @@ public sealed class AuthInterceptor : Interceptor, IDisposable
 
         var header = context.RequestHeaders.GetValue("authorization") ?? "";
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
-        var device = _devices.Find(token)
+        var certificate = context.GetHttpContext().Connection.ClientCertificate;
+        var device = (token.Length > 0 ? _devices.Find(token) : null)
+            ?? (token.Length == 0 && certificate is not null ? _devices.FindByCertificate(certificate.GetCertHashString(HashAlgorithmName.SHA256)) : null)
             ?? throw new RpcException(new Status(StatusCode.Unauthenticated, token.Length == 0
-                ? "no credentials: send 'authorization: Bearer <device token>'"
+                ? (certificate is null ? "no credentials: send 'authorization: Bearer <device token>' or a provisioned client certificate" : "the client certificate is not provisioned (or was revoked)")
                 : "the device token is not known (or was revoked)"));
         if (AccessPolicy.Check(device, context.Method, request) is { } refusal)
         {

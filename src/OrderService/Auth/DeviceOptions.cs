@@ -14,6 +14,12 @@ public sealed class DeviceDefinition
     /// <summary>The SHA-256 (hex) of its bearer token; the token itself is never stored.</summary>
     public string TokenSha256 { get; set; } = "";
 
+    /// <summary>
+    /// Where TLS client certificates are configured: the SHA-256 (hex) of the device's certificate, so
+    /// a device may present its certificate instead of a token.
+    /// </summary>
+    public string CertificateSha256 { get; set; } = "";
+
     /// <summary>For a kitchen screen: the stations it may watch and bump.</summary>
     public List<string> Stations { get; set; } = [];
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Restaurant.Core.Locations;
 using Restaurant.Core.Redis;
@@ -42,10 +43,20 @@ public static class OrderServiceExtensions
         builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section);
 
         // HTTP/2 pings find a screen whose network went away without a word, and keep idle NATs open.
+        var clientCertificates = builder.Configuration.GetValue<bool>("Restaurant:Tls:ClientCertificates");
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
         {
             kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(20);
             kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+            if (clientCertificates)
+            {
+                // TLS asks for a certificate; which ones are let in is the devices' business (their SHA-256).
+                kestrel.ConfigureHttpsDefaults(https =>
+                {
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                    https.AllowAnyClientCertificate();
+                });
+            }
         });
         return builder;
     }
