@@ -32,12 +32,15 @@ public sealed class Deployment : IAsyncDisposable
 
     public string Logs => string.Join("\n", _processes.Select(p => $"--- {p.Name} ---\n{p.Log}"));
 
-    public static async Task<Deployment> StartAsync(string[]? redisArgs = null, string credentials = "")
-    {
-        var redis = await RedisServer.StartAsync(redisArgs, credentials);
-        var mux = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
-        return new Deployment(redis, mux);
-    }
+    public static async Task<Deployment> StartAsync(string[]? redisArgs = null, string credentials = "") =>
+        await StartWithAsync(await RedisServer.StartAsync(redisArgs, credentials));
+
+    /// <summary>A deployment around a Redis the test started its own way (TLS, say).</summary>
+    public static async Task<Deployment> StartWithAsync(RedisServer redis) => new(redis, await redis.ConnectAsync());
+
+    /// <summary>What every process needs to reach this Redis beyond its connection string.</summary>
+    public Dictionary<string, string> RedisSettings =>
+        Redis.TrustIssuer is null ? [] : new() { ["Restaurant__Redis__TrustIssuer"] = Redis.TrustIssuer };
 
     /// <summary>The running OrderService process, if any.</summary>
     public ServiceProcess? OrderService { get; private set; }
@@ -47,7 +50,13 @@ public sealed class Deployment : IAsyncDisposable
 
     public async Task StartOrderServiceAsync(string? redis = null, IDictionary<string, string>? settings = null)
     {
-        OrderService = ServiceProcess.StartOrderService(redis ?? Redis.ConnectionString, Port, ServiceProcess.RepoFile("data", "locations"), settings);
+        var all = RedisSettings;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        OrderService = ServiceProcess.StartOrderService(redis ?? Redis.ConnectionString, Port, ServiceProcess.RepoFile("data", "locations"), all);
         _processes.Add(OrderService);
         _channel?.Dispose();
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Port}");
@@ -79,7 +88,7 @@ public sealed class Deployment : IAsyncDisposable
     /// <summary>A kitchen worker; <paramref name="redis"/> may point it at Redis through a proxy.</summary>
     public ServiceProcess StartWorker(string name, string? redis = null)
     {
-        var worker = ServiceProcess.StartWorker(redis ?? Redis.ConnectionString, name);
+        var worker = ServiceProcess.StartWorker(redis ?? Redis.ConnectionString, name, settings: RedisSettings);
         _processes.Add(worker);
         return worker;
     }

@@ -179,4 +179,28 @@ public class OrderLifeTests(ITestOutputHelper output)
             throw;
         }
     }
+
+    [Fact]
+    public async Task TheServiceWorksWithARedisThatSpeaksOnlyTls()
+    {
+        await using var deployment = await Deployment.StartWithAsync(await RedisServer.StartTlsAsync());
+        await deployment.StartOrderServiceAsync();
+        deployment.StartWorker("worker-tls");
+        try
+        {
+            var request = BurgerFriesBeer(Demo);
+            await deployment.Orders.PlaceOrderAsync(request);
+
+            await Eventually.WaitForAsync(
+                async () => (await deployment.Orders.GetOrderAsync(new GetOrderRequest { LocationId = Demo, OrderId = request.OrderId })).Order.Status,
+                status => status == OrderStatus.InKitchen,
+                TimeSpan.FromSeconds(30),
+                "the order in the kitchen");
+        }
+        catch
+        {
+            output.WriteLine(deployment.Logs);
+            throw;
+        }
+    }
 }

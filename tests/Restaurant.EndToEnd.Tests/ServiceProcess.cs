@@ -75,7 +75,7 @@ public sealed class ServiceProcess : IDisposable
     /// <summary>The port of the worker's health service.</summary>
     public int HealthPort { get; private init; }
 
-    public static ServiceProcess StartWorker(string redis, string name, int? healthPort = null)
+    public static ServiceProcess StartWorker(string redis, string name, int? healthPort = null, IDictionary<string, string>? settings = null)
     {
         var port = healthPort ?? RedisServer.FreePort();
         var environment = new Dictionary<string, string>
@@ -87,6 +87,11 @@ public sealed class ServiceProcess : IDisposable
             ["Restaurant__Worker__LocationRefresh"] = "00:00:00.250",
             ["Restaurant__Worker__PollInterval"] = "00:00:00.250",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
         return new ServiceProcess(name, Binary("KitchenWorker", "Restaurant.KitchenWorker.dll"), ["--urls", $"http://127.0.0.1:{port}"], environment) { HealthPort = port };
     }
 

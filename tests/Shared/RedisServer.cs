@@ -30,6 +30,46 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Added to the connection string when the server wants a user and password.</summary>
     public string Credentials { get; init; } = "";
 
+    /// <summary>For a server that speaks only TLS: the PEM of the certificate a client must trust.</summary>
+    public string? TrustIssuer { get; private init; }
+
+    /// <summary>A client connection as the service would make it (TLS and credentials included).</summary>
+    public async Task<ConnectionMultiplexer> ConnectAsync(string extra = "")
+    {
+        var options = ConfigurationOptions.Parse(ConnectionString + extra);
+        if (TrustIssuer is not null)
+        {
+            options.TrustIssuer(TrustIssuer);
+        }
+
+        return await ConnectionMultiplexer.ConnectAsync(options);
+    }
+
+    /// <summary>A server that speaks only TLS, with a certificate of its own made for the test.</summary>
+    public static async Task<RedisServer> StartTlsAsync()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("restaurant-redis-").FullName;
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        var certPath = Path.Combine(dataDir, "redis.crt");
+        var keyPath = Path.Combine(dataDir, "redis.key");
+        await File.WriteAllTextAsync(certPath, certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
+        var port = FreePort();
+        var server = new RedisServer(dataDir, port, ["--port", "0", "--tls-port", port.ToString(), "--tls-cert-file", certPath, "--tls-key-file", keyPath, "--tls-auth-clients", "no"])
+        {
+            Credentials = ",ssl=true,sslHost=localhost",
+            TrustIssuer = certPath,
+        };
+        await server.RestartAsync();
+        return server;
+    }
+
     public int? ProcessId => _process?.Id;
 
     /// <summary>Starts a server; <paramref name="extraArgs"/> are more redis-server options, <paramref name="credentials"/> what a client then needs.</summary>
@@ -104,7 +144,7 @@ public sealed class RedisServer : IAsyncDisposable
         {
             try
             {
-                using var probe = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Port},abortConnect=true,connectTimeout=1000{Credentials}");
+                using var probe = await ConnectAsync(",abortConnect=true,connectTimeout=1000");
                 await probe.GetDatabase().PingAsync();
                 return;
             }

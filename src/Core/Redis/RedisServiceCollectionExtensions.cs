@@ -21,6 +21,12 @@ public static class RedisServiceCollectionExtensions
             var config = ConfigurationOptions.Parse(connectionString);
             config.AbortOnConnectFail = false;
 
+            // TLS to a Redis whose certificate comes from a private CA: trust that CA (a PEM file).
+            if (builder.Configuration["Restaurant:Redis:TrustIssuer"] is { Length: > 0 } issuer)
+            {
+                config.TrustIssuer(issuer);
+            }
+
             // Every call has a deadline: a frozen Redis fails calls within 2 s (UNAVAILABLE at the
             // edge) instead of holding them, unless the connection string says otherwise.
             if (!connectionString.Contains("asyncTimeout", StringComparison.OrdinalIgnoreCase))
