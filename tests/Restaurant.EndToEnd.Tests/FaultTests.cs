@@ -16,27 +16,6 @@ public class FaultTests(ITestOutputHelper output)
 {
     private const string Demo = "demo";
 
-    /// <summary>Places an order as a POS does: on UNAVAILABLE or a deadline it sends the same order again.</summary>
-    private static async Task PlaceLikeAPosAsync(Deployment deployment, PlaceOrderRequest request, TimeSpan patience)
-    {
-        var deadline = DateTime.UtcNow + patience;
-        while (true)
-        {
-            try
-            {
-                await deployment.Orders.PlaceOrderAsync(request, deadline: DateTime.UtcNow.AddSeconds(3));
-                return;
-            }
-            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
-
-    private static PlaceOrderRequest RandomOrder(GetMenuResponse menu, Random random) =>
-        Order(Demo, menu.Items.OrderBy(_ => random.Next()).Take(1 + random.Next(3)).Select(item => Line(item.MenuItemId)).ToArray());
-
     [Fact]
     public async Task AWorkerFrozenPastTheClaimTimeoutIsReplacedAndItsThawMakesNoDuplicate()
     {
@@ -61,7 +40,7 @@ public class FaultTests(ITestOutputHelper output)
                     deployment.StartWorker("worker-peer");
                 }
 
-                var request = RandomOrder(menu, random);
+                var request = Terminal.RandomOrder(menu, random);
                 await deployment.Orders.PlaceOrderAsync(request);
                 acknowledged.Add(request);
             }
@@ -70,7 +49,7 @@ public class FaultTests(ITestOutputHelper output)
             frozen.Signal("CONT");
 
             // Thawed, it finishes what it was doing with orders its peer already routed: no second ticket.
-            var marker = RandomOrder(menu, random);
+            var marker = Terminal.RandomOrder(menu, random);
             await deployment.Orders.PlaceOrderAsync(marker);
             acknowledged.Add(marker);
             await Eventually.WaitForAsync(
@@ -104,8 +83,8 @@ public class FaultTests(ITestOutputHelper output)
                     _ = Task.Delay(1000).ContinueWith(_ => deployment.Redis.RestartAsync(), TaskScheduler.Default).Unwrap();
                 }
 
-                var request = RandomOrder(menu, random);
-                await PlaceLikeAPosAsync(deployment, request, TimeSpan.FromSeconds(30));
+                var request = Terminal.RandomOrder(menu, random);
+                await Terminal.PlaceUntilAcceptedAsync(deployment.Orders, request, TimeSpan.FromSeconds(30));
                 acknowledged.Add(request);
             }
 
@@ -145,7 +124,7 @@ public class FaultTests(ITestOutputHelper output)
             var acknowledged = new List<PlaceOrderRequest>();
             for (var i = 0; i < 20; i++)
             {
-                var request = RandomOrder(menu, random);
+                var request = Terminal.RandomOrder(menu, random);
                 await deployment.Orders.PlaceOrderAsync(request);
                 acknowledged.Add(request);
             }
@@ -156,7 +135,7 @@ public class FaultTests(ITestOutputHelper output)
             var frozenAt = Stopwatch.StartNew();
             try
             {
-                var during = RandomOrder(menu, random);
+                var during = Terminal.RandomOrder(menu, random);
                 var watch = Stopwatch.StartNew();
                 var ex = await Assert.ThrowsAsync<RpcException>(() => deployment.Orders.PlaceOrderAsync(during).ResponseAsync);
                 Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
@@ -181,11 +160,11 @@ public class FaultTests(ITestOutputHelper output)
             await Eventually.WaitForAsync(
                 async () => (await deployment.Health.CheckAsync(new())).Status, s => s == HealthStatus.Serving, TimeSpan.FromSeconds(20), "health to say serving again");
             await Eventually.WaitForAsync(WorkerStatusAsync, s => s == HealthStatus.Serving, TimeSpan.FromSeconds(20), "the worker serving again");
-            await PlaceLikeAPosAsync(deployment, acknowledged[^1], TimeSpan.FromSeconds(20));
+            await Terminal.PlaceUntilAcceptedAsync(deployment.Orders, acknowledged[^1], TimeSpan.FromSeconds(20));
             for (var i = 0; i < 20; i++)
             {
-                var request = RandomOrder(menu, random);
-                await PlaceLikeAPosAsync(deployment, request, TimeSpan.FromSeconds(20));
+                var request = Terminal.RandomOrder(menu, random);
+                await Terminal.PlaceUntilAcceptedAsync(deployment.Orders, request, TimeSpan.FromSeconds(20));
                 acknowledged.Add(request);
             }
 
@@ -346,22 +325,8 @@ public class RedisLinkTests(ITestOutputHelper output)
             while (!schedule.IsCompleted || i < 140)
             {
                 i++;
-                var request = Order("demo", menu.Items.OrderBy(_ => random.Next()).Take(1 + random.Next(3)).Select(item => Line(item.MenuItemId)).ToArray());
-                var started = DateTime.UtcNow;
-                while (true)
-                {
-                    try
-                    {
-                        await deployment.Orders.PlaceOrderAsync(request, deadline: DateTime.UtcNow.AddSeconds(4));
-                        break;
-                    }
-                    catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded && DateTime.UtcNow - started < TimeSpan.FromSeconds(60))
-                    {
-                        // As a POS does: the same order again, a moment later.
-                        await Task.Delay(100);
-                    }
-                }
-
+                var request = Terminal.RandomOrder(menu, random);
+                await Terminal.PlaceUntilAcceptedAsync(deployment.Orders, request, TimeSpan.FromSeconds(60));
                 acknowledged.Add(request);
             }
 

@@ -162,22 +162,7 @@ public class OrderLifeTests(ITestOutputHelper output)
         Assert.NotNull(refused);
         await deployment.StartOrderServiceAsync();
         deployment.StartWorker("worker-acl");
-        try
-        {
-            var request = BurgerFriesBeer(Demo);
-            await deployment.Orders.PlaceOrderAsync(request);
-
-            await Eventually.WaitForAsync(
-                async () => (await deployment.Orders.GetOrderAsync(new GetOrderRequest { LocationId = Demo, OrderId = request.OrderId })).Order.Status,
-                status => status == OrderStatus.InKitchen,
-                TimeSpan.FromSeconds(30),
-                "the order in the kitchen");
-        }
-        catch
-        {
-            output.WriteLine(deployment.Logs);
-            throw;
-        }
+        await AssertAnOrderReachesTheKitchenAsync(deployment);
     }
 
     [Fact]
@@ -186,6 +171,11 @@ public class OrderLifeTests(ITestOutputHelper output)
         await using var deployment = await Deployment.StartWithAsync(await RedisServer.StartTlsAsync());
         await deployment.StartOrderServiceAsync();
         deployment.StartWorker("worker-tls");
+        await AssertAnOrderReachesTheKitchenAsync(deployment);
+    }
+
+    private async Task AssertAnOrderReachesTheKitchenAsync(Deployment deployment)
+    {
         try
         {
             var request = BurgerFriesBeer(Demo);

@@ -56,21 +56,8 @@ public class SoakTests(ITestOutputHelper output)
                     warmRss = Rss(deployment.OrderService!.Id);
                 }
 
-                var request = Order("demo", menu.Items.OrderBy(_ => random.Next()).Take(1 + random.Next(3)).Select(item => Line(item.MenuItemId)).ToArray());
-                var started = DateTime.UtcNow;
-                while (true)
-                {
-                    try
-                    {
-                        await deployment.Orders.PlaceOrderAsync(request, deadline: DateTime.UtcNow.AddSeconds(4));
-                        break;
-                    }
-                    catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded && DateTime.UtcNow - started < TimeSpan.FromSeconds(60))
-                    {
-                        await Task.Delay(100);
-                    }
-                }
-
+                var request = Terminal.RandomOrder(menu, random);
+                await Terminal.PlaceUntilAcceptedAsync(deployment.Orders, request, TimeSpan.FromSeconds(60));
                 acknowledged.Add(request);
             }
 
