@@ -3,7 +3,6 @@ using Grpc.Core;
 using Restaurant.Contracts.V1;
 using Restaurant.Testing;
 using Xunit.Abstractions;
-using static Restaurant.Testing.TestOrders;
 
 namespace Restaurant.EndToEnd.Tests;
 
