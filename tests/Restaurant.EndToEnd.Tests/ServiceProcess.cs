@@ -95,6 +95,10 @@ public sealed class ServiceProcess : IDisposable
         return new ServiceProcess(name, Binary("KitchenWorker", "Restaurant.KitchenWorker.dll"), ["--urls", $"http://127.0.0.1:{port}"], environment) { HealthPort = port };
     }
 
+    /// <summary>The `restaurant` command-line client (kds, pos, sim) as a process of its own.</summary>
+    public static ServiceProcess StartClient(string name, IEnumerable<string> args) =>
+        new(name, Binary("Clients", "restaurant.dll"), args, new Dictionary<string, string>());
+
     /// <summary>SIGSTOP or SIGCONT: frozen with everything it holds, or thawed.</summary>
     public void Signal(string signal)
     {
