@@ -1,5 +1,6 @@
 using Restaurant.Clients.Device;
 using Restaurant.Clients.Kds;
+using Restaurant.Clients.Load;
 using Restaurant.Clients.Pos;
 using Restaurant.Clients.Sim;
 using Spectre.Console.Cli;
@@ -38,6 +39,8 @@ app.Configure(config =>
         .WithExample("kds", "--station", "grill");
     config.AddCommand<DeviceCommand>("device").WithDescription("Provision a device: a new token, and its entry (hash only) for the devices file.")
         .WithExample("device", "--id", "grill-left", "--role", "kitchen", "--station", "grill");
+    config.AddCommand<LoadCommand>("loadgen").WithDescription("Load generator: a fixed offered rate, screens that bump at once, latencies and the exactly-once check.")
+        .WithExample("loadgen", "--rate", "500", "--duration", "20");
     config.AddCommand<SimCommand>("sim").WithDescription("A rush simulator: POS terminals placing random orders and cooks bumping them.")
         .WithExample("sim", "--terminals", "4", "--rate", "2", "--duration", "120");
 });

@@ -99,6 +99,14 @@ public sealed class ServiceProcess : IDisposable
     public static ServiceProcess StartClient(string name, IEnumerable<string> args) =>
         new(name, Binary("Clients", "restaurant.dll"), args, new Dictionary<string, string>());
 
+    /// <summary>Waits for the process to end by itself, and gives its exit code.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan patience)
+    {
+        using var deadline = new CancellationTokenSource(patience);
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGSTOP or SIGCONT: frozen with everything it holds, or thawed.</summary>
     public void Signal(string signal)
     {
