@@ -154,12 +154,11 @@ public class OrderLifeTests(ITestOutputHelper output)
         await using var deployment = await Deployment.StartAsync(
             ["--user", "default", "off", "--user", "restaurant", "on", ">kitchen-secret", "~*", "&*", "+@all"],
             ",user=restaurant,password=kitchen-secret");
-        var refused = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
             using var anonymous = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{deployment.Redis.Port},abortConnect=true,connectTimeout=1000");
             await anonymous.GetDatabase().PingAsync();
         });
-        Assert.NotNull(refused);
         await deployment.StartOrderServiceAsync();
         deployment.StartWorker("worker-acl");
         await AssertAnOrderReachesTheKitchenAsync(deployment);

@@ -112,6 +112,24 @@ public class CountedItemTests
         await world.Orders.PlaceOrderAsync(Order(location, Line("caprese", 50)));
     }
 
+    [Fact]
+    public async Task ACancelAfterAVoidGivesEachCountedItemBackOnce()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        await world.Menu.SetItemAvailabilityAsync(new SetItemAvailabilityRequest { LocationId = location, MenuItemId = "creme-brulee", Available = true, Remaining = 5 });
+        var order = Order(location, Line("creme-brulee", 2), Line("espresso"));
+        await world.PlaceInKitchenAsync(order);
+        var voiding = new VoidItemsRequest { LocationId = location, OrderId = order.OrderId };
+        voiding.LineIndexes.Add(0);
+        await world.Orders.VoidItemsAsync(voiding);
+        Assert.Equal(5, await RemainingAsync(world, location, "creme-brulee"));
+
+        await world.Orders.CancelOrderAsync(new CancelOrderRequest { LocationId = location, OrderId = order.OrderId });
+
+        Assert.Equal(5, await RemainingAsync(world, location, "creme-brulee"));
+    }
+
     private static async Task<MenuEvent> NextAsync(AsyncServerStreamingCall<MenuEvent> call)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -182,7 +182,8 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             [RedisKeys.Counts(location), RedisKeys.EightySixed(location), RedisKeys.MenuEvents(location)],
             order =>
             {
-                var taken = order.Lines.GroupBy(l => l.MenuItemId).Select(g => (Item: g.Key, Quantity: g.Sum(l => l.Quantity))).ToList();
+                // Voided lines gave their counts back when they were voided.
+                var taken = order.Lines.Where(l => !l.Voided).GroupBy(l => l.MenuItemId).Select(g => (Item: g.Key, Quantity: g.Sum(l => l.Quantity))).ToList();
                 var args = new List<RedisValue> { (long)_options.FinishedOrderRetention.TotalMilliseconds, string.Join(',', order.TicketIds), taken.Count };
                 foreach (var (item, quantity) in taken)
                 {
@@ -231,11 +232,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             keys.AddRange(extraKeys);
             foreach (var ticketId in order.TicketIds)
             {
-                var station = StationOfTicket(ticketId);
-                keys.Add(RedisKeys.Ticket(location, ticketId));
-                keys.Add(RedisKeys.OpenTickets(location, station));
-                keys.Add(RedisKeys.StationEvents(location, station));
-                keys.Add(RedisKeys.AllDay(location, station));
+                AddTicketKeys(keys, location, ticketId, StationOfTicket(ticketId));
             }
 
             var now = NowMs;
@@ -253,6 +250,15 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         }
 
         throw new TimeoutException($"order {orderId} kept changing while it was being updated");
+    }
+
+    /// <summary>The four keys every script that touches a ticket takes for it, in the scripts' order.</summary>
+    private static void AddTicketKeys(List<RedisKey> keys, string location, string ticketId, string station)
+    {
+        keys.Add(RedisKeys.Ticket(location, ticketId));
+        keys.Add(RedisKeys.OpenTickets(location, station));
+        keys.Add(RedisKeys.StationEvents(location, station));
+        keys.Add(RedisKeys.AllDay(location, station));
     }
 
     /// <summary>Writes an order's tickets, queues the first course to its stations and acknowledges the message, at once.</summary>
@@ -277,10 +283,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         };
         foreach (var ticket in tickets)
         {
-            keys.Add(RedisKeys.Ticket(location, ticket.TicketId));
-            keys.Add(RedisKeys.OpenTickets(location, ticket.StationId));
-            keys.Add(RedisKeys.StationEvents(location, ticket.StationId));
-            keys.Add(RedisKeys.AllDay(location, ticket.StationId));
+            AddTicketKeys(keys, location, ticket.TicketId, ticket.StationId);
             args.Add(ticket.TicketId);
             args.Add(ticket.StationId);
             args.Add(JsonSerializer.Serialize(ticket, CoreJson.Default.TicketBody));
@@ -323,7 +326,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
                     await FireCourseAsync(location, orderId, next, cancellationToken).ConfigureAwait(false);
                 }
 
-                return new TicketChange(ReadTicketView(result, 3), status, (string?)result[0] == "BUMPED");
+                return new TicketChange(ReadTicketView(result, 3), status);
             case "NOT_FOUND":
                 throw RestaurantException.NotFound($"ticket {ticketId} is not at station '{stationId}' of '{location}'");
             case "VOIDED":
@@ -354,7 +357,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         {
             case "RECALLED":
             case "NOOP":
-                return new TicketChange(ReadTicketView(result, 2), StateNames.ParseOrderState((string?)result[1]), (string?)result[0] == "RECALLED");
+                return new TicketChange(ReadTicketView(result, 2), StateNames.ParseOrderState((string?)result[1]));
             case "NOT_FOUND":
                 throw RestaurantException.NotFound($"ticket {ticketId} is not at station '{stationId}' of '{location}'");
             case "VOIDED":
@@ -468,10 +471,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
 
                     var action = !existing.Contains(ticket.TicketId) ? "new" : KitchenRouter.IsVoided(ticket) && ticket != kept[^1] ? "void" : "update";
                     var grew = roundId.Length > 0 && ticket.Items.Any(i => !i.Voided && lines[i.LineIndex].Round == round);
-                    keys.Add(RedisKeys.Ticket(location, ticket.TicketId));
-                    keys.Add(RedisKeys.OpenTickets(location, ticket.StationId));
-                    keys.Add(RedisKeys.StationEvents(location, ticket.StationId));
-                    keys.Add(RedisKeys.AllDay(location, ticket.StationId));
+                    AddTicketKeys(keys, location, ticket.TicketId, ticket.StationId);
                     ticketArgs.AddRange([ticket.TicketId, ticket.StationId, JsonSerializer.Serialize(body, CoreJson.Default.TicketBody), ticket.Course, action, grew ? "1" : "0"]);
                 }
             }
