@@ -7,6 +7,7 @@
 #   ./run.sh --station fryer      another station's screen
 #   ./run.sh --no-sim             the service and a screen, no simulated orders
 #   ./run.sh --service-only       just Redis, OrderService and KitchenWorker
+# Ports: REDIS_PORT (6379), GRPC_PORT (5080), WORKER_PORT (5081), METRICS_PORT (9464, and the next one for the worker).
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$PWD
@@ -14,6 +15,7 @@ root=$PWD
 redis_port=${REDIS_PORT:-6379}
 grpc_port=${GRPC_PORT:-5080}
 worker_port=${WORKER_PORT:-5081}
+metrics_port=${METRICS_PORT:-9464}
 # always: every write is on disk before the answer; everysec: at most about a second of writes can
 # be lost on power failure (not on a crash of Redis alone); no: the OS decides, tens of seconds.
 appendfsync=${REDIS_APPENDFSYNC:-everysec}
@@ -34,10 +36,10 @@ port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # shellcheck source=scripts/prerequisites.sh
 . scripts/prerequisites.sh
-for port in "$redis_port" "$grpc_port" "$worker_port"; do
+for port in "$redis_port" "$grpc_port" "$worker_port" "$metrics_port" "$((metrics_port + 1))"; do
   if port_taken "$port"; then
     echo "Port $port on 127.0.0.1 is already taken (another Redis or OrderService?)." >&2
-    echo "Stop it, or choose other ports: REDIS_PORT=6380 GRPC_PORT=5090 WORKER_PORT=5091 ./run.sh" >&2
+    echo "Stop it, or choose other ports: REDIS_PORT=6380 GRPC_PORT=5090 WORKER_PORT=5091 METRICS_PORT=9474 ./run.sh" >&2
     exit 1
   fi
 done
@@ -91,11 +93,13 @@ export Restaurant__Locations__DataPath="$root/data/locations"
 export Restaurant__DevicesFile="$root/.data/devices.json"
 bin=Release/net10.0
 echo "==> OrderService on http://127.0.0.1:$grpc_port (log: .data/logs/order-service.log)"
-dotnet "src/OrderService/bin/$bin/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$grpc_port" \
+Restaurant__Metrics__Listen="127.0.0.1:$metrics_port" \
+  dotnet "src/OrderService/bin/$bin/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$grpc_port" \
   >"$root/.data/logs/order-service.log" 2>&1 &
 pids+=($!)
 echo "==> KitchenWorker (log: .data/logs/kitchen-worker.log)"
-dotnet "src/KitchenWorker/bin/$bin/Restaurant.KitchenWorker.dll" --urls "http://127.0.0.1:$worker_port" \
+Restaurant__Metrics__Listen="127.0.0.1:$((metrics_port + 1))" \
+  dotnet "src/KitchenWorker/bin/$bin/Restaurant.KitchenWorker.dll" --urls "http://127.0.0.1:$worker_port" \
   >"$root/.data/logs/kitchen-worker.log" 2>&1 &
 pids+=($!)
 
@@ -117,6 +121,7 @@ Restaurant is running (location "demo"). Every call needs a device token (see .d
   place an order: ${client[*]} pos place classic-burger*2 french-fries -m "classic-burger=no onion" --watch
   a screen:       ${client[*]} kds --station fryer --token $KITCHEN_TOKEN
   86 an item:     ${client[*]} pos 86 ribeye --token $MANAGER_TOKEN
+  metrics:        curl http://127.0.0.1:$metrics_port/metrics (OrderService), :$((metrics_port + 1))/metrics (KitchenWorker)
 TXT
 
 if [ "$sim" = 1 ]; then

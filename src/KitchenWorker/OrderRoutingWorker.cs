@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Restaurant.Core.Domain;
 using Restaurant.Core.Kitchen;
 using Restaurant.Core.Locations;
 using Restaurant.Core.Redis;
+using Restaurant.Core.Telemetry;
 using StackExchange.Redis;
 
 namespace Restaurant.KitchenWorker;
@@ -17,11 +20,13 @@ public sealed partial class OrderRoutingWorker(
     Doorbell bell,
     WorkerPulse pulse,
     IOptions<KitchenWorkerOptions> options,
+    RestaurantTelemetry telemetry,
     TimeProvider clock,
     ILogger<OrderRoutingWorker> logger) : BackgroundService
 {
     private readonly KitchenWorkerOptions _options = options.Value;
     private readonly HashSet<string> _locations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Lag, long Pending)> _queues = new(StringComparer.Ordinal);
 
     public string ConsumerName { get; } = string.IsNullOrEmpty(options.Value.ConsumerName)
         ? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}"
@@ -30,6 +35,7 @@ public sealed partial class OrderRoutingWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Log.Started(logger, ConsumerName);
+        telemetry.ObserveQueues(() => _queues.Select(q => (q.Key, q.Value.Lag, q.Value.Pending)));
         var nextRefresh = DateTimeOffset.MinValue;
         var nextClaim = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
@@ -58,6 +64,7 @@ public sealed partial class OrderRoutingWorker(
                     foreach (var location in _locations)
                     {
                         work += await ClaimStaleAsync(location, stoppingToken);
+                        _queues[location] = await queue.MeasureAsync(location, stoppingToken);
                     }
 
                     nextClaim = now + _options.ClaimInterval;
@@ -122,30 +129,53 @@ public sealed partial class OrderRoutingWorker(
 
     private async Task ProcessAsync(string location, IReadOnlyList<QueuedOrder> messages, CancellationToken cancellationToken)
     {
-        if (messages.Count == 0)
-        {
-            return;
-        }
-
-        MenuSnapshot? menu = null;
+        var routable = new List<QueuedOrder>(messages.Count);
         foreach (var message in messages)
         {
             if (message.OrderId is null || !OrderValidator.IsValidId(message.OrderId))
             {
                 await DeadLetterAsync(location, message, "the message names no valid order id", cancellationToken);
-                continue;
             }
-
-            if (message.Deliveries > _options.MaxDeliveries)
+            else if (message.Deliveries > _options.MaxDeliveries)
             {
                 await DeadLetterAsync(location, message, $"failed {message.Deliveries - 1} times", cancellationToken);
-                continue;
             }
+            else
+            {
+                routable.Add(message);
+            }
+        }
 
+        if (routable.Count == 0)
+        {
+            return;
+        }
+
+        // The batch costs three round trips however many orders it holds: the menu, every order, and
+        // the route scripts sent together (Redis runs them in queue order, so the kitchen sees the
+        // orders in the order they were placed).
+        var menu = await store.GetMenuAsync(location, cancellationToken);
+        var orders = await store.FindOrdersAsync(location, [.. routable.Select(m => m.OrderId!)], cancellationToken);
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var routes = new Task<RouteOutcome>[routable.Count];
+        for (var i = 0; i < routable.Count; i++)
+        {
+            routes[i] = StartRoute(location, routable[i], orders[i], menu, now, cancellationToken);
+        }
+
+        for (var i = 0; i < routable.Count; i++)
+        {
+            var message = routable[i];
             try
             {
-                menu ??= await store.GetMenuAsync(location, cancellationToken);
-                await RouteAsync(location, message, menu, cancellationToken);
+                var outcome = await routes[i];
+                if (outcome == RouteOutcome.Stale)
+                {
+                    // The order changed (a round added, a line voided) while its tickets were being made.
+                    outcome = await RouteAgainAsync(location, message, menu, cancellationToken);
+                }
+
+                Log.Routed(logger, location, message.OrderId!, outcome);
             }
             catch (Exception ex) when (ex is not OperationCanceledException && ex is not RedisConnectionException)
             {
@@ -155,26 +185,57 @@ public sealed partial class OrderRoutingWorker(
         }
     }
 
-    private async Task RouteAsync(string location, QueuedOrder message, MenuSnapshot menu, CancellationToken cancellationToken)
+    private Task<RouteOutcome> StartRoute(string location, QueuedOrder message, OrderData? order, MenuSnapshot menu, long now, CancellationToken cancellationToken)
     {
-        // An order changed (a round added, a line voided) while its tickets were being made is read again.
-        for (var attempt = 0; attempt < 5; attempt++)
+        if (order is null)
         {
-            var order = await store.FindOrderAsync(location, message.OrderId!, cancellationToken)
-                ?? throw new UnroutableOrderException($"order {message.OrderId} is not stored at '{location}'");
-            if (order.Status != OrderState.Accepted)
+            return Task.FromException<RouteOutcome>(new UnroutableOrderException($"order {message.OrderId} is not stored at '{location}'"));
+        }
+
+        if (order.Status != OrderState.Accepted)
+        {
+            // Cancelled before routing, or routed already by a worker that died before acknowledging.
+            return AcknowledgeAsync();
+        }
+
+        // The route continues the order's trace, and its tickets carry it on to the screens.
+        using var activity = RestaurantTelemetry.Source.StartActivity("RouteOrder", ActivityKind.Consumer, order.Trace);
+        activity?.SetTag("restaurant.location", location);
+        activity?.SetTag("restaurant.order", order.OrderId);
+        var placedAt = order.CreatedAt.ToUnixTimeMilliseconds();
+        var trace = activity?.Id ?? order.Trace;
+        var tickets = KitchenRouter.Route(order.OrderId, order.Lines, menu.Location, now)
+            .Select(t => t with { PlacedAtMs = placedAt, Trace = trace })
+            .ToList();
+        return CountAsync(store.RouteOrderAsync(location, message.MessageId, order, tickets, menu.Location.Options.AutoFireNextCourse, cancellationToken));
+
+        async Task<RouteOutcome> CountAsync(Task<RouteOutcome> route)
+        {
+            var outcome = await route;
+            if (outcome == RouteOutcome.Routed)
             {
-                // Cancelled before routing, or routed already by a worker that died before acknowledging.
-                await queue.AcknowledgeAsync(location, message.MessageId, cancellationToken);
-                return;
+                telemetry.TicketsRouted(location, tickets.Count(t => !KitchenRouter.IsVoided(t)));
             }
 
-            var tickets = KitchenRouter.Route(order.OrderId, order.Lines, menu.Location, clock.GetUtcNow().ToUnixTimeMilliseconds());
-            var outcome = await store.RouteOrderAsync(location, message.MessageId, order, tickets, menu.Location.Options.AutoFireNextCourse, cancellationToken);
-            Log.Routed(logger, location, order.OrderId, tickets.Count, outcome);
+            return outcome;
+        }
+
+        async Task<RouteOutcome> AcknowledgeAsync()
+        {
+            await queue.AcknowledgeAsync(location, message.MessageId, cancellationToken);
+            return RouteOutcome.Skipped;
+        }
+    }
+
+    private async Task<RouteOutcome> RouteAgainAsync(string location, QueuedOrder message, MenuSnapshot menu, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var order = await store.FindOrderAsync(location, message.OrderId!, cancellationToken);
+            var outcome = await StartRoute(location, message, order, menu, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
             if (outcome != RouteOutcome.Stale)
             {
-                return;
+                return outcome;
             }
         }
 
@@ -184,6 +245,7 @@ public sealed partial class OrderRoutingWorker(
     private async Task DeadLetterAsync(string location, QueuedOrder message, string reason, CancellationToken cancellationToken)
     {
         await queue.DeadLetterAsync(location, message, reason, cancellationToken);
+        telemetry.DeadLettered(location);
         Log.DeadLettered(logger, location, message.MessageId, message.OrderId ?? "(none)", reason);
     }
 
@@ -198,8 +260,8 @@ public sealed partial class OrderRoutingWorker(
         [LoggerMessage(Level = LogLevel.Information, Message = "Serving location {Location}")]
         public static partial void Serving(ILogger logger, string location);
 
-        [LoggerMessage(Level = LogLevel.Debug, Message = "{Location}: order {OrderId} routed into {Tickets} tickets ({Outcome})")]
-        public static partial void Routed(ILogger logger, string location, string orderId, int tickets, RouteOutcome outcome);
+        [LoggerMessage(Level = LogLevel.Debug, Message = "{Location}: order {OrderId} {Outcome}")]
+        public static partial void Routed(ILogger logger, string location, string orderId, RouteOutcome outcome);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "{Location}: claimed message {MessageId} (delivery {Deliveries})")]
         public static partial void Claimed(ILogger logger, string location, string messageId, long deliveries);

@@ -1,9 +1,11 @@
 using Restaurant.Core.Redis;
+using Restaurant.Core.Telemetry;
 using Restaurant.KitchenWorker.Extensions;
 
 // Settings files sit beside the binary, wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddRestaurantStore();
+builder.AddRestaurantTelemetry("restaurant-kitchenworker");
 builder.AddKitchenWorker();
 builder.AddWorkerHealth();
 

@@ -1,10 +1,12 @@
 using Restaurant.Core.Redis;
+using Restaurant.Core.Telemetry;
 using Restaurant.OrderService.Extensions;
 using Restaurant.OrderService.Grpc;
 
 // Settings files sit beside the binary, wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddRestaurantStore();
+builder.AddRestaurantTelemetry("restaurant-orderservice");
 builder.AddOrderServiceGrpc();
 
 var app = builder.Build();

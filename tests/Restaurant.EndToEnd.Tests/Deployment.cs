@@ -86,9 +86,15 @@ public sealed class Deployment : IAsyncDisposable
     public global::Grpc.Health.V1.Health.HealthClient Health => new(_channel!);
 
     /// <summary>A kitchen worker; <paramref name="redis"/> may point it at Redis through a proxy.</summary>
-    public ServiceProcess StartWorker(string name, string? redis = null)
+    public ServiceProcess StartWorker(string name, string? redis = null, IDictionary<string, string>? settings = null)
     {
-        var worker = ServiceProcess.StartWorker(redis ?? Redis.ConnectionString, name, settings: RedisSettings);
+        var all = RedisSettings;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        var worker = ServiceProcess.StartWorker(redis ?? Redis.ConnectionString, name, settings: all);
         _processes.Add(worker);
         return worker;
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Restaurant.Testing;
 using Xunit.Abstractions;
 
@@ -7,14 +8,20 @@ namespace Restaurant.EndToEnd.Tests;
 public class LoadRunTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task AFewHundredOrdersOfTheLoadGeneratorAllCompleteWithOneTicketPerStation()
+    public async Task AFewHundredOrdersOfTheLoadGeneratorAllCompleteWithOneTicketPerStationAndTheMetricsCountThem()
     {
         await using var deployment = await Deployment.StartAsync();
-        await deployment.StartOrderServiceAsync();
-        deployment.StartWorker("worker-a");
-        deployment.StartWorker("worker-b");
+        var metrics = new[] { RedisServer.FreePort(), RedisServer.FreePort(), RedisServer.FreePort() };
+        await deployment.StartOrderServiceAsync(settings: Listen(metrics[0]));
+        deployment.StartWorker("worker-a", settings: Listen(metrics[1]));
+        deployment.StartWorker("worker-b", settings: Listen(metrics[2]));
+        var json = Path.Combine(Path.GetTempPath(), $"loadgen-{Guid.NewGuid():N}.json");
         using var loadgen = ServiceProcess.StartClient(
-            "loadgen", ["loadgen", "--rate", "75", "--duration", "4", "--server", $"http://127.0.0.1:{deployment.Port}", "--token", TestDevices.Manager]);
+            "loadgen",
+            [
+                "loadgen", "--rate", "75", "--duration", "4", "--server", $"http://127.0.0.1:{deployment.Port}", "--token", TestDevices.Manager,
+                "--json", json, "--metrics", string.Join(',', metrics.Select(p => $"http://127.0.0.1:{p}/metrics")),
+            ]);
 
         var exit = await loadgen.ExitCodeAsync(TimeSpan.FromSeconds(90));
 
@@ -22,5 +29,20 @@ public class LoadRunTests(ITestOutputHelper output)
         Assert.Equal(0, exit);
         Assert.Contains("acknowledged 300, completed 300", loadgen.Log);
         Assert.Contains("invariants: ok", loadgen.Log);
+
+        // What the operator's dashboards saw agrees with what the terminals and screens saw.
+        var result = JsonNode.Parse(await File.ReadAllTextAsync(json))!;
+        File.Delete(json);
+        var step = result["steps"]![0]!;
+        Assert.True((bool)step["invariants_ok"]!);
+        var seen = (long)step["place_to_screen_ms"]!["count"]!;
+        var view = result["operator_metrics"]!;
+        Assert.Equal(300, (double)view["orders_placed"]!);
+        Assert.Equal(seen, (double)view["tickets_routed"]!);
+        Assert.Equal(seen, (double)view["tickets_bumped"]!);
+        Assert.Equal(seen, (double)view["tickets_shown"]!);
+        Assert.Equal(0, (double)view["dead_letters"]!);
     }
+
+    private static Dictionary<string, string> Listen(int port) => new() { ["Restaurant__Metrics__Listen"] = $"127.0.0.1:{port}" };
 }

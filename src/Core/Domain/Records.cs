@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Restaurant.Core.Domain;
 
 public enum OrderState
@@ -61,7 +63,8 @@ public sealed record OrderData(
     bool Rush = false,
     IReadOnlyList<int>? HeldCourses = null,
     long Version = 0,
-    IReadOnlyList<TicketReceiptData>? Receipts = null);
+    IReadOnlyList<TicketReceiptData>? Receipts = null,
+    string? Trace = null);
 
 /// <summary>
 /// One item on a ticket: what a station must make. A modifier made at another station than its dish
@@ -101,7 +104,9 @@ public sealed record TicketData(
     DateTimeOffset? FiredAt = null,
     IReadOnlyList<int>? HeldCourses = null,
     IReadOnlyList<TicketReceiptData>? Progress = null,
-    string Screen = "");
+    string Screen = "",
+    long PlacedAtMs = 0,
+    string? Trace = null);
 
 /// <summary>The immutable part of a ticket, stored once as JSON; status and rush live beside it.</summary>
 /// Warning and late times count from when the ticket fires, so they are kept as offsets.
@@ -113,10 +118,18 @@ public sealed record TicketBody(
     long CreatedAtMs,
     int WarnSeconds = 0,
     int LateSeconds = 0,
-    int Course = 1);
+    int Course = 1,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] long PlacedAtMs = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Trace = null);
 
-/// <summary>The immutable part of an order, stored once as JSON.</summary>
-public sealed record OrderBody(IReadOnlyList<OrderLineData> Lines, long CreatedAtMs);
+/// <summary>
+/// The immutable part of an order, stored once as JSON. <see cref="Trace"/> is the W3C trace parent of
+/// the PlaceOrder call, so the worker and the screens continue its trace.
+/// </summary>
+public sealed record OrderBody(
+    IReadOnlyList<OrderLineData> Lines,
+    long CreatedAtMs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Trace = null);
 
 public static class StateNames
 {

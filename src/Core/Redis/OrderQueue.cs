@@ -60,6 +60,14 @@ public sealed class OrderQueue(IConnectionMultiplexer redis)
         return (claimed, result.DeletedIds.Length);
     }
 
+    /// <summary>The workers' group on a location's queue: orders no worker has read yet (lag), and read but not acknowledged.</summary>
+    public async Task<(long Lag, long Pending)> MeasureAsync(string location, CancellationToken cancellationToken = default)
+    {
+        var groups = await Db.StreamGroupInfoAsync(RedisKeys.OrderQueue(location)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var group = groups.FirstOrDefault(g => g.Name == RedisKeys.WorkerGroup);
+        return (group.Lag ?? 0, group.PendingMessageCount);
+    }
+
     /// <summary>Acknowledges a message without routing it (its order is cancelled or already routed).</summary>
     public async Task AcknowledgeAsync(string location, string messageId, CancellationToken cancellationToken = default) =>
         await Db.StreamAcknowledgeAsync(RedisKeys.OrderQueue(location), RedisKeys.WorkerGroup, messageId).WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Restaurant.Core.Locations;
+using Restaurant.Core.Telemetry;
 using StackExchange.Redis;
 
 namespace Restaurant.Core.Redis;
@@ -47,6 +49,8 @@ public static class RedisServiceCollectionExtensions
         builder.Services.AddSingleton<RedisStore>();
         builder.Services.AddSingleton<Doorbell>();
         builder.Services.AddSingleton<OrderQueue>();
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<RestaurantTelemetry>();
         builder.Services.AddSingleton<LocationLoader>();
         return builder;
     }

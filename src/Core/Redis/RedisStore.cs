@@ -111,10 +111,11 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     /// Stores and queues a new order in one script, which also checks the menu (unknown or 86'd items)
     /// atomically. The same order id with the same content answers with the stored order.
     /// </summary>
-    public async Task<PlaceResult> PlaceOrderAsync(string location, string orderId, IReadOnlyList<OrderLineData> lines, bool rush = false, CancellationToken cancellationToken = default)
+    public async Task<PlaceResult> PlaceOrderAsync(
+        string location, string orderId, IReadOnlyList<OrderLineData> lines, bool rush = false, CancellationToken cancellationToken = default, string? trace = null)
     {
         var now = NowMs;
-        var body = JsonSerializer.Serialize(new OrderBody(lines, now), CoreJson.Default.OrderBody);
+        var body = JsonSerializer.Serialize(new OrderBody(lines, now, trace), CoreJson.Default.OrderBody);
         var n = lines.Count;
         var args = new RedisValue[8 + 3 * n];
         args[0] = orderId;
@@ -168,6 +169,22 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     {
         var entries = await Db.HashGetAllAsync(RedisKeys.Order(location, orderId)).WaitAsync(cancellationToken).ConfigureAwait(false);
         return entries.Length == 0 ? null : ReadOrder(location, entries.ToDictionary(e => e.Name.ToString(), e => e.Value));
+    }
+
+    /// <summary>Several orders in one round trip, in the order asked; a missing one is null.</summary>
+    public async Task<IReadOnlyList<OrderData?>> FindOrdersAsync(string location, IReadOnlyList<string> orderIds, CancellationToken cancellationToken = default)
+    {
+        var batch = Db.CreateBatch();
+        var reads = orderIds.Select(id => batch.HashGetAllAsync(RedisKeys.Order(location, id))).ToArray();
+        batch.Execute();
+        var orders = new OrderData?[reads.Length];
+        for (var i = 0; i < reads.Length; i++)
+        {
+            var entries = await reads[i].WaitAsync(cancellationToken).ConfigureAwait(false);
+            orders[i] = entries.Length == 0 ? null : ReadOrder(location, entries.ToDictionary(e => e.Name.ToString(), e => e.Value));
+        }
+
+        return orders;
     }
 
     public async Task<OrderData> GetOrderAsync(string location, string orderId, CancellationToken cancellationToken = default) =>
@@ -326,7 +343,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
                     await FireCourseAsync(location, orderId, next, cancellationToken).ConfigureAwait(false);
                 }
 
-                return new TicketChange(ReadTicketView(result, 3), status);
+                return new TicketChange(ReadTicketView(result, 3), status, (string?)result[0] == "BUMPED");
             case "NOT_FOUND":
                 throw RestaurantException.NotFound($"ticket {ticketId} is not at station '{stationId}' of '{location}'");
             case "VOIDED":
@@ -903,7 +920,9 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             firedAt,
             held.IsNullOrEmpty ? [] : [.. held.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)],
             progress.IsNullOrEmpty ? null : [.. progress.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => Progress(body.OrderId, p))],
-            screen.IsNullOrEmpty ? "" : screen.ToString());
+            screen.IsNullOrEmpty ? "" : screen.ToString(),
+            body.PlacedAtMs,
+            body.Trace);
     }
 
     /// <summary>One "suffix=STATE" of expo's progress.</summary>
@@ -939,7 +958,8 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             hash.TryGetValue("rush", out var rush) && rush == "1",
             HeldCourses(hash),
             hash.TryGetValue("version", out var version) ? (long)version : 0,
-            Receipts(hash));
+            Receipts(hash),
+            body.Trace);
     }
 
     /// <summary>Each station ticket's progress and times, from the order's t:, f:, s: and b: fields.</summary>

@@ -5,8 +5,11 @@ namespace Restaurant.Core.Redis;
 /// <summary>The answer to PlaceOrder: the order as it stands, and whether this call created it.</summary>
 public sealed record PlaceResult(OrderData Order, bool Created);
 
-/// <summary>A ticket after a bump or recall (a repeat answers the same), with its order's status.</summary>
-public sealed record TicketChange(TicketData Ticket, OrderState OrderStatus);
+/// <summary>
+/// A ticket after a bump or recall (a repeat answers the same), with its order's status; Changed is
+/// false for the repeat.
+/// </summary>
+public sealed record TicketChange(TicketData Ticket, OrderState OrderStatus, bool Changed = true);
 
 /// <summary>A station's open tickets (rush first, then oldest first), its all-day counts, and the token of that moment.</summary>
 public sealed record StationSnapshot(IReadOnlyList<TicketData> Tickets, IReadOnlyDictionary<string, int> AllDay, string Token);

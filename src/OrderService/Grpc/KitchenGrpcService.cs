@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
@@ -6,11 +7,13 @@ using Restaurant.Core.Domain;
 using Restaurant.Core.Kitchen;
 using Restaurant.Core.Locations;
 using Restaurant.Core.Redis;
+using Restaurant.Core.Telemetry;
 using Restaurant.OrderService.Mapping;
 
 namespace Restaurant.OrderService.Grpc;
 
-public sealed class KitchenGrpcService(StreamGuard guard, RedisStore store, Doorbell bell, IOptions<StreamOptions> streamOptions, TimeProvider clock) : Kitchen.KitchenBase
+public sealed class KitchenGrpcService(
+    StreamGuard guard, RedisStore store, Doorbell bell, IOptions<StreamOptions> streamOptions, TimeProvider clock, RestaurantTelemetry telemetry) : Kitchen.KitchenBase
 {
     private const int MaxTicketIdLength = 200;
     private readonly StreamOptions _streams = streamOptions.Value;
@@ -70,22 +73,45 @@ public sealed class KitchenGrpcService(StreamGuard guard, RedisStore store, Door
         {
             var wake = bell.Next(location, station);
             var events = await store.ReadStationEventsAsync(location, station, token, _streams.BatchSize, cancellationToken);
-            var shown = new List<string>();
+            var batch = new List<(StationEvent Message, StationEventData Change)>(events.Count);
             foreach (var change in events)
             {
                 token = change.Token;
-                if (screen.Present(change, location) is not { } message)
+                if (screen.Present(change, location) is { } message)
                 {
+                    message.ResumeToken = change.Token;
+                    batch.Add((message, change));
+                }
+            }
+
+            // One flush per batch: every message but the last is buffered.
+            var shown = new List<string>();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var (message, change) = batch[i];
+                var more = i < batch.Count - 1;
+                if (message.EventCase != StationEvent.EventOneofCase.TicketAdded)
+                {
+                    await responseStream.WriteWithinAsync(message, _streams.WriteTimeout, context, cancellationToken, more);
                     continue;
                 }
 
-                message.ResumeToken = change.Token;
-                if (message.EventCase == StationEvent.EventOneofCase.TicketAdded)
+                // The last step of the order's trace: its ticket written to a screen.
+                using var activity = change.Ticket!.Trace is { } trace
+                    ? RestaurantTelemetry.Source.StartActivity("ShowTicket", ActivityKind.Consumer, trace)
+                    : null;
+                activity?.SetTag("restaurant.station", station);
+                activity?.SetTag("restaurant.ticket", change.Ticket.TicketId);
+                await responseStream.WriteWithinAsync(message, _streams.WriteTimeout, context, cancellationToken, more);
+                shown.Add(message.TicketAdded.TicketId);
+                if (change.Kind == StationEventKind.Added && change.Ticket.PlacedAtMs > 0)
                 {
-                    shown.Add(message.TicketAdded.TicketId);
+                    telemetry.TicketShown(station, clock.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(change.Ticket.PlacedAtMs));
                 }
+            }
 
-                await responseStream.WriteWithinAsync(message, _streams.WriteTimeout, context, cancellationToken);
+            if (batch.Count > 0)
+            {
                 lastSent = clock.GetTimestamp();
             }
 
@@ -120,6 +146,11 @@ public sealed class KitchenGrpcService(StreamGuard guard, RedisStore store, Door
     {
         ValidateTicketRef(request.LocationId, request.StationId, request.TicketId);
         var change = await store.BumpTicketAsync(request.LocationId, request.StationId, request.TicketId, context.CancellationToken);
+        if (change.Changed)
+        {
+            telemetry.TicketBumped(request.LocationId, request.StationId);
+        }
+
         return new BumpTicketResponse { Ticket = change.Ticket.ToProto(request.LocationId), OrderStatus = change.OrderStatus.ToProto() };
     }
 

@@ -1,13 +1,15 @@
+using System.Diagnostics;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Restaurant.Contracts.V1;
 using Restaurant.Core.Domain;
 using Restaurant.Core.Redis;
+using Restaurant.Core.Telemetry;
 using Restaurant.OrderService.Mapping;
 
 namespace Restaurant.OrderService.Grpc;
 
-public sealed class OrdersGrpcService(StreamGuard guard, RedisStore store, Doorbell bell, IOptions<StreamOptions> streamOptions) : Orders.OrdersBase
+public sealed class OrdersGrpcService(StreamGuard guard, RedisStore store, Doorbell bell, IOptions<StreamOptions> streamOptions, RestaurantTelemetry telemetry) : Orders.OrdersBase
 {
     private readonly StreamOptions _streams = streamOptions.Value;
 
@@ -18,7 +20,15 @@ public sealed class OrdersGrpcService(StreamGuard guard, RedisStore store, Doorb
         var lines = request.Lines.Select(l => l.ToDomain()).ToList();
         OrderValidator.ValidateLines(lines);
         var orderId = OrderValidator.NormalizeOrderId(request.OrderId);
-        var result = await store.PlaceOrderAsync(request.LocationId, orderId, lines, request.Rush, context.CancellationToken);
+        using var activity = RestaurantTelemetry.Source.StartActivity("PlaceOrder", ActivityKind.Producer);
+        activity?.SetTag("restaurant.location", request.LocationId);
+        activity?.SetTag("restaurant.order", orderId);
+        var result = await store.PlaceOrderAsync(request.LocationId, orderId, lines, request.Rush, context.CancellationToken, activity?.Id);
+        if (result.Created)
+        {
+            telemetry.OrderPlaced(request.LocationId);
+        }
+
         return new PlaceOrderResponse { Order = result.Order.ToProto() };
     }
 
@@ -112,14 +122,17 @@ public sealed class OrdersGrpcService(StreamGuard guard, RedisStore store, Doorb
         {
             var wake = bell.Next(location, RedisKeys.OrderEventsTopic);
             var events = await store.ReadOrderEventsAsync(location, token, orderId, _streams.BatchSize, cancellationToken);
-            foreach (var change in events)
+            var changed = events.Where(e => e.Order is not null).ToList();
+            for (var i = 0; i < changed.Count; i++)
             {
-                if (change.Order is not null)
-                {
-                    await responseStream.WriteWithinAsync(new OrderEvent { Order = change.Order.ToProto() }, _streams.WriteTimeout, context, cancellationToken);
-                }
+                // One flush per batch: every message but the last is buffered.
+                await responseStream.WriteWithinAsync(
+                    new OrderEvent { Order = changed[i].Order!.ToProto() }, _streams.WriteTimeout, context, cancellationToken, more: i < changed.Count - 1);
+            }
 
-                token = change.Token;
+            if (events.Count > 0)
+            {
+                token = events[^1].Token;
             }
 
             if (events.Count == 0)

@@ -18,14 +18,19 @@ public sealed class StreamGuard(IHostApplicationLifetime lifetime)
 
 public static class StreamWriterExtensions
 {
+    private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
+
     /// <summary>
     /// Writes, or ends the stream when the client has stopped reading. Its window is full, so no status
     /// could reach it: the HTTP/2 stream is reset, and the server forgets it.
     /// </summary>
-    public static async Task WriteWithinAsync<T>(this IServerStreamWriter<T> writer, T message, TimeSpan timeout, ServerCallContext context, CancellationToken cancellationToken)
+    /// <param name="more">More messages follow at once: this one is buffered and goes out with the next flush.</param>
+    public static async Task WriteWithinAsync<T>(
+        this IServerStreamWriter<T> writer, T message, TimeSpan timeout, ServerCallContext context, CancellationToken cancellationToken, bool more = false)
     {
         try
         {
+            writer.WriteOptions = more ? BufferedWrite : null;
             await writer.WriteAsync(message, cancellationToken).WaitAsync(timeout, cancellationToken);
         }
         catch (TimeoutException)

@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Restaurant.Contracts.V1;
+using Restaurant.Core.Telemetry;
+using Restaurant.Testing;
+using static Restaurant.Testing.TestOrders;
+
+namespace Restaurant.OrderService.Tests;
+
+public class TelemetryTests
+{
+    [Fact]
+    public async Task AnOrdersTraceRunsFromPlaceOrderThroughTheWorkerToEachScreen()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        var finished = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == RestaurantTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = finished.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var grill = StationWatcher.Start(world.Kitchen, location, "grill");
+        await grill.ReadSnapshotAsync();
+        var request = Order(location, Line("classic-burger"));
+
+        await world.Orders.PlaceOrderAsync(request);
+        await grill.NextAsync();
+
+        bool Tagged(Activity a) => Equals(a.GetTagItem("restaurant.order"), request.OrderId)
+            || Equals(a.GetTagItem("restaurant.ticket"), $"{request.OrderId}:grill");
+        var spans = await Eventually.WaitForAsync(
+            () => Task.FromResult(finished.Where(Tagged).ToList()),
+            found => found.Any(a => a.OperationName == "ShowTicket"),
+            TimeSpan.FromSeconds(10),
+            "the grill screen's span of the ticket");
+        var place = Assert.Single(spans, a => a.OperationName == "PlaceOrder");
+        var route = Assert.Single(spans, a => a.OperationName == "RouteOrder");
+        var show = Assert.Single(spans, a => a.OperationName == "ShowTicket");
+        Assert.Equal(place.TraceId, route.TraceId);
+        Assert.Equal(place.SpanId, route.ParentSpanId);
+        Assert.Equal(route.TraceId, show.TraceId);
+        Assert.Equal(route.SpanId, show.ParentSpanId);
+        Assert.Equal("grill", show.GetTagItem("restaurant.station"));
+    }
+}
