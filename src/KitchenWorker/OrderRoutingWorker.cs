@@ -154,6 +154,7 @@ public sealed partial class OrderRoutingWorker(
         // The batch costs three round trips however many orders it holds: the menu, every order, and
         // the route scripts sent together (Redis runs them in queue order, so the kitchen sees the
         // orders in the order they were placed).
+        telemetry.BatchRouted(location);
         var menu = await store.GetMenuAsync(location, cancellationToken);
         var orders = await store.FindOrdersAsync(location, [.. routable.Select(m => m.OrderId!)], cancellationToken);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();

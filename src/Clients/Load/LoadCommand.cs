@@ -420,6 +420,8 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
             ["tickets_routed"] = Delta("restaurant_tickets_routed_total"),
             ["tickets_bumped"] = Delta("restaurant_tickets_bumped_total"),
             ["dead_letters"] = Delta("restaurant_queue_dead_letters_total"),
+            ["worker_batches"] = Delta("restaurant_worker_batches_total"),
+            ["redis_operations"] = Delta("restaurant_redis_operations_total"),
             ["queue_lag"] = Sum(after, "restaurant_queue_lag"),
             ["tickets_shown"] = shownCount,
             ["place_to_screen_mean_ms"] = shownCount > 0 ? Math.Round(shownSum / shownCount * 1000, 2) : null,

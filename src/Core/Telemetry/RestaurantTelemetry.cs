@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using StackExchange.Redis;
 
 namespace Restaurant.Core.Telemetry;
 
@@ -21,11 +22,14 @@ public sealed class RestaurantTelemetry
     private readonly Counter<long> _routed;
     private readonly Counter<long> _bumped;
     private readonly Counter<long> _deadLetters;
+    private readonly Counter<long> _batches;
     private readonly Histogram<double> _placeToScreen;
 
-    public RestaurantTelemetry(IMeterFactory meters)
+    public RestaurantTelemetry(IMeterFactory meters, IConnectionMultiplexer redis)
     {
         _meter = meters.Create(Name);
+        _meter.CreateObservableCounter("restaurant.redis.operations", () => redis.OperationCount, "{operation}", "Redis commands this process has sent (a script call is one)");
+        _batches = _meter.CreateCounter<long>("restaurant.worker.batches", "{batch}", "Batches of queued orders a kitchen worker has routed: each is read in one round trip to Redis and routed in three more");
         _placed = _meter.CreateCounter<long>("restaurant.orders.placed", "{order}", "Orders stored and queued (an order sent again is counted once)");
         _routed = _meter.CreateCounter<long>("restaurant.tickets.routed", "{ticket}", "Station tickets written by the kitchen workers, expo's included");
         _bumped = _meter.CreateCounter<long>("restaurant.tickets.bumped", "{ticket}", "Tickets bumped (a repeated bump is not counted)");
@@ -43,6 +47,8 @@ public sealed class RestaurantTelemetry
 
     public void TicketBumped(string location, string station) =>
         _bumped.Add(1, new KeyValuePair<string, object?>("location", location), new KeyValuePair<string, object?>("station", station));
+
+    public void BatchRouted(string location) => _batches.Add(1, new KeyValuePair<string, object?>("location", location));
 
     public void DeadLettered(string location) => _deadLetters.Add(1, new KeyValuePair<string, object?>("location", location));
 

@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using OxyPlot;
+using OxyPlot.Axes;
+using OxyPlot.Legends;
+using OxyPlot.Series;
+
+// Reads what bench/bench.sh measured (results/raw) and writes results/latest.json, latest.md and
+// latency.svg: every figure of the service beside the baselines of the same run.
+var results = args.Length > 0 ? args[0] : Path.Combine("bench", "results");
+var raw = Path.Combine(results, "raw");
+var inv = CultureInfo.InvariantCulture;
+
+JsonNode Load(string name) => JsonNode.Parse(File.ReadAllText(Path.Combine(raw, name)))!;
+string Text(string name) => File.ReadAllText(Path.Combine(raw, name));
+Dictionary<string, double> Pairs(string name) => Text(name)
+    .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+    .Select(l => l.Split(' ', 2))
+    .Where(p => p.Length == 2 && double.TryParse(p[1], NumberStyles.Float, inv, out _))
+    .ToDictionary(p => p[0], p => double.Parse(p[1], inv));
+double? Num(JsonNode? node) => node is null ? null : (double)node;
+
+// Baseline 1: a trivial unary gRPC call on the OrderService's own Kestrel.
+var h2 = Text("h2load.txt");
+var h2Rps = double.Parse(Regex.Match(h2, @"finished in [\d.]+m?s, ([\d.]+) req/s").Groups[1].Value, inv);
+var h2Succeeded = long.Parse(Regex.Match(h2, @"requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded").Groups[1].Value, inv);
+var h2Mean = Regex.Match(h2, @"time for request:\s+\S+\s+\S+\s+(\S+)").Groups[1].Value;
+
+// Baseline 2: Redis's ceiling for the kinds of commands the service sends.
+var redisBench = Text("redis-benchmark.csv").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+    .Select(l => l.Split("\",\"").Select(c => c.Trim('"')).ToArray())
+    .Where(c => c.Length >= 7)
+    .Select(c => (Test: c[0], Rps: double.Parse(c[1], inv), P50: double.Parse(c[4], inv), P99: double.Parse(c[6], inv)))
+    .ToList();
+
+// The service against offered rate.
+var rates = Load("rates.json");
+var steps = rates["steps"]!.AsArray().Select(s => s!).ToList();
+var objective = (double)rates["objective_ms"]!;
+var highest = (double)rates["highest_rate_held"]!;
+var at1000 = steps.FirstOrDefault(s => (double)s["rate"]! == 1000);
+
+// One flow at a fixed rate: Redis commands, round trips and CPU per order.
+var flow = Load("flow.json");
+var flowStep = flow["steps"]![0]!;
+var flowOrders = (double)flowStep["acknowledged"]!;
+var view = flow["operator_metrics"];
+var commands = Text("commandstats.txt").Split('\n')
+    .Select(l => Regex.Match(l, @"^cmdstat_([^:]+):calls=(\d+),usec=(\d+)"))
+    .Where(m => m.Success)
+    .Select(m => (Command: m.Groups[1].Value, Calls: double.Parse(m.Groups[2].Value, inv), Usec: double.Parse(m.Groups[3].Value, inv)))
+    .Where(c => c.Command is not "config|resetstat" and not "info")
+    .OrderByDescending(c => c.Calls)
+    .ToList();
+var scriptCalls = commands.Where(c => c.Command is "evalsha" or "eval").Sum(c => c.Calls);
+var redisUsec = commands.Sum(c => c.Usec);
+var operations = Num(view?["redis_operations"]);
+var batches = Num(view?["worker_batches"]);
+var cpuBefore = Pairs("cpu-before.txt");
+var cpuAfter = Pairs("cpu-after.txt");
+var ticks = cpuAfter["ticks_per_second"];
+double CpuPer1000(string process) => (cpuAfter[process] - cpuBefore[process]) / ticks / flowOrders * 1000;
+
+// Memory of open tickets.
+var hold = Load("hold.json");
+var openTickets = (double)hold["steps"]![0]!["place_to_screen_ms"]!["count"]!;
+var memBefore = Pairs("memory-before.txt");
+var memAfter = Pairs("memory-after.txt");
+double Per10k(string key) => (memAfter[key] - memBefore[key]) / openTickets * 10_000;
+
+var machine = Text("machine.txt").Trim();
+var unaryPerOrder = 1 + (double)flowStep["place_to_screen_ms"]!["count"]! / flowOrders; // PlaceOrder, and a bump per ticket (expo's included)
+
+var json = new JsonObject
+{
+    ["machine"] = machine,
+    ["baselines"] = new JsonObject
+    {
+        ["grpc_unary_calls_per_s"] = Math.Round(h2Rps),
+        ["grpc_unary_succeeded"] = h2Succeeded,
+        ["grpc_unary_mean_latency"] = h2Mean,
+        ["redis_benchmark"] = new JsonArray([.. redisBench.Select(r => (JsonNode)new JsonObject
+        {
+            ["test"] = r.Test, ["requests_per_s"] = r.Rps, ["p50_ms"] = r.P50, ["p99_ms"] = r.P99,
+        })]),
+    },
+    ["service"] = new JsonObject
+    {
+        ["objective"] = $"place → screen p99 ≤ {objective} ms at every station, no errors, exactly-once",
+        ["highest_rate_held_orders_per_s"] = highest,
+        ["unary_calls_per_order"] = Math.Round(unaryPerOrder, 2),
+        ["steps"] = new JsonArray([.. steps.Select(s => (JsonNode)JsonNode.Parse(s.ToJsonString())!)]),
+        ["flow_orders"] = flowOrders,
+        ["redis_commands_per_order"] = Math.Round(commands.Sum(c => c.Calls) / flowOrders, 1),
+        ["redis_script_calls_per_order"] = Math.Round(scriptCalls / flowOrders, 2),
+        ["redis_usec_per_order"] = Math.Round(redisUsec / flowOrders, 1),
+        ["redis_operations_sent_per_order"] = operations is { } ops ? Math.Round(ops / flowOrders, 2) : null,
+        ["round_trips_place_and_route_per_order"] = batches is { } b ? Math.Round(1 + 4 * b / flowOrders, 2) : null,
+        ["orders_per_worker_batch"] = batches is { } b2 && b2 > 0 ? Math.Round(flowOrders / b2, 1) : null,
+        ["cpu_s_per_1000_orders"] = new JsonObject
+        {
+            ["redis"] = Math.Round(CpuPer1000("redis"), 3),
+            ["orderservice"] = Math.Round(CpuPer1000("orderservice"), 3),
+            ["worker"] = Math.Round(CpuPer1000("worker"), 3),
+        },
+        ["open_tickets_measured"] = openTickets,
+        ["per_10000_open_tickets"] = new JsonObject
+        {
+            ["redis_used_memory_mib"] = Math.Round(Per10k("redis_used_memory") / 1048576, 2),
+            ["orderservice_heap_kib"] = Math.Round(Per10k("orderservice_heap") / 1024, 1),
+            ["worker_heap_kib"] = Math.Round(Per10k("worker_heap") / 1024, 1),
+        },
+        ["heap_after_bytes"] = new JsonObject { ["orderservice"] = memAfter["orderservice_heap"], ["worker"] = memAfter["worker_heap"] },
+    },
+};
+File.WriteAllText(Path.Combine(results, "latest.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+
+// The Markdown summary.
+string F(double? v, string format = "0.##") => v is { } x && !double.IsNaN(x) ? x.ToString(format, inv) : "–";
+double? P(JsonNode step, string what, string p) => Num(step[what]?[p]);
+var md = new StringBuilder();
+md.AppendLine("# Benchmark results").AppendLine();
+md.AppendLine($"`bench/bench.sh` on {machine.Replace("\n", "; ", StringComparison.Ordinal)}. Redis, both services and the load generator share the machine's cores.").AppendLine();
+md.AppendLine("## Baselines (same run, same machine)").AppendLine();
+md.AppendLine("| baseline | figure |").AppendLine("|---|---|");
+md.AppendLine($"| trivial unary gRPC call (`grpc.health.v1.Health/Check` on the OrderService's Kestrel, h2load, 8 connections × 16 streams) | {h2Rps.ToString("N0", inv)} calls/s, mean {h2Mean} |");
+foreach (var r in redisBench)
+{
+    md.AppendLine($"| redis-benchmark `{r.Test}` (50 clients) | {r.Rps.ToString("N0", inv)} requests/s, p50 {F(r.P50)} ms, p99 {F(r.P99)} ms |");
+}
+
+md.AppendLine().AppendLine("## The service: latency against offered rate").AppendLine();
+md.AppendLine("Each order lives its whole life: placed, routed, shown on every station's screen, bumped at each, ready, bumped at expo, completed.").AppendLine();
+md.AppendLine("| offered orders/s | achieved | PlaceOrder p50 / p99 ms | place → screen p50 / p90 / p99 ms | place → completed p99 ms | errors | exactly-once | objective |");
+md.AppendLine("|---:|---:|---|---|---:|---|---|---|");
+foreach (var s in steps)
+{
+    var errors = s["errors"]!.AsObject();
+    md.AppendLine(
+        $"| {F(Num(s["rate"]), "0")} | {F(Num(s["achieved_rate"]), "0")} | {F(P(s, "answer_ms", "p50"))} / {F(P(s, "answer_ms", "p99"))} " +
+        $"| {F(P(s, "place_to_screen_ms", "p50"))} / {F(P(s, "place_to_screen_ms", "p90"))} / {F(P(s, "place_to_screen_ms", "p99"))} " +
+        $"| {F(P(s, "place_to_completed_ms", "p99"))} | {(errors.Count == 0 ? "none" : string.Join(", ", errors.Select(e => $"{e.Key} {e.Value}")))} " +
+        $"| {((bool)s["invariants_ok"]! ? "ok" : "**broken**")} | {((bool)s["held_objective"]! ? "held" : "missed")} |");
+}
+
+md.AppendLine().AppendLine("![place → screen latency against offered rate](latency.svg)").AppendLine();
+md.AppendLine("## The service beside its baselines").AppendLine();
+md.AppendLine("| figure | value | beside the baseline |").AppendLine("|---|---|---|");
+md.AppendLine($"| highest offered rate holding place → screen p99 ≤ {objective:0} ms (of the rates tried) | {highest:0} orders/s | {highest * unaryPerOrder / h2Rps:P1} of the unary-call ceiling, at {unaryPerOrder:0.#} unary calls per order (PlaceOrder and a bump per ticket), besides the streams |");
+if (at1000 is not null)
+{
+    md.AppendLine($"| at 1,000 orders/s: place → screen p50 / p99 | {F(P(at1000, "place_to_screen_ms", "p50"))} / {F(P(at1000, "place_to_screen_ms", "p99"))} ms | PlaceOrder answer p50 {F(P(at1000, "answer_ms", "p50"))} ms |");
+}
+
+var xadd = redisBench.FirstOrDefault(r => r.Test.StartsWith("XADD", StringComparison.Ordinal)).Rps;
+var perOrderCommands = commands.Sum(c => c.Calls) / flowOrders;
+md.AppendLine($"| Redis commands per order, the scripts' own included (`INFO commandstats`) | {perOrderCommands:0.#} | at redis-benchmark's XADD rate Redis could run {xadd / perOrderCommands:N0} orders/s of such commands |");
+md.AppendLine($"| Redis time per order (commandstats usec) | {redisUsec / flowOrders:0} µs | {scriptCalls / flowOrders:0.#} script calls per order |");
+md.AppendLine($"| Redis calls sent per order, all processes (screens and POS included) | {F(operations / flowOrders, "0.#")} | a script call counts one |");
+md.AppendLine($"| round trips per order on the place and route path | {F(batches is { } bb ? 1 + 4 * bb / flowOrders : null)} | PlaceOrder 1; per worker batch of {F(flowOrders / batches, "0.#")} orders: read, menu, orders, route scripts |");
+foreach (var process in new[] { "redis", "orderservice", "worker" })
+{
+    md.AppendLine($"| CPU-seconds per 1,000 orders: {process} | {CpuPer1000(process):0.00} s | |");
+}
+
+md.AppendLine($"| Redis memory per 10,000 open tickets | {Per10k("redis_used_memory") / 1048576:0.0} MiB | measured over {openTickets:N0} open tickets |");
+md.AppendLine($"| managed heap per 10,000 open tickets: OrderService / worker | {Per10k("orderservice_heap") / 1024:0} / {Per10k("worker_heap") / 1024:0} KiB | the services keep no ticket in memory; this is noise of the last GC |");
+File.WriteAllText(Path.Combine(results, "latest.md"), md.ToString());
+
+// The picture: latency percentiles against offered rate.
+var model = new PlotModel { Title = "place → ticket on screen, by offered rate", Background = OxyColors.White };
+model.Legends.Add(new Legend { LegendPosition = LegendPosition.LeftTop });
+model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "offered orders per second", Minimum = 0, MajorGridlineStyle = LineStyle.Dot });
+model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Left, Title = "latency (ms)", MajorGridlineStyle = LineStyle.Dot });
+foreach (var (what, p, title) in new[]
+{
+    ("place_to_screen_ms", "p50", "place → screen p50"),
+    ("place_to_screen_ms", "p99", "place → screen p99"),
+    ("answer_ms", "p99", "PlaceOrder answer p99"),
+})
+{
+    var series = new LineSeries { Title = title, MarkerType = MarkerType.Circle };
+    foreach (var s in steps)
+    {
+        if (P(s, what, p) is { } ms && ms > 0)
+        {
+            series.Points.Add(new DataPoint((double)s["rate"]!, ms));
+        }
+    }
+
+    model.Series.Add(series);
+}
+
+var line = new LineSeries { Title = $"objective {objective:0} ms", LineStyle = LineStyle.Dash, Color = OxyColors.Red };
+line.Points.Add(new DataPoint(0, objective));
+line.Points.Add(new DataPoint(steps.Max(s => (double)s["rate"]!), objective));
+model.Series.Add(line);
+using (var svg = File.Create(Path.Combine(results, "latency.svg")))
+{
+    new SvgExporter { Width = 800, Height = 450 }.Export(model, svg);
+}
+
+Console.WriteLine(md.ToString());
+return 0;

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# The benchmark: on this machine, in one run, the baselines and then the service.
+#
+#   bench/bench.sh            the full run (about 4 minutes)
+#   bench/bench.sh --quick    shorter steps, for trying the script itself
+#
+# Baselines: a trivial unary gRPC call (grpc.health.v1.Health/Check) on the OrderService's own
+# Kestrel, driven by h2load; and redis-benchmark with the kinds of commands the service sends per
+# order. Then the service: latency against offered rate (loadgen, the highest rate that holds the
+# objective), Redis commands and round trips per order, CPU-seconds per 1,000 orders of each
+# process, and memory per 10,000 open tickets. Writes bench/results/latest.{json,md} and
+# bench/results/latency.svg. Everything binds to 127.0.0.1; every load is bounded in count and time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+if [ "$quick" = 1 ]; then
+  rates=100,300,600
+  step_seconds=3
+  flow_seconds=4
+  hold_orders=1000
+  h2_requests=20000
+  redis_requests=20000
+else
+  rates=100,250,500,750,1000,1500,2000
+  step_seconds=8
+  flow_seconds=10
+  hold_orders=3000
+  h2_requests=200000
+  redis_requests=200000
+fi
+
+# shellcheck source=scripts/prerequisites.sh
+. scripts/prerequisites.sh
+if ! command -v h2load >/dev/null 2>&1; then
+  echo "==> installing h2load (nghttp2-client)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nghttp2-client >/dev/null
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
+  || shuf -i 20000-60000 -n 1; }
+
+echo "==> building (Release)"
+dotnet build Restaurant.sln -c Release -nologo -v quiet >/dev/null
+
+work=$(mktemp -d)
+raw=$root/bench/results/raw
+rm -rf "$raw"
+mkdir -p "$raw"
+pids=()
+cleanup() {
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+redis_port=$(free_port)
+grpc_port=$(free_port)
+worker_port=$(free_port)
+metrics_service=$(free_port)
+metrics_worker=$(free_port)
+
+echo "==> redis-server on 127.0.0.1:$redis_port (append-only, everysec, as run.sh)"
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly yes --appendfsync everysec --save "" \
+  --logfile "$work/redis.log" &
+redis_pid=$!
+pids+=("$redis_pid")
+for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+rcli() { redis-cli -p "$redis_port" "$@"; }
+
+# A load-test device: a manager with limits that do not get in the way of the load.
+token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+cat >"$work/devices.json" <<JSON
+{ "Restaurant": { "Devices": [
+  { "Id": "bench", "Role": "manager", "Location": "*", "TokenSha256": "$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)",
+    "RequestsPerSecond": 1000000, "Burst": 1000000, "MaxStreams": 64 }
+] } }
+JSON
+
+export ConnectionStrings__Redis="127.0.0.1:$redis_port"
+export Restaurant__Locations__DataPath="$root/data/locations"
+export Restaurant__DevicesFile="$work/devices.json"
+bin=Release/net10.0
+Restaurant__Metrics__Listen="127.0.0.1:$metrics_service" \
+  dotnet "src/OrderService/bin/$bin/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$grpc_port" >"$work/order-service.log" 2>&1 &
+service_pid=$!
+pids+=("$service_pid")
+Restaurant__Metrics__Listen="127.0.0.1:$metrics_worker" \
+  dotnet "src/KitchenWorker/bin/$bin/Restaurant.KitchenWorker.dll" --urls "http://127.0.0.1:$worker_port" >"$work/kitchen-worker.log" 2>&1 &
+worker_pid=$!
+pids+=("$worker_pid")
+
+client() { dotnet "src/Clients/bin/$bin/restaurant.dll" "$@" --server "http://127.0.0.1:$grpc_port" --token "$token"; }
+for _ in $(seq 150); do client pos menu >/dev/null 2>&1 && break; sleep 0.2; done
+metrics="http://127.0.0.1:$metrics_service/metrics,http://127.0.0.1:$metrics_worker/metrics"
+
+cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system, in clock ticks
+cpu_snapshot() {
+  echo "ticks_per_second $(getconf CLK_TCK)"
+  echo "redis $(cpu_of "$redis_pid")"
+  echo "orderservice $(cpu_of "$service_pid")"
+  echo "worker $(cpu_of "$worker_pid")"
+}
+heap_of() { curl -s "$1" | awk '/^dotnet_gc_last_collection_heap_size_bytes/ { s += $NF } END { printf "%d\n", s }'; }
+memory_snapshot() {
+  echo "redis_used_memory $(rcli info memory | awk -F: '/^used_memory:/ { print $2 }' | tr -d '\r')"
+  echo "orderservice_heap $(heap_of "http://127.0.0.1:$metrics_service/metrics")"
+  echo "worker_heap $(heap_of "http://127.0.0.1:$metrics_worker/metrics")"
+  echo "orderservice_rss_kb $(awk '/^VmRSS/ { print $2 }' "/proc/$service_pid/status")"
+  echo "worker_rss_kb $(awk '/^VmRSS/ { print $2 }' "/proc/$worker_pid/status")"
+}
+
+echo "==> warming up (JIT, connections): 2,000 orders"
+client loadgen --rate 400 --duration 5 >"$raw/warmup.txt" 2>&1 || true
+
+echo "==> baseline: h2load, grpc.health.v1.Health/Check, $h2_requests calls"
+printf '\0\0\0\0\0' >"$work/empty.grpc"   # a gRPC frame: not compressed, length 0 (an empty HealthCheckRequest)
+h2load -n "$h2_requests" -c 8 -m 16 -t 1 -d "$work/empty.grpc" \
+  -H 'content-type: application/grpc' -H 'te: trailers' \
+  "http://127.0.0.1:$grpc_port/grpc.health.v1.Health/Check" >"$raw/h2load.txt" 2>&1
+
+echo "==> baseline: redis-benchmark ($redis_requests of each)"
+{
+  redis-benchmark -p "$redis_port" -n "$redis_requests" -c 50 -r 100000 --csv XADD bench:stream MAXLEN '~' 100000 '*' order __rand_int__ \
+    | sed 's/^"XADD[^"]*"/"XADD (queue an order)"/'
+  redis-benchmark -p "$redis_port" -n "$redis_requests" -c 50 -r 100000 --csv HSET bench:ticket:__rand_int__ status OPEN body 0123456789abcdef0123456789abcdef \
+    | sed 's/^"HSET[^"]*"/"HSET (store a ticket)"/'
+  redis-benchmark -p "$redis_port" -n "$redis_requests" -c 50 -r 100000 --csv \
+    EVAL "redis.call('HSET', KEYS[1], 'status', 'OPEN'); redis.call('ZADD', KEYS[2], ARGV[1], KEYS[1]); return redis.call('XADD', KEYS[3], 'MAXLEN', '~', 1000, '*', 'k', ARGV[1])" \
+    3 bench:ticket:__rand_int__ bench:open bench:events __rand_int__ \
+    | sed 's/^"EVAL[^"]*"/"EVAL (a script: HSET, ZADD, XADD)"/'
+} | grep -v '^"test"' >"$raw/redis-benchmark.csv"
+rcli del bench:stream bench:open bench:events >/dev/null
+rcli --scan --pattern 'bench:*' | xargs -r -n 500 redis-cli -p "$redis_port" del >/dev/null
+
+echo "==> the service: latency against offered rate ($rates, $step_seconds s each)"
+client loadgen --rates "$rates" --duration "$step_seconds" --json "$raw/rates.json" >"$raw/rates.txt" 2>&1 || true
+
+echo "==> the service: one flow at 250 orders/s for $flow_seconds s, counting Redis commands and CPU"
+rcli config resetstat >/dev/null
+cpu_snapshot >"$raw/cpu-before.txt"
+client loadgen --rate 250 --duration "$flow_seconds" --json "$raw/flow.json" --metrics "$metrics" >"$raw/flow.txt" 2>&1 || true
+cpu_snapshot >"$raw/cpu-after.txt"
+rcli info commandstats | tr -d '\r' >"$raw/commandstats.txt"
+
+echo "==> the service: $hold_orders orders whose tickets stay open, for memory per open ticket"
+memory_snapshot >"$raw/memory-before.txt"
+client loadgen --hold --rate 500 --orders "$hold_orders" --duration 60 --json "$raw/hold.json" --metrics "$metrics" >"$raw/hold.txt" 2>&1 || true
+memory_snapshot >"$raw/memory-after.txt"
+
+{
+  echo "machine $(uname -m), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
+  echo "cpu $(awk -F: '/model name/ { print $2; exit }' /proc/cpuinfo | sed 's/^ *//')"
+  echo "redis $(redis-server --version | awk '{ print $3 }' | sed 's/v=//')"
+  echo "dotnet $(dotnet --version)"
+  echo "h2load $(h2load --version | awk '{ print $2 }')"
+  echo "date $(date -u +%Y-%m-%dT%H:%MZ)"
+} >"$raw/machine.txt"
+
+echo "==> summary"
+dotnet run --project bench/Restaurant.Bench -c Release -- "$root/bench/results"
