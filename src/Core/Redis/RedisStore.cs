@@ -876,18 +876,26 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
 
         var expo = await ExpoOfAsync(location, cancellationToken).ConfigureAwait(false);
         var now = NowMs;
+        RedisValue[] args = [now, TrimMinId(now), RedisKeys.Bell(location).ToString()];
+
+        // A script per 256 tickets, sent together: a screen's whole snapshot never holds Redis long.
+        var calls = new List<Task>();
         var batch = Db.CreateBatch();
-        var calls = new List<Task<RedisResult>>(ticketIds.Count);
-        foreach (var ticketId in ticketIds)
+        foreach (var chunk in ticketIds.Chunk(256))
         {
-            var orderId = KitchenRouter.ParseTicketId(ticketId)?.OrderId ?? "";
-            calls.Add(batch.ScriptEvaluateAsync(
-                Scripts.MarkShown,
-                [
-                    RedisKeys.Ticket(location, ticketId), RedisKeys.Order(location, orderId), RedisKeys.OrderEvents(location),
-                    RedisKeys.Ticket(location, KitchenRouter.TicketId(orderId, expo)), RedisKeys.StationEvents(location, expo),
-                ],
-                [now, TrimMinId(now), RedisKeys.Bell(location).ToString()]));
+            var keys = new RedisKey[2 + 3 * chunk.Length];
+            keys[0] = RedisKeys.OrderEvents(location);
+            keys[1] = RedisKeys.StationEvents(location, expo);
+            var i = 2;
+            foreach (var ticketId in chunk)
+            {
+                var orderId = KitchenRouter.ParseTicketId(ticketId)?.OrderId ?? "";
+                keys[i++] = RedisKeys.Ticket(location, ticketId);
+                keys[i++] = RedisKeys.Order(location, orderId);
+                keys[i++] = RedisKeys.Ticket(location, KitchenRouter.TicketId(orderId, expo));
+            }
+
+            calls.Add(batch.ScriptEvaluateAsync(Scripts.MarkShown, keys, args));
         }
 
         batch.Execute();

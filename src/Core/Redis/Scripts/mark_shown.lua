@@ -1,22 +1,36 @@
--- Notes when a screen first showed a ticket: the POS's receipt for it, and expo's "cooking" rather
--- than "waiting". Only the first screen's showing counts.
--- KEYS: 1 ticket, 2 order, 3 order events, 4 expo's ticket of the order, 5 expo's station events
+-- Notes when a screen first showed tickets: the POS's receipt for each, and expo's "cooking" rather
+-- than "waiting". Only the first screen's showing of a ticket counts. One call takes every ticket a
+-- screen was just sent, so a burst costs one script, not one per ticket.
+-- KEYS: 1 order events, 2 expo's station events, then per ticket: ticket, its order, expo's ticket of the order
 -- ARGV: 1 now ms, 2 trim min id, 3 bell channel
-if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HSETNX', KEYS[1], 'shown', ARGV[1]) == 0 then
-  return 0
-end
-local t = redis.call('HMGET', KEYS[1], 'id', 'station')
-local o = redis.call('HMGET', KEYS[2], 'status', 'id', 'expo')
-if not o[1] then
-  return 1
-end
-local topics = 'order-events'
-if t[2] ~= o[3] then
-  redis.call('HSET', KEYS[2], 's:' .. string.sub(t[1], #o[2] + 2), ARGV[1])
-  if expo_refresh(KEYS[2], KEYS[4], KEYS[5], ARGV[2]) then
-    topics = topics .. ',' .. o[3]
+-- Returns how many tickets were shown for the first time.
+local n = (#KEYS - 2) / 3
+local shown = 0
+local expo_changed = false
+local expo = nil
+for i = 0, n - 1 do
+  local tkey, okey, ekey = KEYS[3 + i * 3], KEYS[4 + i * 3], KEYS[5 + i * 3]
+  if redis.call('EXISTS', tkey) == 1 and redis.call('HSETNX', tkey, 'shown', ARGV[1]) == 1 then
+    shown = shown + 1
+    local t = redis.call('HMGET', tkey, 'id', 'station')
+    local o = redis.call('HMGET', okey, 'status', 'id', 'expo')
+    if o[1] then
+      expo = o[3]
+      if t[2] ~= o[3] then
+        redis.call('HSET', okey, 's:' .. string.sub(t[1], #o[2] + 2), ARGV[1])
+        if expo_refresh(okey, ekey, KEYS[2], ARGV[2]) then
+          expo_changed = true
+        end
+      end
+      redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[2], '*', 'order', o[2], 'status', o[1], 'at', ARGV[1])
+    end
   end
 end
-redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[2], '*', 'order', o[2], 'status', o[1], 'at', ARGV[1])
-redis.call('PUBLISH', ARGV[3], topics)
-return 1
+if shown > 0 then
+  local topics = 'order-events'
+  if expo_changed then
+    topics = topics .. ',' .. expo
+  end
+  redis.call('PUBLISH', ARGV[3], topics)
+end
+return shown
