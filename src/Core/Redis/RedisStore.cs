@@ -18,6 +18,12 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     private readonly RedisStoreOptions _options = options.Value;
     private readonly MenuCache _menus = new();
 
+    /// <summary>
+    /// Ticket bodies as parsed, by their JSON: a body never changes once written (an amended ticket gets
+    /// a new one), and every screen of a station, and expo at each step of an order, reads the same one.
+    /// </summary>
+    private static readonly ParsedCache<TicketBody> TicketBodies = new(json => JsonSerializer.Deserialize(json, CoreJson.Default.TicketBody)!, 4096);
+
     /// <summary>Each location's expo station, for scripts that bring expo's ticket up to date.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _expo = new(StringComparer.Ordinal);
 
@@ -914,7 +920,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     private static TicketData ReadTicket(
         string bodyJson, TicketState status, RedisValue rush, RedisValue fired, RedisValue held, RedisValue bumped, RedisValue progress, RedisValue screen)
     {
-        var body = JsonSerializer.Deserialize(bodyJson, CoreJson.Default.TicketBody)!;
+        var body = TicketBodies.Parse(bodyJson);
         var firedAt = fired.IsNullOrEmpty ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds((long)fired);
         var from = firedAt ?? DateTimeOffset.FromUnixTimeMilliseconds(body.CreatedAtMs);
         return new TicketData(
