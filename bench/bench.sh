@@ -105,11 +105,15 @@ cpu_snapshot() {
   echo "orderservice $(cpu_of "$service_pid")"
   echo "worker $(cpu_of "$worker_pid")"
 }
-heap_of() { curl -s "$1" | awk '/^dotnet_gc_last_collection_heap_size_bytes/ { s += $NF } END { printf "%d\n", s }'; }
+# The managed heap after the last GC, from a process's Prometheus endpoint (plain HTTP, no curl needed).
+heap_of() {
+  { exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && cat <&3; exec 3<&-; } 2>/dev/null \
+    | awk '/^dotnet_gc_last_collection_heap_size_bytes/ { s += $NF } END { printf "%d\n", s }'
+}
 memory_snapshot() {
   echo "redis_used_memory $(rcli info memory | awk -F: '/^used_memory:/ { print $2 }' | tr -d '\r')"
-  echo "orderservice_heap $(heap_of "http://127.0.0.1:$metrics_service/metrics")"
-  echo "worker_heap $(heap_of "http://127.0.0.1:$metrics_worker/metrics")"
+  echo "orderservice_heap $(heap_of "$metrics_service")"
+  echo "worker_heap $(heap_of "$metrics_worker")"
   echo "orderservice_rss_kb $(awk '/^VmRSS/ { print $2 }' "/proc/$service_pid/status")"
   echo "worker_rss_kb $(awk '/^VmRSS/ { print $2 }' "/proc/$worker_pid/status")"
 }
