@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Restaurant.Core.Redis;
@@ -10,13 +11,14 @@ namespace Restaurant.Core.Redis;
 /// a short timeout, because pub/sub drops messages while the connection is down and a reader must
 /// never depend on a ring alone.
 /// </summary>
-public sealed partial class Doorbell(IConnectionMultiplexer redis, ILogger<Doorbell> logger)
+public sealed partial class Doorbell(IConnectionMultiplexer redis, ILogger<Doorbell> logger, IOptions<RedisOptions>? options = null)
 {
     /// <summary>The location id that stands for "any location" when observing.</summary>
     public const string AnyLocation = "*";
 
     private readonly ConcurrentDictionary<(string Location, string Topic), Signal> _signals = new();
     private readonly ConcurrentDictionary<string, Lazy<Task>> _subscriptions = new();
+    private readonly bool _sharded = options?.Value.ShardedPubSub ?? true;
 
     /// <summary>
     /// A task that completes at the next ring of the topic. Take it before reading, then wait on it only
@@ -56,7 +58,7 @@ public sealed partial class Doorbell(IConnectionMultiplexer redis, ILogger<Doorb
     {
         try
         {
-            await redis.GetSubscriber().SubscribeAsync(RedisKeys.Bell(location), (_, message) => Ring(location, message.ToString()))
+            await redis.GetSubscriber().SubscribeAsync(RedisKeys.Bell(location, _sharded), (_, message) => Ring(location, message.ToString()))
                 .ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)

@@ -59,6 +59,10 @@ public static class RedisKeys
     /// <summary>The "something changed" channel; a message names the topics (stations, "orders").</summary>
     public static RedisChannel Bell(string location) => RedisChannel.Literal(Tag(location) + "bell");
 
+    /// <summary>The bell as a subscriber names it: a sharded channel (on the location's shard) or an ordinary one.</summary>
+    public static RedisChannel Bell(string location, bool sharded) =>
+        sharded ? RedisChannel.Sharded(Tag(location) + "bell") : Bell(location);
+
     public const string OrdersTopic = "orders";
     public const string OrderEventsTopic = "order-events";
     public const string MenuTopic = "menu";

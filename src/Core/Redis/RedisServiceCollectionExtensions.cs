@@ -45,6 +45,7 @@ public static class RedisServiceCollectionExtensions
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<RedisStoreOptions>().BindConfiguration(RedisStoreOptions.Section);
+        builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section);
         builder.Services.AddOptions<LocationOptions>().BindConfiguration(LocationOptions.Section);
         builder.Services.AddSingleton<RedisStore>();
         builder.Services.AddSingleton<Doorbell>();

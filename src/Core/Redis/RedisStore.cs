@@ -13,9 +13,10 @@ namespace Restaurant.Core.Redis;
 /// Every read and write of the order flow. Each step that changes state is one Lua script, so a crash
 /// or a timeout leaves either all of it or none of it, and every script is safe to run again.
 /// </summary>
-public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStoreOptions> options, TimeProvider clock)
+public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStoreOptions> options, TimeProvider clock, IOptions<RedisOptions>? redisOptions = null)
 {
     private readonly RedisStoreOptions _options = options.Value;
+    private readonly Scripts _scripts = Scripts.For(redisOptions?.Value.ShardedPubSub ?? true);
     private readonly MenuCache _menus = new();
 
     /// <summary>
@@ -50,9 +51,12 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         }
 
         var result = await Db.ScriptEvaluateAsync(
-            Scripts.LoadMenu,
-            [RedisKeys.Menu(location.Id), RedisKeys.EightySixed(location.Id), RedisKeys.Locations, RedisKeys.Counts(location.Id), RedisKeys.MenuEvents(location.Id)],
+            _scripts.LoadMenu,
+            [RedisKeys.Menu(location.Id), RedisKeys.EightySixed(location.Id), RedisKeys.Counts(location.Id), RedisKeys.MenuEvents(location.Id)],
             [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        // After the menu is in place, so a worker that finds the location finds its menu too.
+        await Db.SetAddAsync(RedisKeys.Locations, location.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
         return (string?)result == "LOADED";
     }
 
@@ -100,7 +104,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     public async Task SetItemAvailabilityAsync(string location, string itemId, bool available, int? remaining = null, CancellationToken cancellationToken = default)
     {
         var result = (string?)await Db.ScriptEvaluateAsync(
-            Scripts.SetAvailability,
+            _scripts.SetAvailability,
             [RedisKeys.Menu(location), RedisKeys.EightySixed(location), RedisKeys.Counts(location), RedisKeys.MenuEvents(location)],
             [itemId, available ? "1" : "0", RedisKeys.Bell(location).ToString(), remaining switch { null => "", < 0 => "-1", { } n => n }, TrimMinId(NowMs)])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -140,7 +144,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         }
 
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
-            Scripts.PlaceOrder,
+            _scripts.PlaceOrder,
             [
                 RedisKeys.Order(location, orderId), RedisKeys.Menu(location), RedisKeys.EightySixed(location), RedisKeys.OrderQueue(location),
                 RedisKeys.OrderEvents(location), RedisKeys.Counts(location), RedisKeys.MenuEvents(location),
@@ -216,7 +220,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
 
                 return args;
             },
-            Scripts.CancelOrder,
+            _scripts.CancelOrder,
             cancellationToken).ConfigureAwait(false);
         if ((string?)answer[0] == "COMPLETED")
         {
@@ -230,7 +234,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     public async Task<OrderData> SetRushAsync(string location, string orderId, bool rush, CancellationToken cancellationToken = default)
     {
         var answer = await RunOnOrderTicketsAsync(
-            location, orderId, [], order => [rush ? "1" : "0", string.Join(',', order.TicketIds)], Scripts.SetRush, cancellationToken).ConfigureAwait(false);
+            location, orderId, [], order => [rush ? "1" : "0", string.Join(',', order.TicketIds)], _scripts.SetRush, cancellationToken).ConfigureAwait(false);
         if ((string?)answer[0] == "FINISHED")
         {
             throw RestaurantException.Precondition($"order {orderId} is {((string?)answer[1])?.ToLowerInvariant()}; only an open order can be rushed");
@@ -313,7 +317,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             args.Add(ticket.Course);
         }
 
-        var result = (string?)await Db.ScriptEvaluateAsync(Scripts.RouteOrder, [.. keys], [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var result = (string?)await Db.ScriptEvaluateAsync(_scripts.RouteOrder, [.. keys], [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false);
         return result switch
         {
             "ROUTED" => RouteOutcome.Routed,
@@ -330,7 +334,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         var keys = await TicketKeysAsync(location, stationId, ticketId, orderId, cancellationToken).ConfigureAwait(false);
         var now = NowMs;
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
-            Scripts.BumpTicket,
+            _scripts.BumpTicket,
             [.. keys, RedisKeys.SpeedOfService(location)],
             [
                 stationId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(), (long)_options.FinishedOrderRetention.TotalMilliseconds, suffix,
@@ -372,7 +376,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         var keys = await TicketKeysAsync(location, stationId, ticketId, orderId, cancellationToken).ConfigureAwait(false);
         var now = NowMs;
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
-            Scripts.RecallTicket,
+            _scripts.RecallTicket,
             keys,
             [stationId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(), suffix])
             .WaitAsync(cancellationToken).ConfigureAwait(false))!;
@@ -513,7 +517,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             }
 
             args.AddRange(ticketArgs);
-            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(Scripts.AmendOrder, [.. keys], [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(_scripts.AmendOrder, [.. keys], [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
             switch ((string?)result[0])
             {
                 case "OK":
@@ -557,7 +561,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     public async Task<OrderData> FireCourseAsync(string location, string orderId, int course, CancellationToken cancellationToken = default)
     {
         var answer = await RunOnOrderTicketsAsync(
-            location, orderId, [], order => [course, string.Join(',', order.TicketIds)], Scripts.FireCourse, cancellationToken).ConfigureAwait(false);
+            location, orderId, [], order => [course, string.Join(',', order.TicketIds)], _scripts.FireCourse, cancellationToken).ConfigureAwait(false);
         switch ((string?)answer[0])
         {
             case "FINISHED":
@@ -693,7 +697,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             keys.AddRange(open.Select(id => RedisKeys.Ticket(location, id.ToString())));
             var now = NowMs;
             var moved = (int)await Db.ScriptEvaluateAsync(
-                Scripts.BalanceStation,
+                _scripts.BalanceStation,
                 [.. keys],
                 [now, TrimMinId(now), RedisKeys.Bell(location).ToString(), stationId, (long)screenTimeout.TotalMilliseconds, open.Length])
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -901,7 +905,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
                 keys[i++] = RedisKeys.Ticket(location, KitchenRouter.TicketId(orderId, expo));
             }
 
-            calls.Add(batch.ScriptEvaluateAsync(Scripts.MarkShown, keys, args));
+            calls.Add(batch.ScriptEvaluateAsync(_scripts.MarkShown, keys, args));
         }
 
         batch.Execute();

@@ -2,24 +2,59 @@ using System.Reflection;
 
 namespace Restaurant.Core.Redis;
 
-/// <summary>The Lua scripts, embedded in the assembly; each makes one step of the flow atomic.</summary>
-internal static class Scripts
+/// <summary>
+/// The Lua scripts, embedded in the assembly; each makes one step of the flow atomic. There are two
+/// sets, alike but for how they ring a location's bell: sharded pub/sub (SPUBLISH, Redis 7 and later,
+/// which keeps a message on the shard of its location in a cluster) or ordinary PUBLISH.
+/// </summary>
+internal sealed class Scripts
 {
-    public static readonly string PlaceOrder = Load("place_order.lua");
-    public static readonly string RouteOrder = Load("route_order.lua");
-    public static readonly string BumpTicket = Load("bump_ticket.lua");
-    public static readonly string RecallTicket = Load("recall_ticket.lua");
-    public static readonly string CancelOrder = Load("cancel_order.lua");
-    public static readonly string LoadMenu = Load("load_menu.lua");
-    public static readonly string SetAvailability = Load("set_availability.lua");
-    public static readonly string SetRush = Load("set_rush.lua");
-    public static readonly string FireCourse = Load("fire_course.lua");
-    public static readonly string AmendOrder = Load("amend_order.lua");
-    public static readonly string MarkShown = Load("mark_shown.lua");
-    public static readonly string BalanceStation = Load("balance_station.lua");
+    public static readonly Scripts Sharded = new("SPUBLISH");
+    public static readonly Scripts Classic = new("PUBLISH");
 
-    /// <summary>Each script is the shared helpers followed by its own body.</summary>
-    private static string Load(string name) => Read("lib.lua") + "\n" + Read(name);
+    private Scripts(string bellCommand)
+    {
+        var lib = $"local BELL_COMMAND = '{bellCommand}'\n" + Read("lib.lua") + "\n";
+        string Load(string name) => lib + Read(name);
+        PlaceOrder = Load("place_order.lua");
+        RouteOrder = Load("route_order.lua");
+        BumpTicket = Load("bump_ticket.lua");
+        RecallTicket = Load("recall_ticket.lua");
+        CancelOrder = Load("cancel_order.lua");
+        LoadMenu = Load("load_menu.lua");
+        SetAvailability = Load("set_availability.lua");
+        SetRush = Load("set_rush.lua");
+        FireCourse = Load("fire_course.lua");
+        AmendOrder = Load("amend_order.lua");
+        MarkShown = Load("mark_shown.lua");
+        BalanceStation = Load("balance_station.lua");
+    }
+
+    public static Scripts For(bool sharded) => sharded ? Sharded : Classic;
+
+    public string PlaceOrder { get; }
+
+    public string RouteOrder { get; }
+
+    public string BumpTicket { get; }
+
+    public string RecallTicket { get; }
+
+    public string CancelOrder { get; }
+
+    public string LoadMenu { get; }
+
+    public string SetAvailability { get; }
+
+    public string SetRush { get; }
+
+    public string FireCourse { get; }
+
+    public string AmendOrder { get; }
+
+    public string MarkShown { get; }
+
+    public string BalanceStation { get; }
 
     private static string Read(string name)
     {

@@ -135,5 +135,5 @@ if o[4] == '1' then
   status = settle_order(KEYS[1], ARGV[7], o[1], ARGV[1])
 end
 redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[2], '*', 'order', o[3], 'status', status, 'at', ARGV[1])
-redis.call('PUBLISH', ARGV[3], table.concat(topics, ','))
+ring(ARGV[3], table.concat(topics, ','))
 return {'OK'}

@@ -55,6 +55,6 @@ for _, t in ipairs(tickets) do
   end
 end
 if moved > 0 then
-  redis.call('PUBLISH', ARGV[3], ARGV[4])
+  ring(ARGV[3], ARGV[4])
 end
 return moved

@@ -94,6 +94,6 @@ if newStatus ~= o[1] then
     redis.call('PEXPIRE', KEYS[4], ARGV[5])
   end
 end
-redis.call('PUBLISH', ARGV[4], topics)
+ring(ARGV[4], topics)
 local v = ticket_view(KEYS[1])
 return {'BUMPED', newStatus, tostring(fireNext), unpack(v)}

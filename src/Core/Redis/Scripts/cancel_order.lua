@@ -59,5 +59,5 @@ end
 redis.call('HSET', KEYS[1], 'status', 'CANCELLED', 'updated', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[2], '*', 'order', o[3], 'status', 'CANCELLED', 'at', ARGV[1])
-redis.call('PUBLISH', ARGV[3], table.concat(topics, ','))
+ring(ARGV[3], table.concat(topics, ','))
 return {'CANCELLED'}

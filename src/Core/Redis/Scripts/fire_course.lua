@@ -55,5 +55,5 @@ if o[1] == 'READY' then
   o[1] = 'IN_KITCHEN'
 end
 redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[2], '*', 'order', o[3], 'status', o[1], 'at', ARGV[1])
-redis.call('PUBLISH', ARGV[3], table.concat(topics, ','))
+ring(ARGV[3], table.concat(topics, ','))
 return {'FIRED'}

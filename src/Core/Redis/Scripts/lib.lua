@@ -1,4 +1,11 @@
--- Shared by every script (prepended when the scripts are loaded).
+-- Shared by every script (prepended when the scripts are loaded, after the line that sets
+-- BELL_COMMAND: SPUBLISH, sharded pub/sub, where the server has it; PUBLISH otherwise).
+
+-- Rings a location's bell: the channel carries the location's hash tag, so with sharded pub/sub the
+-- message stays on the shard that holds the location.
+local function ring(channel, topics)
+  redis.call(BELL_COMMAND, channel, topics)
+end
 
 -- Adds (sign 1) or takes away (sign -1) a ticket's items in its station's all-day counts.
 local function allday_apply(key, body, sign)

@@ -1,9 +1,9 @@
 -- Replaces a location's menu when its data file changed; loading the same file again changes nothing.
 -- 86 marks and counts survive a reload, except for items that left the menu.
--- KEYS: 1 menu, 2 86 set, 3 locations set, 4 counts, 5 menu events
+-- The caller adds the location to the set of locations itself: that key lives on another shard.
+-- KEYS: 1 menu, 2 86 set, 3 counts, 4 menu events
 -- ARGV: 1 location id, 2 content hash, 3 definition json, 4 bell channel, 5 modifiers allowed on any
 --       item ("\n"-framed), 6 trim min id, then triples of item id, station, allowed modifiers
-redis.call('SADD', KEYS[3], ARGV[1])
 if redis.call('HGET', KEYS[1], 'hash') == ARGV[2] then
   return 'UNCHANGED'
 end
@@ -23,11 +23,11 @@ for _, item in ipairs(redis.call('SMEMBERS', KEYS[2])) do
     redis.call('SREM', KEYS[2], item)
   end
 end
-for _, item in ipairs(redis.call('HKEYS', KEYS[4])) do
+for _, item in ipairs(redis.call('HKEYS', KEYS[3])) do
   if not keep[item] then
-    redis.call('HDEL', KEYS[4], item)
+    redis.call('HDEL', KEYS[3], item)
   end
 end
-redis.call('XADD', KEYS[5], 'MINID', '~', ARGV[6], '*', 'item', '*')
-redis.call('PUBLISH', ARGV[4], 'menu')
+redis.call('XADD', KEYS[4], 'MINID', '~', ARGV[6], '*', 'item', '*')
+ring(ARGV[4], 'menu')
 return 'LOADED'

@@ -31,6 +31,6 @@ if shown > 0 then
   if expo_changed then
     topics = topics .. ',' .. expo
   end
-  redis.call('PUBLISH', ARGV[3], topics)
+  ring(ARGV[3], topics)
 end
 return shown

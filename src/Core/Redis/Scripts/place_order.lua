@@ -70,8 +70,8 @@ redis.call('HSET', KEYS[1], 'id', ARGV[1], 'hash', ARGV[2], 'body', ARGV[3], 'st
 redis.call('XADD', KEYS[4], 'MINID', '~', ARGV[5], '*', 'order', ARGV[1])
 redis.call('XADD', KEYS[5], 'MINID', '~', ARGV[5], '*', 'order', ARGV[1], 'status', 'ACCEPTED', 'at', ARGV[4])
 if #counted > 0 then
-  redis.call('PUBLISH', ARGV[6], 'orders,order-events,menu')
+  ring(ARGV[6], 'orders,order-events,menu')
 else
-  redis.call('PUBLISH', ARGV[6], 'orders,order-events')
+  ring(ARGV[6], 'orders,order-events')
 end
 return {'CREATED', redis.call('HGETALL', KEYS[1])}

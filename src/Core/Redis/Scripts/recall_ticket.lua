@@ -46,6 +46,6 @@ if newStatus ~= o[1] then
   redis.call('XADD', KEYS[5], 'MINID', '~', ARGV[3], '*', 'order', o[3], 'status', newStatus, 'at', ARGV[2])
   topics = topics .. ',order-events'
 end
-redis.call('PUBLISH', ARGV[4], topics)
+ring(ARGV[4], topics)
 local v = ticket_view(KEYS[1])
 return {'RECALLED', newStatus, unpack(v)}

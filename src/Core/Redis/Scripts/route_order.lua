@@ -62,5 +62,5 @@ for i = 0, n - 1 do
 end
 redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[4], '*', 'order', oid, 'status', 'IN_KITCHEN', 'at', ARGV[3])
 redis.call('XACK', KEYS[2], ARGV[1], ARGV[2])
-redis.call('PUBLISH', ARGV[5], table.concat(topics, ','))
+ring(ARGV[5], table.concat(topics, ','))
 return 'ROUTED'

@@ -23,5 +23,5 @@ else
   redis.call('SADD', KEYS[2], ARGV[1])
 end
 redis.call('XADD', KEYS[4], 'MINID', '~', ARGV[5], '*', 'item', ARGV[1])
-redis.call('PUBLISH', ARGV[3], 'menu')
+ring(ARGV[3], 'menu')
 return 'OK'

@@ -33,5 +33,5 @@ for i = 0, n - 1 do
 end
 redis.call('HSET', KEYS[1], 'rush', ARGV[4], 'updated', ARGV[1])
 redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[2], '*', 'order', o[3], 'status', o[1], 'at', ARGV[1])
-redis.call('PUBLISH', ARGV[3], table.concat(topics, ','))
+ring(ARGV[3], table.concat(topics, ','))
 return {'OK'}
