@@ -1,3 +1,4 @@
+using Restaurant.Clients.Chain;
 using Restaurant.Clients.Device;
 using Restaurant.Clients.Kds;
 using Restaurant.Clients.Load;
@@ -41,6 +42,8 @@ app.Configure(config =>
         .WithExample("device", "--id", "grill-left", "--role", "kitchen", "--station", "grill");
     config.AddCommand<LoadCommand>("loadgen").WithDescription("Load generator: a fixed offered rate, screens that bump at once, latencies and the exactly-once check.")
         .WithExample("loadgen", "--rate", "500", "--duration", "20");
+    config.AddCommand<ChainCommand>("chain").WithDescription("Generate a chain's location files from one location (for tests, load runs and demos).")
+        .WithExample("chain", "--count", "50", "--out", "data/chain");
     config.AddCommand<SimCommand>("sim").WithDescription("A rush simulator: POS terminals placing random orders and cooks bumping them.")
         .WithExample("sim", "--terminals", "4", "--rate", "2", "--duration", "120");
 });
