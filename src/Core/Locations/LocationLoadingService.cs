@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Restaurant.Core.Locations;
@@ -7,11 +8,15 @@ namespace Restaurant.Core.Locations;
 /// <summary>
 /// Loads the location data files before the server starts listening (<see cref="IHostedLifecycleService.StartingAsync"/>
 /// runs ahead of every StartAsync), so no call ever meets a menu that is not there yet. Waits a while
-/// for Redis, which may be starting beside the service.
+/// for Redis, which may be starting beside the service. Then it watches the folder: locations are
+/// added, changed and closed at run time by adding, changing and removing their files.
 /// </summary>
-public sealed partial class LocationLoadingService(LocationLoader loader, TimeProvider clock, ILogger<LocationLoadingService> logger) : IHostedLifecycleService
+public sealed partial class LocationLoadingService(
+    LocationLoader loader, IOptions<LocationOptions> options, TimeProvider clock, ILogger<LocationLoadingService> logger) : IHostedLifecycleService
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _watching = Task.CompletedTask;
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -33,9 +38,45 @@ public sealed partial class LocationLoadingService(LocationLoader loader, TimePr
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.RescanInterval > TimeSpan.Zero)
+        {
+            _watching = WatchAsync(options.Value.RescanInterval, _stopping.Token);
+        }
 
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        return Task.CompletedTask;
+    }
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _watching.ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task WatchAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await loader.RescanAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException or IOException)
+                {
+                    // Redis or the folder is away for a moment: the next look tries again.
+                    Log.RescanFailed(logger, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -45,5 +86,8 @@ public sealed partial class LocationLoadingService(LocationLoader loader, TimePr
     {
         [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting for Redis to load the locations: {Reason}")]
         public static partial void Waiting(ILogger logger, string reason);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Could not look at the location folder again: {Reason}")]
+        public static partial void RescanFailed(ILogger logger, string reason);
     }
 }

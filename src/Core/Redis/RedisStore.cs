@@ -16,6 +16,7 @@ namespace Restaurant.Core.Redis;
 public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStoreOptions> options, TimeProvider clock, IOptions<RedisOptions>? redisOptions = null)
 {
     private readonly RedisStoreOptions _options = options.Value;
+    private readonly bool _sharded = redisOptions?.Value.ShardedPubSub ?? true;
     private readonly Scripts _scripts = Scripts.For(redisOptions?.Value.ShardedPubSub ?? true);
     private readonly MenuCache _menus = new();
 
@@ -57,11 +58,31 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
 
         // After the menu is in place, so a worker that finds the location finds its menu too.
         await Db.SetAddAsync(RedisKeys.Locations, location.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return (string?)result == "LOADED";
+        return (string?)result is "LOADED" or "REOPENED";
     }
 
     /// <summary>Names framed by newlines ("\na\nb\n"), so a script can look one up with a plain find.</summary>
     private static string Framed(IEnumerable<string> names) => "\n" + string.Concat(names.Select(n => n + "\n"));
+
+    /// <summary>
+    /// Closes a location whose data file was removed: it takes no new orders, while its kitchen
+    /// finishes what it has (screens, bumps and the queue go on). Loading it again reopens it.
+    /// </summary>
+    public async Task<bool> CloseLocationAsync(string location, CancellationToken cancellationToken = default)
+    {
+        var tx = Db.CreateTransaction();
+        tx.AddCondition(Condition.KeyExists(RedisKeys.Menu(location)));
+        tx.AddCondition(Condition.HashNotExists(RedisKeys.Menu(location), "closed"));
+        _ = tx.HashSetAsync(RedisKeys.Menu(location), "closed", "1");
+        _ = tx.StreamAddAsync(RedisKeys.MenuEvents(location), "item", "*", maxLength: null);
+        if (!await tx.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await Db.PublishAsync(RedisKeys.Bell(location, _sharded), RedisKeys.MenuTopic).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
 
     public async Task<IReadOnlyList<string>> GetLocationIdsAsync(CancellationToken cancellationToken = default)
     {
@@ -160,6 +181,8 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
                 throw new RestaurantException(ErrorKind.AlreadyExists, $"order_id {orderId} was already placed with different content");
             case "NO_LOCATION":
                 throw RestaurantException.NotFound($"location '{location}' is not known");
+            case "CLOSED":
+                throw RestaurantException.Precondition($"location '{location}' is closed (its data file was removed): it takes no new orders");
             case "BAD_MODIFIER":
                 var line = int.Parse((string)result[1]!, System.Globalization.CultureInfo.InvariantCulture);
                 throw RestaurantException.Invalid(

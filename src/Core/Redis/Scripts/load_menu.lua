@@ -1,10 +1,16 @@
 -- Replaces a location's menu when its data file changed; loading the same file again changes nothing.
--- 86 marks and counts survive a reload, except for items that left the menu.
+-- 86 marks and counts survive a reload, except for items that left the menu. Loading a location
+-- reopens it when it was closed.
 -- The caller adds the location to the set of locations itself: that key lives on another shard.
 -- KEYS: 1 menu, 2 86 set, 3 counts, 4 menu events
 -- ARGV: 1 location id, 2 content hash, 3 definition json, 4 bell channel, 5 modifiers allowed on any
 --       item ("\n"-framed), 6 trim min id, then triples of item id, station, allowed modifiers
 if redis.call('HGET', KEYS[1], 'hash') == ARGV[2] then
+  -- The same file back after it was removed: the location takes orders again.
+  if redis.call('HDEL', KEYS[1], 'closed') == 1 then
+    ring(ARGV[4], 'menu')
+    return 'REOPENED'
+  end
   return 'UNCHANGED'
 end
 redis.call('DEL', KEYS[1])

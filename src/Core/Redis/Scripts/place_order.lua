@@ -1,7 +1,7 @@
 -- Stores a new order and queues it for the kitchen in one step, or answers for an order id seen before.
 -- The menu checks run here, atomically with the write: modifiers the dish does not allow
 -- (INVALID_ARGUMENT), unknown items (NOT_FOUND), 86'd items and counted items running short
--- (FAILED_PRECONDITION). Counted items are taken as the order is stored; one at zero is 86'd.
+-- (FAILED_PRECONDITION), and a closed location (FAILED_PRECONDITION). Counted items are taken as the order is stored; one at zero is 86'd.
 -- KEYS: 1 order, 2 menu, 3 86 set, 4 order queue, 5 order events, 6 counts, 7 menu events
 -- ARGV: 1 order id, 2 content hash, 3 body json, 4 now ms, 5 trim min id, 6 bell channel, 7 rush (1/0),
 --       8 line count n, then n item ids, n quantities, n modifier lists ("\n"-joined, normalized)
@@ -14,6 +14,9 @@ if existing then
     return {'EXISTS', redis.call('HGETALL', KEYS[1])}
   end
   return {'CONFLICT'}
+end
+if redis.call('HEXISTS', KEYS[2], 'closed') == 1 then
+  return {'CLOSED'}
 end
 local n = tonumber(ARGV[8])
 local anyItem = redis.call('HGET', KEYS[2], 'mods:*') or '\n'
