@@ -22,6 +22,19 @@ public sealed class KitchenWorkerOptions
     /// <summary>How long the worker waits for the doorbell before it reads anyway.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often the worker rereads the list of locations.</summary>
-    public TimeSpan LocationRefresh { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>How often the worker rereads the list of locations, says it is alive and renews its leases.</summary>
+    public TimeSpan LocationRefresh { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Workers divide the locations among themselves (rendezvous hashing over the live workers, a lease
+    /// per location). False: every worker serves every location (the consumer group still gives each
+    /// order to one of them).
+    /// </summary>
+    public bool ShareLocations { get; set; } = true;
+
+    /// <summary>A location's lease lasts this long unless renewed: how long a dead worker's locations wait.</summary>
+    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A worker not seen for this long is taken for gone, and its share goes to the others.</summary>
+    public TimeSpan WorkerTimeout { get; set; } = TimeSpan.FromSeconds(4);
 }

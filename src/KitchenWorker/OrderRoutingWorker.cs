@@ -19,6 +19,7 @@ public sealed partial class OrderRoutingWorker(
     OrderQueue queue,
     Doorbell bell,
     WorkerPulse pulse,
+    LocationShare share,
     IOptions<KitchenWorkerOptions> options,
     RestaurantTelemetry telemetry,
     TimeProvider clock,
@@ -36,8 +37,11 @@ public sealed partial class OrderRoutingWorker(
     {
         Log.Started(logger, ConsumerName);
         telemetry.ObserveQueues(() => _queues.Select(q => (q.Key, q.Value.Lag, q.Value.Pending)));
-        var nextRefresh = DateTimeOffset.MinValue;
+        telemetry.ObserveLocations(() => _locations.Count);
+        using var sharing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewing = share.RunAsync(ConsumerName, sharing.Token);
         var nextClaim = DateTimeOffset.MinValue;
+        var learnShare = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = bell.Next(Doorbell.AnyLocation, RedisKeys.OrdersTopic);
@@ -45,13 +49,14 @@ public sealed partial class OrderRoutingWorker(
             try
             {
                 var now = clock.GetUtcNow();
-                if (now >= nextRefresh)
+                if (learnShare)
                 {
-                    await RefreshLocationsAsync(stoppingToken);
-                    nextRefresh = now + _options.LocationRefresh;
+                    // At start, or after Redis was away: learn the share now rather than at the next tick.
+                    await share.RefreshAsync(ConsumerName, stoppingToken);
+                    learnShare = false;
                 }
 
-                var work = 0;
+                var work = await SyncLocationsAsync(stoppingToken);
                 foreach (var location in _locations)
                 {
                     var messages = await queue.ReadNewAsync(location, ConsumerName, _options.BatchSize, stoppingToken);
@@ -63,7 +68,7 @@ public sealed partial class OrderRoutingWorker(
                 {
                     foreach (var location in _locations)
                     {
-                        work += await ClaimStaleAsync(location, stoppingToken);
+                        work += await ClaimStaleAsync(location, _options.ClaimIdle, stoppingToken);
                         _queues[location] = await queue.MeasureAsync(location, stoppingToken);
                     }
 
@@ -85,34 +90,73 @@ public sealed partial class OrderRoutingWorker(
                 Log.RedisUnavailable(logger, ex.Message);
                 if (ex is RedisServerException { Message: var m } && m.StartsWith("NOGROUP", StringComparison.Ordinal))
                 {
-                    nextRefresh = DateTimeOffset.MinValue;
                     _locations.Clear();
                 }
 
+                learnShare = true;
                 await Doorbell.WaitAsync(Task.Delay(Timeout.Infinite, stoppingToken), _options.PollInterval, stoppingToken);
             }
+        }
+
+        await sharing.CancelAsync();
+        await renewing;
+        try
+        {
+            using var leaving = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await share.LeaveAsync(ConsumerName, leaving.Token);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
+        {
+            // The leases lapse by themselves.
         }
 
         Log.Stopped(logger, ConsumerName);
     }
 
-    private async Task RefreshLocationsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Between batches: serves the locations this worker holds and wants, lets go of the ones it holds
+    /// but another worker now wants, and drops the ones whose lease lapsed. A location taken over is
+    /// first cleared of what its last worker left pending, so its orders keep their order.
+    /// </summary>
+    private async Task<int> SyncLocationsAsync(CancellationToken cancellationToken)
     {
-        foreach (var location in await store.GetLocationIdsAsync(cancellationToken))
+        var current = share.Current;
+        foreach (var location in _locations.ToList())
         {
-            if (!_locations.Contains(location))
+            if (!current.Held.Contains(location))
             {
-                await queue.EnsureGroupAsync(location, cancellationToken);
-                _ = bell.EnsureSubscribedAsync(location);
-                _locations.Add(location);
-                Log.Serving(logger, location);
+                _locations.Remove(location);
+                Log.Lost(logger, location);
+            }
+            else if (!current.Wanted.Contains(location))
+            {
+                await share.LetGoAsync(ConsumerName, location, cancellationToken);
+                _locations.Remove(location);
+                Log.HandedOver(logger, location);
             }
         }
+
+        var work = 0;
+        foreach (var location in current.Held.Where(current.Wanted.Contains).Order(StringComparer.Ordinal))
+        {
+            if (_locations.Contains(location))
+            {
+                continue;
+            }
+
+            await queue.EnsureGroupAsync(location, cancellationToken);
+            _ = bell.EnsureSubscribedAsync(location);
+            _locations.Add(location);
+            Log.Serving(logger, location);
+            work += await ClaimStaleAsync(location, TimeSpan.Zero, cancellationToken);
+        }
+
+        return work;
     }
 
-    private async Task<int> ClaimStaleAsync(string location, CancellationToken cancellationToken)
+    private async Task<int> ClaimStaleAsync(string location, TimeSpan idle, CancellationToken cancellationToken)
     {
-        var (claimed, lost) = await queue.ClaimStaleAsync(location, ConsumerName, _options.ClaimIdle, _options.BatchSize, cancellationToken);
+        var (claimed, lost) = await queue.ClaimStaleAsync(location, ConsumerName, idle, _options.BatchSize, cancellationToken);
         if (lost > 0)
         {
             Log.Trimmed(logger, location, lost);
@@ -260,6 +304,12 @@ public sealed partial class OrderRoutingWorker(
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Serving location {Location}")]
         public static partial void Serving(ILogger logger, string location);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Handed location {Location} over to the worker it now belongs to")]
+        public static partial void HandedOver(ILogger logger, string location);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the lease of location {Location} (not renewed in time); another worker serves it")]
+        public static partial void Lost(ILogger logger, string location);
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "{Location}: order {OrderId} {Outcome}")]
         public static partial void Routed(ILogger logger, string location, string orderId, RouteOutcome outcome);

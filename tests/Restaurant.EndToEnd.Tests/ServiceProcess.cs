@@ -85,6 +85,8 @@ public sealed class ServiceProcess : IDisposable
             ["Restaurant__Worker__ClaimIdle"] = "00:00:01",
             ["Restaurant__Worker__ClaimInterval"] = "00:00:00.250",
             ["Restaurant__Worker__LocationRefresh"] = "00:00:00.250",
+            ["Restaurant__Worker__WorkerTimeout"] = "00:00:01.500",
+            ["Restaurant__Worker__LeaseTime"] = "00:00:02",
             ["Restaurant__Worker__PollInterval"] = "00:00:00.250",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

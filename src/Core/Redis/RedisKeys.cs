@@ -11,6 +11,9 @@ public static class RedisKeys
     /// <summary>The set of known location ids (the only key without a location).</summary>
     public static readonly RedisKey Locations = "rst:locations";
 
+    /// <summary>Sorted set of the live kitchen workers: consumer name → when it was last seen (ms).</summary>
+    public static readonly RedisKey Workers = "rst:workers";
+
     /// <summary>The consumer group of the kitchen workers on every order stream.</summary>
     public const string WorkerGroup = "kitchen";
 
@@ -29,6 +32,9 @@ public static class RedisKeys
     public static RedisKey MenuEvents(string location) => Tag(location) + "menu-events";
 
     public static RedisKey Order(string location, string orderId) => Tag(location) + "order:" + orderId;
+
+    /// <summary>String: the kitchen worker that serves the location's queue now (with an expiry: a lease).</summary>
+    public static RedisKey Lease(string location) => Tag(location) + "lease";
 
     /// <summary>Stream with the workers' consumer group: orders waiting to be routed.</summary>
     public static RedisKey OrderQueue(string location) => Tag(location) + "orders";

@@ -55,6 +55,10 @@ public sealed class RestaurantTelemetry
     public void TicketShown(string station, TimeSpan sincePlaced) =>
         _placeToScreen.Record(Math.Max(sincePlaced.TotalSeconds, 0), new KeyValuePair<string, object?>("station", station));
 
+    /// <summary>How many locations this worker serves now.</summary>
+    public void ObserveLocations(Func<int> count) =>
+        _meter.CreateObservableGauge("restaurant.worker.locations", count, "{location}", "Locations this kitchen worker serves now (holds the lease of)");
+
     /// <summary>Reports each location's queue as it was last read: orders not yet read by a worker, and read but not routed.</summary>
     public void ObserveQueues(Func<IEnumerable<(string Location, long Lag, long Pending)>> queues)
     {

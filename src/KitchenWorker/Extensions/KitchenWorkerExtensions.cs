@@ -9,8 +9,11 @@ public static class KitchenWorkerExtensions
     {
         builder.Services.AddOptions<KitchenWorkerOptions>().BindConfiguration(KitchenWorkerOptions.Section)
             .Validate(o => o.MaxDeliveries >= 1 && o.BatchSize >= 1, "MaxDeliveries and BatchSize must be at least 1")
+            .Validate(o => o.LocationRefresh > TimeSpan.Zero && o.LeaseTime > o.LocationRefresh * 2, "LeaseTime must be more than twice LocationRefresh, so leases are renewed in time")
             .ValidateOnStart();
         builder.Services.AddSingleton<WorkerPulse>();
+        builder.Services.AddSingleton<WorkerLeases>();
+        builder.Services.AddSingleton<LocationShare>();
         builder.Services.AddHostedService<OrderRoutingWorker>();
         return builder;
     }
