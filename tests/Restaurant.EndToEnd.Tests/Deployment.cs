@@ -12,13 +12,20 @@ public sealed class Deployment : IAsyncDisposable
     private readonly List<ServiceProcess> _processes = [];
     private GrpcChannel? _channel;
 
-    private Deployment(RedisServer redis, IConnectionMultiplexer mux)
+    private readonly RedisServer? _redis;
+
+    private Deployment(RedisServer? redis, IConnectionMultiplexer mux, string connectionString)
     {
-        Redis = redis;
+        _redis = redis;
         Mux = mux;
+        ConnectionString = connectionString;
     }
 
-    public RedisServer Redis { get; }
+    /// <summary>The single redis-server (a cluster deployment has none; its test owns the cluster).</summary>
+    public RedisServer Redis => _redis ?? throw new InvalidOperationException("this deployment runs on a cluster");
+
+    /// <summary>What the services are given to reach Redis.</summary>
+    public string ConnectionString { get; }
 
     public IConnectionMultiplexer Mux { get; }
 
@@ -36,11 +43,15 @@ public sealed class Deployment : IAsyncDisposable
         await StartWithAsync(await RedisServer.StartAsync(redisArgs, credentials));
 
     /// <summary>A deployment around a Redis the test started its own way (TLS, say).</summary>
-    public static async Task<Deployment> StartWithAsync(RedisServer redis) => new(redis, await redis.ConnectAsync());
+    public static async Task<Deployment> StartWithAsync(RedisServer redis) => new(redis, await redis.ConnectAsync(), redis.ConnectionString);
+
+    /// <summary>A deployment on a Redis Cluster the test started (and disposes itself).</summary>
+    public static async Task<Deployment> StartWithClusterAsync(string connectionString) =>
+        new(null, await ConnectionMultiplexer.ConnectAsync(connectionString), connectionString);
 
     /// <summary>What every process needs to reach this Redis beyond its connection string.</summary>
     public Dictionary<string, string> RedisSettings =>
-        Redis.TrustIssuer is null ? [] : new() { ["Restaurant__Redis__TrustIssuer"] = Redis.TrustIssuer };
+        _redis?.TrustIssuer is null ? [] : new() { ["Restaurant__Redis__TrustIssuer"] = _redis.TrustIssuer };
 
     /// <summary>The running OrderService process, if any.</summary>
     public ServiceProcess? OrderService { get; private set; }
@@ -56,7 +67,7 @@ public sealed class Deployment : IAsyncDisposable
             all[key] = value;
         }
 
-        OrderService = ServiceProcess.StartOrderService(redis ?? Redis.ConnectionString, Port, ServiceProcess.RepoFile("data", "locations"), all);
+        OrderService = ServiceProcess.StartOrderService(redis ?? ConnectionString, Port, ServiceProcess.RepoFile("data", "locations"), all);
         _processes.Add(OrderService);
         _channel?.Dispose();
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Port}");
@@ -94,7 +105,7 @@ public sealed class Deployment : IAsyncDisposable
             all[key] = value;
         }
 
-        var worker = ServiceProcess.StartWorker(redis ?? Redis.ConnectionString, name, settings: all);
+        var worker = ServiceProcess.StartWorker(redis ?? ConnectionString, name, settings: all);
         _processes.Add(worker);
         return worker;
     }
@@ -108,6 +119,9 @@ public sealed class Deployment : IAsyncDisposable
 
         _channel?.Dispose();
         await Mux.DisposeAsync();
-        await Redis.DisposeAsync();
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
     }
 }

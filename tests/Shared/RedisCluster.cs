@@ -11,7 +11,15 @@ public sealed class RedisCluster : IAsyncDisposable
 {
     private readonly List<RedisServer> _nodes;
 
-    private RedisCluster(List<RedisServer> nodes) => _nodes = nodes;
+    private readonly int _masters;
+    private readonly int _replicasPerMaster;
+
+    private RedisCluster(List<RedisServer> nodes, int masters, int replicasPerMaster)
+    {
+        _nodes = nodes;
+        _masters = masters;
+        _replicasPerMaster = replicasPerMaster;
+    }
 
     public IReadOnlyList<RedisServer> Nodes => _nodes;
 
@@ -32,9 +40,9 @@ public sealed class RedisCluster : IAsyncDisposable
                 ]));
             }
 
-            var cluster = new RedisCluster(nodes);
+            var cluster = new RedisCluster(nodes, masters, replicasPerMaster);
             await RedisCli(["--cluster", "create", .. nodes.Select(n => $"127.0.0.1:{n.Port}"), "--cluster-replicas", replicasPerMaster.ToString(), "--cluster-yes"]);
-            await cluster.WaitUntilHealthyAsync(masters * (1 + replicasPerMaster), TimeSpan.FromSeconds(60));
+            await cluster.WaitUntilHealthyAsync(masters, replicasPerMaster, TimeSpan.FromSeconds(60));
             return cluster;
         }
         catch
@@ -78,9 +86,12 @@ public sealed class RedisCluster : IAsyncDisposable
         await Eventually.WaitForAsync(
             async () =>
             {
-                var me = (await NodesAsync(node)).SingleOrDefault(n => n.Port == node.Port);
-                return me is not null && me.Flags.Contains("master") && me.Slots.Count > 0 && await StateOkAsync(node);
+                var nodes = await NodesAsync(node);
+                var me = nodes.SingleOrDefault(n => n.Port == node.Port);
+                var ok = me is not null && me.Flags.Contains("master") && me.Slots.Count > 0 && await StateOkAsync(node);
+                return (Ok: ok, Seen: string.Join(" | ", nodes.Select(n => $"{n.Port} {string.Join(',', n.Flags)} {n.LinkState} {n.Slots.Count}")));
             },
+            seen => seen.Ok,
             patience,
             $"node {node.Port} to take over as master");
 
@@ -92,7 +103,10 @@ public sealed class RedisCluster : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilHealthyAsync(int expectedNodes, TimeSpan patience) =>
+    /// <summary>Waits until the cluster is ok everywhere and every replica has finished its first sync with its master.</summary>
+    public Task WaitUntilHealthyAsync(TimeSpan patience) => WaitUntilHealthyAsync(_masters, _replicasPerMaster, patience);
+
+    private async Task WaitUntilHealthyAsync(int masters, int replicasPerMaster, TimeSpan patience) =>
         await Eventually.WaitForAsync(
             async () =>
             {
@@ -106,7 +120,8 @@ public sealed class RedisCluster : IAsyncDisposable
 
                 // Every replica is linked to its master, so a failover in the test has a replica to promote.
                 var nodes = await NodesAsync();
-                if (nodes.Count != expectedNodes || nodes.Any(n => n.LinkState != "connected"))
+                if (nodes.Count != masters * (1 + replicasPerMaster) || nodes.Any(n => n.LinkState != "connected" || n.Flags.Contains("fail"))
+                    || nodes.Count(n => n.Flags.Contains("slave")) != masters * replicasPerMaster)
                 {
                     return false;
                 }

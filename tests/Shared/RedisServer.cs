@@ -72,6 +72,13 @@ public sealed class RedisServer : IAsyncDisposable
 
     public int? ProcessId => _process?.Id;
 
+    /// <summary>The end of the server's log, for a failing test's output.</summary>
+    public string LogTail(int lines = 40)
+    {
+        var path = Path.Combine(DataDir, "redis.log");
+        return File.Exists(path) ? string.Join("\n", File.ReadLines(path).TakeLast(lines)) : "";
+    }
+
     /// <summary>Starts a server; <paramref name="extraArgs"/> are more redis-server options, <paramref name="credentials"/> what a client then needs.</summary>
     public static async Task<RedisServer> StartAsync(string[]? extraArgs = null, string credentials = "")
     {
@@ -93,7 +100,7 @@ public sealed class RedisServer : IAsyncDisposable
         foreach (var arg in new[]
                  {
                      "--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", DataDir, "--save", "",
-                     "--appendonly", "yes", "--appendfsync", "everysec", "--protected-mode", "yes",
+                     "--appendonly", "yes", "--appendfsync", "everysec", "--protected-mode", "yes", "--logfile", Path.Combine(DataDir, "redis.log"),
                  }.Concat(_extraArgs))
         {
             info.ArgumentList.Add(arg);

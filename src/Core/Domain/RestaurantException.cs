@@ -8,6 +8,9 @@ public enum ErrorKind
     FailedPrecondition,
     AlreadyExists,
     OutOfRange,
+
+    /// <summary>Not done now, safe to try again (a replica did not confirm in time).</summary>
+    Unavailable,
 }
 
 /// <summary>A request the service refuses, with a message naming the field or item at fault.</summary>

@@ -12,6 +12,17 @@ public sealed class RedisOptions
     /// </summary>
     public bool ShardedPubSub { get; set; } = true;
 
+    /// <summary>
+    /// Replicas that must hold a new order before PlaceOrder answers (Redis WAIT); 0 answers as soon as
+    /// the master has it. Redis replicates asynchronously: when a master dies, what it had not yet sent
+    /// to its replica is lost. With 1 here, an acknowledged order is on two machines; a POS whose call
+    /// times out (UNAVAILABLE) sends the same order again, which is safe.
+    /// </summary>
+    public int WaitReplicas { get; set; }
+
+    /// <summary>How long PlaceOrder waits for the replicas before it answers UNAVAILABLE.</summary>
+    public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>PEM file of the CA that signed Redis's TLS certificate, when it is a private one.</summary>
     public string? TrustIssuer { get; set; }
 }

@@ -17,6 +17,8 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
 {
     private readonly RedisStoreOptions _options = options.Value;
     private readonly bool _sharded = redisOptions?.Value.ShardedPubSub ?? true;
+    private readonly int _waitReplicas = redisOptions?.Value.WaitReplicas ?? 0;
+    private readonly TimeSpan _waitTimeout = redisOptions?.Value.WaitTimeout ?? TimeSpan.FromMilliseconds(250);
     private readonly Scripts _scripts = Scripts.For(redisOptions?.Value.ShardedPubSub ?? true);
     private readonly MenuCache _menus = new();
 
@@ -174,8 +176,11 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         switch ((string?)result[0])
         {
             case "CREATED":
+                await WaitForReplicasAsync(RedisKeys.Order(location, orderId), cancellationToken).ConfigureAwait(false);
                 return new PlaceResult(ReadOrder(location, ToHash(result[1])), true);
             case "EXISTS":
+                // The same order again, maybe because the first answer timed out waiting for a replica.
+                await WaitForReplicasAsync(RedisKeys.Order(location, orderId), cancellationToken).ConfigureAwait(false);
                 return new PlaceResult(ReadOrder(location, ToHash(result[1])), false);
             case "CONFLICT":
                 throw new RestaurantException(ErrorKind.AlreadyExists, $"order_id {orderId} was already placed with different content");
@@ -195,6 +200,27 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
                 throw RestaurantException.Precondition($"menu item '{(string?)result[1]}' has only {(string?)result[2]} left; the order needs {(string?)result[3]}");
             default:
                 throw new InvalidOperationException($"place_order answered '{(string?)result[0]}'");
+        }
+    }
+
+    /// <summary>
+    /// With <see cref="RedisOptions.WaitReplicas"/> set: waits until that many replicas of the key's
+    /// master hold what was written so far, or answers UNAVAILABLE (the caller may send the same again).
+    /// </summary>
+    private async Task WaitForReplicasAsync(RedisKey key, CancellationToken cancellationToken)
+    {
+        if (_waitReplicas <= 0)
+        {
+            return;
+        }
+
+        var timeout = (long)_waitTimeout.TotalMilliseconds;
+        var acked = (long)await redis.GetServer(key).ExecuteAsync("WAIT", _waitReplicas, timeout).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (acked < _waitReplicas)
+        {
+            throw new RestaurantException(
+                ErrorKind.Unavailable,
+                $"the order is stored but only {acked} of {_waitReplicas} replicas confirmed it within {timeout} ms; send the same order again");
         }
     }
 

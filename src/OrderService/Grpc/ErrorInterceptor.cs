@@ -78,6 +78,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger, S
         ErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
         ErrorKind.AlreadyExists => StatusCode.AlreadyExists,
         ErrorKind.OutOfRange => StatusCode.OutOfRange,
+        ErrorKind.Unavailable => StatusCode.Unavailable,
         _ => StatusCode.Internal,
     };
 

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using Restaurant.Contracts.V1;
+using Restaurant.Testing;
+using StackExchange.Redis;
+using Xunit.Abstractions;
+
+namespace Restaurant.EndToEnd.Tests;
+
+/// <summary>
+/// What Redis's asynchronous replication can lose when a master dies, measured: the replica lags (it is
+/// frozen for a second), the master is killed, the replica takes over. Without waiting for a replica,
+/// the orders acknowledged in that second are gone; with Restaurant:Redis:WaitReplicas=1, PlaceOrder
+/// answers only once a replica holds the order, the POS sends the same order again meanwhile, and no
+/// acknowledged order is lost.
+/// </summary>
+public class FailoverLossTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task AMasterKilledWhileItsReplicaLagsLosesAcknowledgedOrdersUnlessPlaceOrderWaitsForTheReplica()
+    {
+        var without = await MeasureAsync(waitReplicas: 0);
+        var with = await MeasureAsync(waitReplicas: 1);
+        output.WriteLine($"without WAIT: {without.Lost} of {without.Acknowledged} acknowledged orders lost ({without.During} acknowledged while the replica lagged)");
+        output.WriteLine($"with WAIT 1: {with.Lost} of {with.Acknowledged} acknowledged orders lost ({with.During} acknowledged while the replica lagged)");
+
+        Assert.True(without.During > 0 && without.Lost > 0, "without waiting, orders acknowledged while the replica lagged are lost with the master");
+        Assert.Equal(0, with.During);
+        Assert.Equal(0, with.Lost);
+        Assert.True(with.After > 0 && without.After > 0, "the service takes orders again after the failover");
+    }
+
+    private async Task<(int Acknowledged, int During, int Lost, int After)> MeasureAsync(int waitReplicas)
+    {
+        await using var cluster = await RedisCluster.StartAsync();
+        await using var deployment = await Deployment.StartWithClusterAsync(cluster.ConnectionString);
+        try
+        {
+            await deployment.StartOrderServiceAsync(settings: new Dictionary<string, string>
+            {
+                ["Restaurant__Redis__WaitReplicas"] = waitReplicas.ToString(),
+                ["Restaurant__Redis__WaitTimeout"] = "00:00:00.250",
+            });
+            deployment.StartWorker("worker");
+            var menu = await deployment.Menu.GetMenuAsync(new GetMenuRequest { LocationId = "demo" });
+            var master = await cluster.MasterOfAsync("rst:{demo}:orders");
+            var replica = await cluster.ReplicaOfAsync(master);
+
+            // Four POS terminals: each acknowledged order is stamped with the phase it was acknowledged in.
+            var phase = 0;
+            var acknowledged = new ConcurrentBag<(PlaceOrderRequest Order, int Phase)>();
+            using var stop = new CancellationTokenSource();
+            var terminals = Enumerable.Range(0, 4).Select(t => Task.Run(async () =>
+            {
+                var random = new Random(t);
+                while (!stop.IsCancellationRequested && acknowledged.Count < 3000)
+                {
+                    var request = Terminal.RandomOrder(menu, random);
+                    await Terminal.PlaceUntilAcceptedAsync(deployment.Orders, request, TimeSpan.FromSeconds(60));
+                    acknowledged.Add((request, Volatile.Read(ref phase)));
+                }
+            })).ToList();
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            replica.Signal("STOP");
+            Volatile.Write(ref phase, 1);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            master.Kill();
+            Volatile.Write(ref phase, 2);
+            replica.Signal("CONT");
+            try
+            {
+                await cluster.WaitUntilMasterAsync(replica, TimeSpan.FromSeconds(30));
+            }
+            catch (TimeoutException)
+            {
+                output.WriteLine($"--- replica {replica.Port} ---\n{string.Join("\n", replica.LogTail(400).Split('\n').Where(l => !l.Contains("SYNC", StringComparison.Ordinal) && !l.Contains("Connecting to MASTER", StringComparison.Ordinal)))}");
+                throw;
+            }
+
+            // The old master comes back as the new master's replica, so a replica can confirm again.
+            await master.RestartAsync();
+            Volatile.Write(ref phase, 3);
+            await Eventually.WaitForAsync(
+                () => Task.FromResult(acknowledged.Count(a => a.Phase == 3) > 20),
+                TimeSpan.FromSeconds(60),
+                "orders to be acknowledged after the failover");
+            await stop.CancelAsync();
+            await Task.WhenAll(terminals);
+
+            using var mux = await ConnectionMultiplexer.ConnectAsync(cluster.ConnectionString);
+            var db = mux.GetDatabase();
+            var lost = 0;
+            foreach (var (order, _) in acknowledged)
+            {
+                if (!await db.KeyExistsAsync($"rst:{{demo}}:order:{order.OrderId}"))
+                {
+                    lost++;
+                }
+            }
+
+            return (acknowledged.Count, acknowledged.Count(a => a.Phase == 1), lost, acknowledged.Count(a => a.Phase == 3));
+        }
+        catch
+        {
+            output.WriteLine(deployment.Logs);
+            throw;
+        }
+    }
+}
