@@ -7,6 +7,9 @@
 #   ./run.sh --station fryer      another station's screen
 #   ./run.sh --no-sim             the service and a screen, no simulated orders
 #   ./run.sh --service-only       just Redis, OrderService and KitchenWorker
+#   ./run.sh --cluster            a chain on one machine: a Redis Cluster of 3 masters and 3 replicas,
+#                                 50 generated stores beside the demo, 2 OrderService and 2 KitchenWorker
+#                                 processes, nginx in front (grpc_pass) on the usual gRPC port
 # Ports: REDIS_PORT (6379), GRPC_PORT (5080), WORKER_PORT (5081), METRICS_PORT (9464, and the next one for the worker).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -20,6 +23,8 @@ metrics_port=${METRICS_PORT:-9464}
 # be lost on power failure (not on a crash of Redis alone); no: the OS decides, tens of seconds.
 appendfsync=${REDIS_APPENDFSYNC:-everysec}
 station=grill
+cluster=0
+cluster_port=${CLUSTER_PORT:-7000}
 sim=1
 screen=1
 while [ $# -gt 0 ]; do
@@ -27,7 +32,8 @@ while [ $# -gt 0 ]; do
     --station) station=$2; shift 2 ;;
     --no-sim) sim=0; shift ;;
     --service-only) sim=0; screen=0; shift ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --cluster) cluster=1; shift ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (see ./run.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -36,10 +42,25 @@ port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # shellcheck source=scripts/prerequisites.sh
 . scripts/prerequisites.sh
-for port in "$redis_port" "$grpc_port" "$worker_port" "$metrics_port" "$((metrics_port + 1))"; do
+if [ "$cluster" = 1 ]; then
+  # Six Redis nodes from CLUSTER_PORT (bus ports 10000 above), two OrderServices and two workers on the
+  # ports after GRPC_PORT, and their metrics after METRICS_PORT; nginx takes GRPC_PORT itself.
+  ports=("$grpc_port")
+  for i in 0 1 2 3 4 5; do ports+=("$((cluster_port + i))" "$((cluster_port + 10000 + i))"); done
+  for i in 1 2 3 4; do ports+=("$((grpc_port + i))"); done
+  for i in 0 1 2 3; do ports+=("$((metrics_port + i))"); done
+  if ! command -v nginx >/dev/null 2>&1; then
+    echo "==> installing nginx (the gRPC proxy in front of the OrderServices)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+  fi
+else
+  ports=("$redis_port" "$grpc_port" "$worker_port" "$metrics_port" "$((metrics_port + 1))")
+fi
+for port in "${ports[@]}"; do
   if port_taken "$port"; then
     echo "Port $port on 127.0.0.1 is already taken (another Redis or OrderService?)." >&2
-    echo "Stop it, or choose other ports: REDIS_PORT=6380 GRPC_PORT=5090 WORKER_PORT=5091 METRICS_PORT=9474 ./run.sh" >&2
+    echo "Stop it, or choose other ports: REDIS_PORT=6380 GRPC_PORT=5090 WORKER_PORT=5091 METRICS_PORT=9474 CLUSTER_PORT=7100 ./run.sh" >&2
     exit 1
   fi
 done
@@ -58,27 +79,55 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-echo "==> redis-server on 127.0.0.1:$redis_port (data in .data/, append-only file, appendfsync $appendfsync)"
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$root/.data" --appendonly yes --appendfsync "$appendfsync" \
-  --save "" --logfile "$root/.data/logs/redis.log" &
-pids+=($!)
-for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+if [ "$cluster" = 1 ]; then
+  # A Redis Cluster on this machine: three masters with a replica each, data in .data/cluster/.
+  nodes=()
+  for i in 0 1 2 3 4 5; do
+    port=$((cluster_port + i))
+    mkdir -p ".data/cluster/node$i"
+    redis-server --port "$port" --bind 127.0.0.1 --dir "$root/.data/cluster/node$i" --cluster-enabled yes \
+      --cluster-config-file nodes.conf --cluster-node-timeout 3000 --appendonly yes --appendfsync "$appendfsync" \
+      --save "" --logfile "$root/.data/logs/redis-$port.log" &
+    pids+=($!)
+    nodes+=("127.0.0.1:$port")
+  done
+  for port in $(seq "$cluster_port" $((cluster_port + 5))); do
+    for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  done
+  if ! redis-cli -p "$cluster_port" cluster info | grep -q cluster_state:ok; then
+    if [ "$(redis-cli -p "$cluster_port" cluster info | awk -F: '/cluster_known_nodes/ { print $2 }' | tr -d '\r')" = 1 ]; then
+      echo "==> creating the Redis Cluster: ${nodes[*]}"
+      redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$root/.data/logs/cluster-create.log"
+    fi
+    for _ in $(seq 150); do redis-cli -p "$cluster_port" cluster info | grep -q cluster_state:ok && break; sleep 0.2; done
+  fi
+  echo "==> Redis Cluster on 127.0.0.1:$cluster_port-$((cluster_port + 5)) (data in .data/cluster/)"
+else
+  echo "==> redis-server on 127.0.0.1:$redis_port (data in .data/, append-only file, appendfsync $appendfsync)"
+  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$root/.data" --appendonly yes --appendfsync "$appendfsync" \
+    --save "" --logfile "$root/.data/logs/redis.log" &
+  pids+=($!)
+  for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
 
 # Demo devices, provisioned once and kept in .data/: every call needs a device's token, and the
 # service stores only the tokens' hashes (in .data/devices.json, reread when it changes).
-if [ ! -f .data/tokens.env ]; then
+if [ ! -f .data/tokens.env ] || ! grep -q CHAIN_TOKEN .data/tokens.env; then
   echo "==> provisioning demo devices (.data/devices.json, tokens in .data/tokens.env)"
   new_token() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
   hash() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
-  manager=$(new_token); pos=$(new_token); kitchen=$(new_token)
+  manager=$(new_token); pos=$(new_token); kitchen=$(new_token); chain=$(new_token)
   cat >.data/tokens.env <<ENV
 MANAGER_TOKEN=$manager
 POS_TOKEN=$pos
 KITCHEN_TOKEN=$kitchen
+CHAIN_TOKEN=$chain
 ENV
   cat >.data/devices.json <<JSON
 { "Restaurant": { "Devices": [
   { "Id": "demo-manager", "Role": "manager", "Location": "demo", "TokenSha256": "$(hash "$manager")" },
+  { "Id": "chain-manager", "Role": "manager", "Location": "*", "TokenSha256": "$(hash "$chain")",
+    "RequestsPerSecond": 100000, "Burst": 100000, "MaxStreams": 256 },
   { "Id": "demo-pos-1", "Role": "pos", "Location": "demo", "TokenSha256": "$(hash "$pos")" },
   { "Id": "demo-kitchen", "Role": "kitchen", "Location": "demo", "TokenSha256": "$(hash "$kitchen")",
     "Stations": [ "grill", "fryer", "saute", "cold", "pizza", "bar", "dessert", "expo" ] }
@@ -88,27 +137,86 @@ fi
 # shellcheck source=/dev/null
 . .data/tokens.env
 
-export ConnectionStrings__Redis="127.0.0.1:$redis_port"
-export Restaurant__Locations__DataPath="$root/data/locations"
-export Restaurant__DevicesFile="$root/.data/devices.json"
-bin=Release/net10.0
-echo "==> OrderService on http://127.0.0.1:$grpc_port (log: .data/logs/order-service.log)"
-Restaurant__Metrics__Listen="127.0.0.1:$metrics_port" \
-  dotnet "src/OrderService/bin/$bin/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$grpc_port" \
-  >"$root/.data/logs/order-service.log" 2>&1 &
-pids+=($!)
-echo "==> KitchenWorker (log: .data/logs/kitchen-worker.log)"
-Restaurant__Metrics__Listen="127.0.0.1:$((metrics_port + 1))" \
-  dotnet "src/KitchenWorker/bin/$bin/Restaurant.KitchenWorker.dll" --urls "http://127.0.0.1:$worker_port" \
-  >"$root/.data/logs/kitchen-worker.log" 2>&1 &
-pids+=($!)
+if [ "$cluster" = 1 ]; then
+  # The chain: the demo and 50 generated stores, in a folder every OrderService watches.
+  if [ ! -f .data/chain/store-050.json ]; then
+    echo "==> generating 50 stores in .data/chain/"
+    dotnet "src/Clients/bin/Release/net10.0/restaurant.dll" chain --count 50 --out .data/chain --from data/locations/demo.json >/dev/null
+  fi
+  cp data/locations/demo.json .data/chain/demo.json
+  export ConnectionStrings__Redis="$(IFS=,; echo "${nodes[*]}")"
+  export Restaurant__Locations__DataPath="$root/.data/chain"
+  export Restaurant__DevicesFile="$root/.data/devices.json"
+  bin=Release/net10.0
+  upstreams=""
+  for i in 1 2; do
+    port=$((grpc_port + i))
+    echo "==> OrderService $i on http://127.0.0.1:$port (log: .data/logs/order-service-$i.log)"
+    Restaurant__Metrics__Listen="127.0.0.1:$((metrics_port + i - 1))" \
+      dotnet "src/OrderService/bin/$bin/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$port" \
+      >"$root/.data/logs/order-service-$i.log" 2>&1 &
+    pids+=($!)
+    upstreams="$upstreams    server 127.0.0.1:$port;
+"
+  done
+  for i in 1 2; do
+    echo "==> KitchenWorker $i (log: .data/logs/kitchen-worker-$i.log)"
+    Restaurant__Metrics__Listen="127.0.0.1:$((metrics_port + i + 1))" \
+      dotnet "src/KitchenWorker/bin/$bin/Restaurant.KitchenWorker.dll" --urls "http://127.0.0.1:$((grpc_port + i + 2))" \
+      >"$root/.data/logs/kitchen-worker-$i.log" 2>&1 &
+    pids+=($!)
+  done
+
+  # nginx in front: gRPC over HTTP/2 to either OrderService; long-lived screen streams stay open.
+  mkdir -p .data/nginx
+  cat >.data/nginx/nginx.conf <<NGINX
+worker_processes 1;
+pid $root/.data/nginx/nginx.pid;
+error_log $root/.data/logs/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $root/.data/nginx/body;
+  upstream orderservice {
+$upstreams    keepalive 16;
+  }
+  server {
+    listen 127.0.0.1:$grpc_port http2;
+    location / {
+      grpc_pass grpc://orderservice;
+      grpc_read_timeout 1h;
+      grpc_send_timeout 1h;
+      grpc_next_upstream error timeout;
+    }
+  }
+}
+NGINX
+  echo "==> nginx on http://127.0.0.1:$grpc_port, in front of both OrderServices (log: .data/logs/nginx-error.log)"
+  nginx -p "$root/.data/nginx" -c "$root/.data/nginx/nginx.conf" -g 'daemon off;' &
+  pids+=($!)
+else
+  export ConnectionStrings__Redis="127.0.0.1:$redis_port"
+  export Restaurant__Locations__DataPath="$root/data/locations"
+  export Restaurant__DevicesFile="$root/.data/devices.json"
+  bin=Release/net10.0
+  echo "==> OrderService on http://127.0.0.1:$grpc_port (log: .data/logs/order-service.log)"
+  Restaurant__Metrics__Listen="127.0.0.1:$metrics_port" \
+    dotnet "src/OrderService/bin/$bin/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$grpc_port" \
+    >"$root/.data/logs/order-service.log" 2>&1 &
+  pids+=($!)
+  echo "==> KitchenWorker (log: .data/logs/kitchen-worker.log)"
+  Restaurant__Metrics__Listen="127.0.0.1:$((metrics_port + 1))" \
+    dotnet "src/KitchenWorker/bin/$bin/Restaurant.KitchenWorker.dll" --urls "http://127.0.0.1:$worker_port" \
+    >"$root/.data/logs/kitchen-worker.log" 2>&1 &
+  pids+=($!)
+fi
 
 client=(dotnet "src/Clients/bin/$bin/restaurant.dll")
 export RESTAURANT_SERVER="http://127.0.0.1:$grpc_port"
 export RESTAURANT_TOKEN="$MANAGER_TOKEN"
 for _ in $(seq 100); do "${client[@]}" pos menu >/dev/null 2>&1 && break; sleep 0.2; done
 if ! "${client[@]}" pos menu >/dev/null 2>&1; then
-  echo "OrderService did not come up; see .data/logs/order-service.log" >&2
+  echo "OrderService did not come up; see .data/logs/order-service*.log" >&2
   exit 1
 fi
 
@@ -123,6 +231,16 @@ Restaurant is running (location "demo"). Every call needs a device token (see .d
   86 an item:     ${client[*]} pos 86 ribeye --token $MANAGER_TOKEN
   metrics:        curl http://127.0.0.1:$metrics_port/metrics (OrderService), :$((metrics_port + 1))/metrics (KitchenWorker)
 TXT
+
+if [ "$cluster" = 1 ]; then
+  cat <<TXT
+A chain on a Redis Cluster: "demo" and store-001 to store-050, two OrderServices behind nginx, two
+kitchen workers sharing the stores. The chain's manager may work at any store:
+  a store's menu: ${client[*]} pos menu --location store-007 --token $CHAIN_TOKEN
+  load on a store: ${client[*]} loadgen --location store-012 --rate 50 --duration 10 --token $CHAIN_TOKEN
+  who routes it:  redis-cli -c -p $cluster_port get 'rst:{store-012}:lease'
+TXT
+fi
 
 if [ "$sim" = 1 ]; then
   echo "==> rush simulator (log: .data/logs/sim.log)"
