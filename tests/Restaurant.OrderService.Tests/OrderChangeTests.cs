@@ -93,6 +93,30 @@ public class OrderChangeTests
     }
 
     [Fact]
+    public async Task ARoundForAStationWhoseTicketWasVoidedReachesItsScreenAgain()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        var order = Order(location, Line("classic-burger"), Line("french-fries"));
+        await world.PlaceInKitchenAsync(order);
+        await using var grill = StationWatcher.Start(world.Kitchen, location, "grill");
+        await grill.ReadSnapshotAsync();
+        await world.Orders.VoidItemsAsync(Void(location, order.OrderId, 0));
+        Assert.Equal(TicketStatus.Voided, (await grill.NextAsync()).TicketUpdated.Status);
+
+        // The guest changes their mind: a ribeye after all. The grill must see it.
+        await world.Orders.AddItemsAsync(Round(location, order.OrderId, Line("ribeye")));
+
+        var back = await grill.NextAsync();
+        Assert.Equal(StationEvent.EventOneofCase.TicketAdded, back.EventCase);
+        Assert.Equal(TicketStatus.Open, back.TicketAdded.Status);
+        Assert.Contains(back.TicketAdded.Items, i => i.Name == "Ribeye Steak 12oz" && !i.Voided);
+        await grill.AllDayWhereAsync(a => a.GetValueOrDefault("Ribeye Steak 12oz") == 1 && !a.ContainsKey("Classic Burger"), "1 ribeye all day, no burger");
+        var got = (await world.Orders.GetOrderAsync(new GetOrderRequest { LocationId = location, OrderId = order.OrderId })).Order;
+        Assert.Equal(OrderStatus.InKitchen, got.Status);
+    }
+
+    [Fact]
     public async Task NewItemsForABumpedTicketBringItBackAndTheOrderIsInTheKitchenAgain()
     {
         var world = await TestWorld.GetAsync();

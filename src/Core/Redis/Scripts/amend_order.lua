@@ -1,6 +1,6 @@
 -- Changes an open order's lines (a round added, or lines voided) and its tickets with them, at once.
 -- Stations see 'updated' tickets: new items appear, voided ones stay struck through; a ticket with
--- nothing left is voided; a bumped ticket that gets new items comes back ('added'); a new station
+-- nothing left is voided; a bumped or voided ticket that gets new items comes back ('added'); a new station
 -- or course gets a ticket of its own. Counted items are taken or given back. The POS hears it.
 -- KEYS: 1 order, 2 order events, 3 counts, 4 86 set, 5 menu events, then per ticket: ticket,
 --       station open set, station events, station all-day counts
@@ -124,6 +124,19 @@ if o[4] == '1' then
       redis.call('HSET', KEYS[1], 't:' .. suffix, 'OPEN')
       redis.call('HDEL', KEYS[1], 'b:' .. suffix)
       table.insert(topics, station)
+    elseif state == 'VOIDED' and grew == '1' and action ~= 'void' then
+      -- New items for a station whose ticket was voided: the ticket comes back, on the screen when
+      -- its course is fired, held with its course otherwise.
+      redis.call('HSET', tkey, 'body', body)
+      redis.call('PERSIST', tkey)
+      if courseState == 'FIRED' then
+        redis.call('HSET', KEYS[1], 'f:' .. suffix, ARGV[1], 't:' .. suffix, 'OPEN')
+        ticket_open(tkey, open, events, allday, redis.call('HGET', tkey, 'score'), ARGV[1], ARGV[2])
+        table.insert(topics, station)
+      else
+        redis.call('HSET', tkey, 'status', 'HELD')
+        redis.call('HSET', KEYS[1], 't:' .. suffix, 'HELD')
+      end
     else
       redis.call('HSET', tkey, 'body', body)
       if action == 'void' and state == 'HELD' then
