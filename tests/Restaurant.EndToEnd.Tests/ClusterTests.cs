@@ -30,15 +30,22 @@ public class ClusterTests(ITestOutputHelper output)
                 Assert.Equal(0, await chain.ExitCodeAsync(TimeSpan.FromSeconds(60)));
             }
 
+            // Polling only every 5 s: a ticket that reaches a screen sooner was woken by a bell.
+            var slowPolls = new Dictionary<string, string>
+            {
+                ["Restaurant__Streams__PollInterval"] = "00:00:05",
+                ["Restaurant__Streams__HeartbeatInterval"] = "00:00:05",
+                ["Restaurant__Worker__PollInterval"] = "00:00:05",
+            };
             var ports = new[] { RedisServer.FreePort(), RedisServer.FreePort() };
             foreach (var port in ports)
             {
-                processes.Add(ServiceProcess.StartOrderService(cluster.ConnectionString, port, data));
+                processes.Add(ServiceProcess.StartOrderService(cluster.ConnectionString, port, data, slowPolls));
             }
 
-            var workerA = ServiceProcess.StartWorker(cluster.ConnectionString, "worker-a");
+            var workerA = ServiceProcess.StartWorker(cluster.ConnectionString, "worker-a", settings: slowPolls);
             processes.Add(workerA);
-            processes.Add(ServiceProcess.StartWorker(cluster.ConnectionString, "worker-b"));
+            processes.Add(ServiceProcess.StartWorker(cluster.ConnectionString, "worker-b", settings: slowPolls));
             var services = ports.Select(p =>
             {
                 var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{p}");
@@ -130,6 +137,23 @@ public class ClusterTests(ITestOutputHelper output)
             Assert.Equal(after.Count, after.Distinct().Count());
             Assert.Empty(after.Intersect(before));
             Assert.True(expected.IsSubsetOf(after.Concat(before)), "the moved screen got every ticket of the store");
+
+            // After the failover the bells still ring on the store's new master: a new order is on the
+            // moved screen well within the 5 s polls.
+            var late = Terminal.RandomOrder(menus[ids[0]], random, ids[0]);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await services[0].Orders.PlaceOrderAsync(late);
+            using var waiting = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (await moved.ResponseStream.MoveNext(waiting.Token))
+            {
+                if (moved.ResponseStream.Current.TicketAdded?.OrderId == late.OrderId)
+                {
+                    break;
+                }
+            }
+
+            output.WriteLine($"after the failover, place → expo screen took {clock.ElapsedMilliseconds} ms");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"place → screen took {clock.ElapsedMilliseconds} ms after the failover: the bell did not ring");
         }
         catch
         {
