@@ -148,7 +148,18 @@ public sealed partial class OrderRoutingWorker(
             _ = bell.EnsureSubscribedAsync(location);
             _locations.Add(location);
             Log.Serving(logger, location);
-            work += await ClaimStaleAsync(location, TimeSpan.Zero, cancellationToken);
+
+            // What its last worker left pending goes first (up to 16 batches; a message that fails
+            // stays pending for the usual claims, so a failing one is not retried in a tight loop).
+            for (var round = 0; round < 16; round++)
+            {
+                var claimed = await ClaimStaleAsync(location, TimeSpan.Zero, cancellationToken);
+                work += claimed;
+                if (claimed < _options.BatchSize)
+                {
+                    break;
+                }
+            }
         }
 
         return work;
