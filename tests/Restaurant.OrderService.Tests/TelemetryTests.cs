@@ -37,12 +37,14 @@ public class TelemetryTests
             TimeSpan.FromSeconds(10),
             "the grill screen's span of the ticket");
         var place = Assert.Single(spans, a => a.OperationName == "PlaceOrder");
-        var route = Assert.Single(spans, a => a.OperationName == "RouteOrder");
         var show = Assert.Single(spans, a => a.OperationName == "ShowTicket");
-        Assert.Equal(place.TraceId, route.TraceId);
-        Assert.Equal(place.SpanId, route.ParentSpanId);
-        Assert.Equal(route.TraceId, show.TraceId);
-        Assert.Equal(route.SpanId, show.ParentSpanId);
+
+        // A message redelivered under load is routed (and skipped) again: each route continues the order's trace.
+        var routes = spans.Where(a => a.OperationName == "RouteOrder").ToList();
+        Assert.NotEmpty(routes);
+        Assert.All(routes, route => Assert.Equal((place.TraceId, place.SpanId), (route.TraceId, route.ParentSpanId)));
+        Assert.Equal(place.TraceId, show.TraceId);
+        Assert.Contains(show.ParentSpanId, routes.Select(r => r.SpanId));
         Assert.Equal("grill", show.GetTagItem("restaurant.station"));
     }
 }

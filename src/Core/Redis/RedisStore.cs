@@ -862,18 +862,30 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         var entries = await Db.StreamRangeAsync(RedisKeys.OrderEvents(location), "(" + afterToken, "+", count)
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         var wanted = entries.Where(e => orderId is null || e["order"] == orderId).ToArray();
+
+        // An order that changed several times in the batch is read once.
         var batch = Db.CreateBatch();
-        var reads = wanted.Select(e => batch.HashGetAllAsync(RedisKeys.Order(location, e["order"].ToString()))).ToArray();
-        batch.Execute();
-        var events = new List<OrderEventData>(wanted.Length);
-        for (var i = 0; i < wanted.Length; i++)
+        var reads = new Dictionary<string, Task<HashEntry[]>>(StringComparer.Ordinal);
+        foreach (var id in wanted.Select(e => e["order"].ToString()).Distinct(StringComparer.Ordinal))
         {
-            var entry = wanted[i];
-            var hash = (await reads[i].WaitAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.Name.ToString(), e => e.Value);
+            reads[id] = batch.HashGetAllAsync(RedisKeys.Order(location, id));
+        }
+
+        batch.Execute();
+        var orders = new Dictionary<string, OrderData?>(StringComparer.Ordinal);
+        foreach (var (id, read) in reads)
+        {
+            var hash = (await read.WaitAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.Name.ToString(), e => e.Value);
+            orders[id] = hash.ContainsKey("body") ? ReadOrder(location, hash) : null;
+        }
+
+        var events = new List<OrderEventData>(wanted.Length);
+        foreach (var entry in wanted)
+        {
             var at = DateTimeOffset.FromUnixTimeMilliseconds((long)entry["at"]);
             var status = StateNames.ParseOrderState(entry["status"]);
-            var order = hash.ContainsKey("body")
-                ? ReadOrder(location, hash) with { Status = status, UpdatedAt = at }
+            var order = orders[entry["order"].ToString()] is { } stored
+                ? stored with { Status = status, UpdatedAt = at }
                 : new OrderData(entry["order"].ToString(), location, status, [], at, at, []);
             events.Add(new OrderEventData(entry.Id.ToString(), order));
         }
