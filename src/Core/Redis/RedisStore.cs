@@ -765,8 +765,19 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         var entries = await Db.StreamRangeAsync(RedisKeys.StationEvents(location, stationId), "(" + afterToken, "+", count)
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         var events = new List<StationEventData>(entries.Length);
+        var previous = afterToken;
         foreach (var entry in entries)
         {
+            // A ticket entry may carry the station's all-day counts: they come first, under the token
+            // before the entry, so a screen that resumes between the two gets the counts again (they
+            // are a whole state, so twice is harmless) and the ticket once.
+            var allDay = entry["allday"];
+            if (!allDay.IsNull)
+            {
+                events.Add(new StationEventData(previous, StationEventKind.AllDay, null, ReadCounts(allDay)));
+            }
+
+            previous = entry.Id.ToString();
             var kind = (string?)entry["kind"] switch
             {
                 "added" => StationEventKind.Added,
@@ -777,8 +788,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             };
             if (kind == StationEventKind.AllDay)
             {
-                var counts = JsonSerializer.Deserialize(entry["counts"].ToString(), CoreJson.Default.DictionaryStringInt32) ?? [];
-                events.Add(new StationEventData(entry.Id.ToString(), kind, null, new SortedDictionary<string, int>(counts, StringComparer.Ordinal)));
+                events.Add(new StationEventData(entry.Id.ToString(), kind, null, ReadCounts(entry["counts"])));
                 continue;
             }
 
@@ -790,6 +800,9 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
 
         return events;
     }
+
+    private static SortedDictionary<string, int> ReadCounts(RedisValue json) =>
+        new(JsonSerializer.Deserialize(json.ToString(), CoreJson.Default.DictionaryStringInt32) ?? [], StringComparer.Ordinal);
 
     /// <summary>The speed-of-service samples taken between two times, oldest first.</summary>
     public async Task<IReadOnlyList<ServiceSample>> ReadSpeedOfServiceAsync(string location, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)

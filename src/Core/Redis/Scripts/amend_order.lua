@@ -109,8 +109,7 @@ if o[4] == '1' then
       else
         allday_apply(allday, body, 1)
       end
-      ticket_event(events, tkey, 'updated', ARGV[2])
-      allday_event(events, allday, ARGV[2])
+      ticket_event(events, tkey, 'updated', ARGV[2], allday)
       table.insert(topics, station)
     elseif state == 'BUMPED' and grew == '1' and action ~= 'void' then
       -- New items for a ticket already bumped: it comes back to the screen.
@@ -119,8 +118,7 @@ if o[4] == '1' then
       redis.call('PERSIST', tkey)
       redis.call('ZADD', open, redis.call('HGET', tkey, 'score'), tid)
       allday_apply(allday, body, 1)
-      ticket_event(events, tkey, 'added', ARGV[2])
-      allday_event(events, allday, ARGV[2])
+      ticket_event(events, tkey, 'added', ARGV[2], allday)
       redis.call('HSET', KEYS[1], 't:' .. suffix, 'OPEN')
       redis.call('HDEL', KEYS[1], 'b:' .. suffix)
       table.insert(topics, station)

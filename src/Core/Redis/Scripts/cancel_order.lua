@@ -48,8 +48,7 @@ for i = 0, n - 1 do
   if t[1] == 'OPEN' then
     redis.call('ZREM', open, t[3])
     allday_apply(allday, t[2], -1)
-    ticket_event(events, tkey, 'updated', ARGV[2])
-    allday_event(events, allday, ARGV[2])
+    ticket_event(events, tkey, 'updated', ARGV[2], allday)
     table.insert(topics, t[4])
   end
   if t[1] then

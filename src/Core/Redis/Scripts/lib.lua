@@ -23,18 +23,17 @@ local function allday_apply(key, body, sign)
   end
 end
 
--- Puts a station's all-day counts as they stand now on its event stream.
-local function allday_event(events, key, minid)
+-- A station's all-day counts as they stand now, as JSON.
+local function allday_json(key)
   local flat = redis.call('HGETALL', key)
   local counts = {}
   for i = 1, #flat, 2 do
     counts[flat[i]] = tonumber(flat[i + 1])
   end
-  local json = '{}'
-  if #flat > 0 then
-    json = cjson.encode(counts)
+  if #flat == 0 then
+    return '{}'
   end
-  redis.call('XADD', events, 'MINID', '~', minid, '*', 'kind', 'allday', 'counts', json)
+  return cjson.encode(counts)
 end
 
 -- What a caller needs to show a ticket: status, body, rush, fired, held courses, bumped, on expo's
@@ -50,12 +49,19 @@ local function ticket_view(key)
   return v
 end
 
--- Puts a ticket as it stands now on its station's event stream.
-local function ticket_event(events, key, kind, minid)
+-- Puts a ticket as it stands now on its station's event stream. With the station's all-day key, the
+-- counts as they now stand ride on the same entry: a screen gets them as an all_day event just before
+-- the ticket's, from one stream entry.
+local function ticket_event(events, key, kind, minid, allday)
   local id = redis.call('HGET', key, 'id')
   local v = ticket_view(key)
-  redis.call('XADD', events, 'MINID', '~', minid, '*', 'kind', kind, 'ticket', id, 'status', v[1], 'body', v[2],
-    'rush', v[3], 'fired', v[4], 'held', v[5], 'bumped', v[6], 'progress', v[7], 'screen', v[8])
+  local fields = {'kind', kind, 'ticket', id, 'status', v[1], 'body', v[2], 'rush', v[3], 'fired', v[4], 'held', v[5],
+    'bumped', v[6], 'progress', v[7], 'screen', v[8]}
+  if allday then
+    table.insert(fields, 'allday')
+    table.insert(fields, allday_json(allday))
+  end
+  redis.call('XADD', events, 'MINID', '~', minid, '*', unpack(fields))
 end
 
 -- Fires a ticket to its station: open, in the open set and the all-day counts, an 'added' event.
@@ -63,8 +69,7 @@ local function ticket_open(tkey, open, events, allday, score, now, minid)
   redis.call('HSET', tkey, 'status', 'OPEN', 'fired', now)
   redis.call('ZADD', open, score, redis.call('HGET', tkey, 'id'))
   allday_apply(allday, redis.call('HGET', tkey, 'body'), 1)
-  ticket_event(events, tkey, 'added', minid)
-  allday_event(events, allday, minid)
+  ticket_event(events, tkey, 'added', minid, allday)
 end
 
 -- How many items a ticket asks a cook to make (voided ones aside).
