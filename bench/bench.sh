@@ -142,7 +142,7 @@ rcli del bench:stream bench:open bench:events >/dev/null
 rcli --scan --pattern 'bench:*' | xargs -r -n 500 redis-cli -p "$redis_port" del >/dev/null
 
 echo "==> the service: latency against offered rate ($rates, $step_seconds s each)"
-client loadgen --rates "$rates" --duration "$step_seconds" --json "$raw/rates.json" >"$raw/rates.txt" 2>&1 || true
+client loadgen --rates "$rates" --duration "$step_seconds" --drain 60 --json "$raw/rates.json" >"$raw/rates.txt" 2>&1 || true
 
 echo "==> the service: one flow at 250 orders/s for $flow_seconds s, counting Redis commands and CPU"
 rcli config resetstat >/dev/null

@@ -60,7 +60,7 @@ JSON
   cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
   local r0 o0 w0 r1 o1 w1 out orders
   r0=$(cpu "$redis"); o0=$(cpu "$service"); w0=$(cpu "$worker")
-  out=$("${load[@]}" --duration "$duration" --json "$dir/run.json" 2>&1 || true)
+  out=$("${load[@]}" --duration "$duration" --drain 60 --json "$dir/run.json" 2>&1 || true)
   r1=$(cpu "$redis"); o1=$(cpu "$service"); w1=$(cpu "$worker")
   kill "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true

@@ -166,6 +166,11 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
             await stop.CancelAsync();
             await Task.WhenAll(watchers.Select(w => w.ContinueWith(_ => { }, TaskScheduler.Default)));
 
+            if (run.Reconnects > 0)
+            {
+                AnsiConsole.MarkupLineInterpolated($"streams that ended and came back with their token: {run.Reconnects}");
+            }
+
             var highest = results.Where(r => r.Held).Select(r => r.Rate).DefaultIfEmpty(0).Max();
             if (settings.Step || results.Count > 1)
             {
@@ -234,73 +239,128 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
         }
     }
 
+    /// <summary>
+    /// A screen as a real one behaves: it bumps what it is shown, and when its stream ends (the
+    /// service cut off a screen that fell behind, or restarted) it comes back with its resume token.
+    /// </summary>
     private static async Task WatchStationAsync(Connection connection, Station station, Run run, CancellationToken cancellationToken)
     {
-        try
+        var token = "";
+        while (!cancellationToken.IsCancellationRequested)
         {
-            using var call = connection.Kitchen.WatchStation(new WatchStationRequest { LocationId = connection.Location, StationId = station.StationId }, cancellationToken: cancellationToken);
-            await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
+            try
             {
-                if (change.EventCase == StationEvent.EventOneofCase.SnapshotComplete)
+                using var call = connection.Kitchen.WatchStation(
+                    new WatchStationRequest { LocationId = connection.Location, StationId = station.StationId, ResumeToken = token }, cancellationToken: cancellationToken);
+                await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
                 {
-                    run.Watching(station.StationId);
-                }
+                    if (change.ResumeToken.Length > 0)
+                    {
+                        token = change.ResumeToken;
+                    }
 
-                if (change.EventCase != StationEvent.EventOneofCase.TicketAdded || !run.Orders.TryGetValue(change.TicketAdded.OrderId, out var order))
-                {
-                    continue;
-                }
+                    if (change.EventCase == StationEvent.EventOneofCase.SnapshotComplete)
+                    {
+                        run.Watching(station.StationId);
+                    }
 
-                var ticket = change.TicketAdded;
-                order.Phase.Screen.GetOrAdd(station.StationId, _ => new Latency()).Record(Micros(order.SentAt));
-                var copies = order.Seen.AddOrUpdate(station.StationId, 1, (_, n) => n + 1);
-                if (copies == 1)
-                {
-                    Interlocked.Increment(ref order.Phase.TicketsSeen);
-                }
+                    if (change.EventCase != StationEvent.EventOneofCase.TicketAdded || !run.Orders.TryGetValue(change.TicketAdded.OrderId, out var order))
+                    {
+                        continue;
+                    }
 
-                if (!station.IsExpo && !run.Hold)
-                {
-                    _ = BumpAsync(connection, station.StationId, ticket.TicketId, order.Phase, cancellationToken);
+                    var ticket = change.TicketAdded;
+                    order.Phase.Screen.GetOrAdd(station.StationId, _ => new Latency()).Record(Micros(order.SentAt));
+                    var copies = order.Seen.AddOrUpdate(station.StationId, 1, (_, n) => n + 1);
+                    if (copies == 1)
+                    {
+                        Interlocked.Increment(ref order.Phase.TicketsSeen);
+                    }
+
+                    if (!station.IsExpo && !run.Hold)
+                    {
+                        _ = BumpAsync(connection, station.StationId, ticket.TicketId, order.Phase, cancellationToken);
+                    }
                 }
             }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException || (ex is RpcException rpc && rpc.StatusCode == StatusCode.Cancelled))
-        {
+            catch (Exception ex) when (ex is OperationCanceledException || (ex is RpcException rpc && rpc.StatusCode == StatusCode.Cancelled))
+            {
+                return;
+            }
+            catch (RpcException ex)
+            {
+                Interlocked.Increment(ref run.Reconnects);
+                Log(station.StationId, ex);
+            }
+
+            await Task.Delay(200, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
+    /// <summary>The POS side: sends each ready order out at expo. When its stream ends it comes back and catches up with GetOrder.</summary>
     private static async Task WatchOrdersAsync(Connection connection, Run run, CancellationToken cancellationToken)
     {
-        try
+        var first = true;
+        while (!cancellationToken.IsCancellationRequested)
         {
-            using var call = connection.Orders.WatchOrders(new WatchOrdersRequest { LocationId = connection.Location }, cancellationToken: cancellationToken);
-            await call.ResponseHeadersAsync;
-            run.Watching("orders");
-            await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
+            try
             {
-                var status = change.Order.Status;
-                if (!run.Orders.TryGetValue(change.Order.OrderId, out var order))
+                using var call = connection.Orders.WatchOrders(new WatchOrdersRequest { LocationId = connection.Location }, cancellationToken: cancellationToken);
+                await call.ResponseHeadersAsync;
+                if (first)
                 {
-                    continue;
+                    run.Watching("orders");
+                    first = false;
+                }
+                else
+                {
+                    // Changes made while the stream was down are not replayed: ask for the orders still open.
+                    foreach (var (id, order) in run.Orders.Where(o => o.Value.CompletedFlag == 0).ToList())
+                    {
+                        var now = await connection.Orders.GetOrderAsync(new GetOrderRequest { LocationId = connection.Location, OrderId = id }, cancellationToken: cancellationToken);
+                        Observe(connection, run, order, id, now.Order.Status, cancellationToken);
+                    }
                 }
 
-                if (status == OrderStatus.Ready && Interlocked.Exchange(ref order.ReadyFlag, 1) == 0)
+                await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
                 {
-                    order.Phase.ToReady.Record(Micros(order.SentAt));
-                    _ = BumpAsync(connection, run.Expo, $"{change.Order.OrderId}:{run.Expo}", order.Phase, cancellationToken);
-                }
-                else if (status == OrderStatus.Completed && Interlocked.Exchange(ref order.CompletedFlag, 1) == 0)
-                {
-                    order.Phase.ToCompleted.Record(Micros(order.SentAt));
-                    Interlocked.Increment(ref order.Phase.Completed);
+                    if (run.Orders.TryGetValue(change.Order.OrderId, out var order))
+                    {
+                        Observe(connection, run, order, change.Order.OrderId, change.Order.Status, cancellationToken);
+                    }
                 }
             }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException || (ex is RpcException rpc && rpc.StatusCode == StatusCode.Cancelled))
-        {
+            catch (Exception ex) when (ex is OperationCanceledException || (ex is RpcException rpc && rpc.StatusCode == StatusCode.Cancelled))
+            {
+                return;
+            }
+            catch (RpcException ex)
+            {
+                Interlocked.Increment(ref run.Reconnects);
+                Log("orders", ex);
+            }
+
+            await Task.Delay(200, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
+
+    private static void Observe(Connection connection, Run run, Tracked order, string orderId, OrderStatus status, CancellationToken cancellationToken)
+    {
+        if (status == OrderStatus.Ready && Interlocked.Exchange(ref order.ReadyFlag, 1) == 0)
+        {
+            order.Phase.ToReady.Record(Micros(order.SentAt));
+            _ = BumpAsync(connection, run.Expo, $"{orderId}:{run.Expo}", order.Phase, cancellationToken);
+        }
+
+        if (status == OrderStatus.Completed && Interlocked.Exchange(ref order.CompletedFlag, 1) == 0)
+        {
+            order.Phase.ToCompleted.Record(Micros(order.SentAt));
+            Interlocked.Increment(ref order.Phase.Completed);
+        }
+    }
+
+    private static void Log(string stream, RpcException ex) =>
+        AnsiConsole.MarkupLineInterpolated($"[yellow]{stream} stream ended ({ex.StatusCode}: {ex.Status.Detail}); coming back[/]");
 
     private static async Task BumpAsync(Connection connection, string station, string ticketId, Phase phase, CancellationToken cancellationToken)
     {
@@ -681,6 +741,8 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
         public TaskCompletionSource Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public ConcurrentDictionary<string, Tracked> Orders { get; } = new(StringComparer.Ordinal);
+
+        public int Reconnects;
 
         public void Watching(string what)
         {
