@@ -127,7 +127,7 @@ ENV
 { "Restaurant": { "Devices": [
   { "Id": "demo-manager", "Role": "manager", "Location": "demo", "TokenSha256": "$(hash "$manager")" },
   { "Id": "chain-manager", "Role": "manager", "Location": "*", "TokenSha256": "$(hash "$chain")",
-    "RequestsPerSecond": 100000, "Burst": 100000, "MaxStreams": 256 },
+    "RequestsPerSecond": 100000, "Burst": 100000, "MaxStreams": 2048 },
   { "Id": "demo-pos-1", "Role": "pos", "Location": "demo", "TokenSha256": "$(hash "$pos")" },
   { "Id": "demo-kitchen", "Role": "kitchen", "Location": "demo", "TokenSha256": "$(hash "$kitchen")",
     "Stations": [ "grill", "fryer", "saute", "cold", "pizza", "bar", "dessert", "expo" ] }
@@ -238,6 +238,7 @@ A chain on a Redis Cluster: "demo" and store-001 to store-050, two OrderServices
 kitchen workers sharing the stores. The chain's manager may work at any store:
   a store's menu: ${client[*]} pos menu --location store-007 --token $CHAIN_TOKEN
   load on a store: ${client[*]} loadgen --location store-012 --rate 50 --duration 10 --token $CHAIN_TOKEN
+  load the chain: ${client[*]} loadgen --locations store-001..store-050 --rate 100 --duration 10 --token $CHAIN_TOKEN
   who routes it:  redis-cli -c -p $cluster_port get 'rst:{store-012}:lease'
 TXT
 fi

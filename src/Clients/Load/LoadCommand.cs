@@ -51,6 +51,10 @@ public sealed class LoadSettings : ServerSettings
     [Description("The latency objective: place → screen p99 at every station within this many ms, with no errors (default 50).")]
     public double ObjectiveMs { get; init; } = 50;
 
+    [CommandOption("--locations <IDS>")]
+    [Description("Spread the orders over these locations: a comma-separated list, or a range such as store-001..store-050 (default: --location alone).")]
+    public string? Locations { get; init; }
+
     [CommandOption("--hold")]
     [Description("Screens receive tickets but do not bump them, so they stay open (for measuring memory per open ticket).")]
     public bool Hold { get; init; }
@@ -75,12 +79,39 @@ public sealed class LoadSettings : ServerSettings
             return ValidationResult.Error("--factor must be above 1 (at most 10), --max-rate at most 100000, --objective-ms above 0");
         }
 
+        if (Locations is not null && ParseLocations(Locations) is null)
+        {
+            return ValidationResult.Error($"--locations '{Locations}' is neither a list of ids nor a range such as store-001..store-050");
+        }
+
         if (Rates is not null && ParseRates(Rates) is null)
         {
             return ValidationResult.Error($"--rates '{Rates}' is not a list of rates between 0 and 100000");
         }
 
         return base.Validate();
+    }
+
+    /// <summary>Ids from "a,b,c" or "store-001..store-050" (at most 5,000).</summary>
+    public static List<string>? ParseLocations(string text)
+    {
+        var range = text.Split("..", StringSplitOptions.TrimEntries);
+        if (range.Length == 2)
+        {
+            var digits = range[0].Length - range[0].TrimEnd("0123456789".ToCharArray()).Length;
+            var prefix = range[0][..^digits];
+            if (digits == 0 || !range[1].StartsWith(prefix, StringComparison.Ordinal)
+                || !int.TryParse(range[0][^digits..], CultureInfo.InvariantCulture, out var from)
+                || !int.TryParse(range[1][prefix.Length..], CultureInfo.InvariantCulture, out var to) || to < from || to - from >= 5000)
+            {
+                return null;
+            }
+
+            return [.. Enumerable.Range(from, to - from + 1).Select(n => prefix + n.ToString(new string('0', digits), CultureInfo.InvariantCulture))];
+        }
+
+        var ids = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        return ids.Count is 0 or > 5000 ? null : ids;
     }
 
     public static List<double>? ParseRates(string text)
@@ -113,12 +144,23 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
         Connection.RunAsync(async () =>
         {
             using var connection = new Connection(settings);
-            var menu = await connection.Menu.GetMenuAsync(new GetMenuRequest { LocationId = settings.Location }, cancellationToken: cancellationToken);
-            var run = new Run(menu, settings.Hold);
+            var sites = new List<Site>();
+            foreach (var location in settings.Locations is { } ids ? LoadSettings.ParseLocations(ids)! : [settings.Location])
+            {
+                sites.Add(new Site(location, await connection.Menu.GetMenuAsync(new GetMenuRequest { LocationId = location }, cancellationToken: cancellationToken)));
+            }
+
+            var run = new Run(sites, settings.Hold);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var watchers = menu.Stations.Select(s => WatchStationAsync(connection, s, run, stop.Token)).ToList();
-            watchers.Add(WatchOrdersAsync(connection, run, stop.Token));
-            await run.Ready.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            var watchers = new List<Task>();
+            foreach (var site in sites)
+            {
+                watchers.AddRange(site.Menu.Stations.Select(s => WatchStationAsync(connection, site, s, run, stop.Token)));
+                watchers.Add(WatchOrdersAsync(connection, site, run, stop.Token));
+            }
+
+            await run.Ready.Task.WaitAsync(TimeSpan.FromSeconds(30 + sites.Count), cancellationToken);
+            var where = sites.Count == 1 ? sites[0].Location : $"{sites.Count} locations ({sites[0].Location} … {sites[^1].Location})";
 
             var metricsBefore = await Scrape(settings.Metrics, cancellationToken);
             var results = new List<StepResult>();
@@ -129,8 +171,8 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
             {
                 var phase = new Phase(rate, settings.Hold);
                 AnsiConsole.MarkupLineInterpolated(
-                    $"[bold]loadgen[/]: {rate:0.#} orders/s for {settings.Duration} s (at most {settings.Orders}) at {settings.Location}{(settings.Hold ? ", tickets held open" : "")}");
-                await OfferAsync(connection, settings, menu, run, phase, random, cancellationToken);
+                    $"[bold]loadgen[/]: {rate:0.#} orders/s for {settings.Duration} s (at most {settings.Orders}) at {where}{(settings.Hold ? ", tickets held open" : "")}");
+                await OfferAsync(connection, settings, run, phase, random, cancellationToken);
                 var result = phase.Result(settings);
                 results.Add(result);
                 Print(phase, result);
@@ -191,7 +233,7 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
             return results.All(r => r.InvariantsOk) && judged.All(r => r.Errors.Count == 0) ? 0 : 1;
         });
 
-    private static async Task OfferAsync(Connection connection, LoadSettings settings, GetMenuResponse menu, Run run, Phase phase, Random random, CancellationToken cancellationToken)
+    private static async Task OfferAsync(Connection connection, LoadSettings settings, Run run, Phase phase, Random random, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var sends = new List<Task>();
@@ -209,7 +251,8 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
                 await Task.Delay(wait, cancellationToken);
             }
 
-            sends.Add(PlaceAsync(connection, RandomOrder(settings.Location, menu, random), run, phase, cancellationToken));
+            var site = run.Sites[i % run.Sites.Count];
+            sends.Add(PlaceAsync(connection, site, RandomOrder(site.Location, site.Menu, random), run, phase, cancellationToken));
         }
 
         await Task.WhenAll(sends);
@@ -220,13 +263,13 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
             await Task.Delay(20, cancellationToken);
         }
 
-        await phase.ClassifyUnseenAsync(connection, run, cancellationToken);
+        await phase.ClassifyUnseenAsync(connection, cancellationToken);
     }
 
-    private static async Task PlaceAsync(Connection connection, PlaceOrderRequest request, Run run, Phase phase, CancellationToken cancellationToken)
+    private static async Task PlaceAsync(Connection connection, Site site, PlaceOrderRequest request, Run run, Phase phase, CancellationToken cancellationToken)
     {
         var sent = Stopwatch.GetTimestamp();
-        var order = new Tracked(phase, sent, [.. request.Lines.Select(l => run.StationOf[l.MenuItemId]).Append(run.Expo).Distinct()]);
+        var order = new Tracked(site, phase, sent, [.. request.Lines.Select(l => site.StationOf[l.MenuItemId]).Append(site.Expo).Distinct()]);
         run.Orders[request.OrderId] = order;
         phase.Offered++;
         try
@@ -245,7 +288,7 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
     /// A screen as a real one behaves: it bumps what it is shown, and when its stream ends (the
     /// service cut off a screen that fell behind, or restarted) it comes back with its resume token.
     /// </summary>
-    private static async Task WatchStationAsync(Connection connection, Station station, Run run, CancellationToken cancellationToken)
+    private static async Task WatchStationAsync(Connection connection, Site site, Station station, Run run, CancellationToken cancellationToken)
     {
         var token = "";
         while (!cancellationToken.IsCancellationRequested)
@@ -253,7 +296,7 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
             try
             {
                 using var call = connection.Kitchen.WatchStation(
-                    new WatchStationRequest { LocationId = connection.Location, StationId = station.StationId, ResumeToken = token }, cancellationToken: cancellationToken);
+                    new WatchStationRequest { LocationId = site.Location, StationId = station.StationId, ResumeToken = token }, cancellationToken: cancellationToken);
                 await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
                 {
                     if (change.ResumeToken.Length > 0)
@@ -263,7 +306,7 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
 
                     if (change.EventCase == StationEvent.EventOneofCase.SnapshotComplete)
                     {
-                        run.Watching(station.StationId);
+                        run.Watching(site, station.StationId);
                     }
 
                     if (change.EventCase != StationEvent.EventOneofCase.TicketAdded || !run.Orders.TryGetValue(change.TicketAdded.OrderId, out var order))
@@ -273,7 +316,7 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
 
                     var ticket = change.TicketAdded;
                     order.Phase.Screen.GetOrAdd(station.StationId, _ => new Latency()).Record(Micros(order.SentAt));
-                    run.LatestShown.AddOrUpdate(station.StationId, order.SentAt, (_, t) => Math.Max(t, order.SentAt));
+                    site.LatestShown.AddOrUpdate(station.StationId, order.SentAt, (_, t) => Math.Max(t, order.SentAt));
                     var copies = order.Seen.AddOrUpdate(station.StationId, 1, (_, n) => n + 1);
                     if (copies == 1)
                     {
@@ -282,7 +325,7 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
 
                     if (!station.IsExpo && !run.Hold)
                     {
-                        _ = BumpAsync(connection, station.StationId, ticket.TicketId, order.Phase, cancellationToken);
+                        _ = BumpAsync(connection, site.Location, station.StationId, ticket.TicketId, order.Phase, cancellationToken);
                     }
                 }
             }
@@ -293,7 +336,7 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
             catch (RpcException ex)
             {
                 Interlocked.Increment(ref run.Reconnects);
-                Log(station.StationId, ex);
+                Log($"{site.Location}/{station.StationId}", ex);
             }
 
             await Task.Delay(200, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -301,27 +344,27 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
     }
 
     /// <summary>The POS side: sends each ready order out at expo. When its stream ends it comes back and catches up with GetOrder.</summary>
-    private static async Task WatchOrdersAsync(Connection connection, Run run, CancellationToken cancellationToken)
+    private static async Task WatchOrdersAsync(Connection connection, Site site, Run run, CancellationToken cancellationToken)
     {
         var first = true;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                using var call = connection.Orders.WatchOrders(new WatchOrdersRequest { LocationId = connection.Location }, cancellationToken: cancellationToken);
+                using var call = connection.Orders.WatchOrders(new WatchOrdersRequest { LocationId = site.Location }, cancellationToken: cancellationToken);
                 await call.ResponseHeadersAsync;
                 if (first)
                 {
-                    run.Watching("orders");
+                    run.Watching(site, "orders");
                     first = false;
                 }
                 else
                 {
                     // Changes made while the stream was down are not replayed: ask for the orders still open.
-                    foreach (var (id, order) in run.Orders.Where(o => o.Value.CompletedFlag == 0).ToList())
+                    foreach (var (id, order) in run.Orders.Where(o => o.Value.CompletedFlag == 0 && o.Value.Site == site).ToList())
                     {
-                        var now = await connection.Orders.GetOrderAsync(new GetOrderRequest { LocationId = connection.Location, OrderId = id }, cancellationToken: cancellationToken);
-                        Observe(connection, run, order, id, now.Order.Status, cancellationToken);
+                        var now = await connection.Orders.GetOrderAsync(new GetOrderRequest { LocationId = site.Location, OrderId = id }, cancellationToken: cancellationToken);
+                        Observe(connection, order, id, now.Order.Status, cancellationToken);
                     }
                 }
 
@@ -329,7 +372,7 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
                 {
                     if (run.Orders.TryGetValue(change.Order.OrderId, out var order))
                     {
-                        Observe(connection, run, order, change.Order.OrderId, change.Order.Status, cancellationToken);
+                        Observe(connection, order, change.Order.OrderId, change.Order.Status, cancellationToken);
                     }
                 }
             }
@@ -340,19 +383,19 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
             catch (RpcException ex)
             {
                 Interlocked.Increment(ref run.Reconnects);
-                Log("orders", ex);
+                Log($"{site.Location}/orders", ex);
             }
 
             await Task.Delay(200, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
-    private static void Observe(Connection connection, Run run, Tracked order, string orderId, OrderStatus status, CancellationToken cancellationToken)
+    private static void Observe(Connection connection, Tracked order, string orderId, OrderStatus status, CancellationToken cancellationToken)
     {
         if (status == OrderStatus.Ready && Interlocked.Exchange(ref order.ReadyFlag, 1) == 0)
         {
             order.Phase.ToReady.Record(Micros(order.SentAt));
-            _ = BumpAsync(connection, run.Expo, $"{orderId}:{run.Expo}", order.Phase, cancellationToken);
+            _ = BumpAsync(connection, order.Site.Location, order.Site.Expo, $"{orderId}:{order.Site.Expo}", order.Phase, cancellationToken);
         }
 
         if (status == OrderStatus.Completed && Interlocked.Exchange(ref order.CompletedFlag, 1) == 0)
@@ -365,12 +408,12 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
     private static void Log(string stream, RpcException ex) =>
         AnsiConsole.MarkupLineInterpolated($"[yellow]{stream} stream ended ({ex.StatusCode}: {ex.Status.Detail}); coming back[/]");
 
-    private static async Task BumpAsync(Connection connection, string station, string ticketId, Phase phase, CancellationToken cancellationToken)
+    private static async Task BumpAsync(Connection connection, string location, string station, string ticketId, Phase phase, CancellationToken cancellationToken)
     {
         try
         {
             await connection.Kitchen.BumpTicketAsync(
-                new BumpTicketRequest { LocationId = connection.Location, StationId = station, TicketId = ticketId }, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+                new BumpTicketRequest { LocationId = location, StationId = station, TicketId = ticketId }, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
         }
         catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled)
         {
@@ -569,7 +612,7 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
 
         var root = new JsonObject
         {
-            ["location"] = settings.Location,
+            ["location"] = settings.Locations ?? settings.Location,
             ["duration_s"] = settings.Duration,
             ["hold"] = settings.Hold,
             ["objective_ms"] = settings.ObjectiveMs,
@@ -648,8 +691,10 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
     }
 
     /// <summary>An order sent: its step, when, the stations it must reach, and what came of it.</summary>
-    private sealed class Tracked(Phase phase, long sentAt, string[] expected)
+    private sealed class Tracked(Site site, Phase phase, long sentAt, string[] expected)
     {
+        public Site Site { get; } = site;
+
         public Phase Phase { get; } = phase;
 
         public long SentAt { get; } = sentAt;
@@ -702,13 +747,13 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
         /// unless its screen has already shown tickets of orders placed a second or more after it: a
         /// station's stream is in order, so such a ticket was skipped, and that is missing.
         /// </summary>
-        public async Task ClassifyUnseenAsync(Connection connection, Run run, CancellationToken cancellationToken)
+        public async Task ClassifyUnseenAsync(Connection connection, CancellationToken cancellationToken)
         {
-            var expo = run.Expo;
-            bool Behind(string station, Tracked order) =>
-                !run.LatestShown.TryGetValue(station, out var latest) || Stopwatch.GetElapsedTime(order.SentAt, latest) < TimeSpan.FromSeconds(1);
+            static bool Behind(string station, Tracked order) =>
+                !order.Site.LatestShown.TryGetValue(station, out var latest) || Stopwatch.GetElapsedTime(order.SentAt, latest) < TimeSpan.FromSeconds(1);
             foreach (var (orderId, order) in Acknowledged)
             {
+                var expo = order.Site.Expo;
                 var unseen = order.Expected.Where(s => !order.Seen.ContainsKey(s)).ToList();
                 if (unseen.Count == 0 && (order.CompletedFlag == 1 || HoldOpen))
                 {
@@ -727,7 +772,7 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
                 }
 
                 // A routed order has expo's ticket; its receipts list its station tickets.
-                var now = (await connection.Orders.GetOrderAsync(new GetOrderRequest { LocationId = connection.Location, OrderId = orderId }, cancellationToken: cancellationToken)).Order;
+                var now = (await connection.Orders.GetOrderAsync(new GetOrderRequest { LocationId = order.Site.Location, OrderId = orderId }, cancellationToken: cancellationToken)).Order;
                 var routed = now.Status is not OrderStatus.Accepted and not OrderStatus.Cancelled;
                 var receipts = now.Receipts.Select(r => r.StationId).ToHashSet(StringComparer.Ordinal);
                 foreach (var station in unseen.Where(s => (s == expo ? routed : receipts.Contains(s)) && Behind(s, order)))
@@ -793,15 +838,31 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
         }
     }
 
-    private sealed class Run(GetMenuResponse menu, bool hold)
+    /// <summary>One location under load: its menu, and what its screens have shown.</summary>
+    private sealed class Site(string location, GetMenuResponse menu)
     {
-        private readonly HashSet<string> _waitingFor = [.. menu.Stations.Select(s => s.StationId), "orders"];
+        public string Location { get; } = location;
 
-        public bool Hold { get; } = hold;
+        public GetMenuResponse Menu { get; } = menu;
 
         public Dictionary<string, string> StationOf { get; } = menu.Items.ToDictionary(i => i.MenuItemId, i => i.StationId);
 
         public string Expo { get; } = menu.Stations.Single(s => s.IsExpo).StationId;
+
+        /// <summary>Per station, the latest-placed order whose ticket a screen has shown (a Stopwatch timestamp).</summary>
+        public ConcurrentDictionary<string, long> LatestShown { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The streams not yet in place: every station's screen and the POS's order stream.</summary>
+        public HashSet<string> WaitingFor { get; } = [.. menu.Stations.Select(s => s.StationId), "orders"];
+    }
+
+    private sealed class Run(List<Site> sites, bool hold)
+    {
+        private int _sitesWaiting = sites.Count;
+
+        public List<Site> Sites { get; } = sites;
+
+        public bool Hold { get; } = hold;
 
         public TaskCompletionSource Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -809,14 +870,11 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
 
         public int Reconnects;
 
-        /// <summary>Per station, the latest-placed order whose ticket a screen has shown (a Stopwatch timestamp).</summary>
-        public ConcurrentDictionary<string, long> LatestShown { get; } = new(StringComparer.Ordinal);
-
-        public void Watching(string what)
+        public void Watching(Site site, string what)
         {
-            lock (_waitingFor)
+            lock (site.WaitingFor)
             {
-                if (_waitingFor.Remove(what) && _waitingFor.Count == 0)
+                if (site.WaitingFor.Remove(what) && site.WaitingFor.Count == 0 && Interlocked.Decrement(ref _sitesWaiting) == 0)
                 {
                     Ready.TrySetResult();
                 }
