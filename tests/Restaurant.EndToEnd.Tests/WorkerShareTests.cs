@@ -79,6 +79,17 @@ public class WorkerShareTests(ITestOutputHelper output)
                     .ToList();
                 Assert.Equal(placed[id].Select(o => o.OrderId), reached);
             }
+
+            // The load generator across the whole chain, on the workers that now share it.
+            using var loadgen = ServiceProcess.StartClient(
+                "loadgen",
+                ["loadgen", "--locations", "store-001..store-012", "--rate", "60", "--duration", "3", "--server", $"http://127.0.0.1:{deployment.Port}", "--token", TestDevices.Manager]);
+            var exit = await loadgen.ExitCodeAsync(TimeSpan.FromSeconds(90));
+            output.WriteLine(loadgen.Log);
+            Assert.Equal(0, exit);
+            Assert.Contains("12 locations", loadgen.Log);
+            Assert.Contains("acknowledged 180, completed 180", loadgen.Log);
+            Assert.Contains("invariants: ok", loadgen.Log);
         }
         catch
         {
