@@ -98,7 +98,7 @@ var json = new JsonObject
         ["redis_script_calls_per_order"] = Math.Round(scriptCalls / flowOrders, 2),
         ["redis_usec_per_order"] = Math.Round(redisUsec / flowOrders, 1),
         ["redis_operations_sent_per_order"] = operations is { } ops ? Math.Round(ops / flowOrders, 2) : null,
-        ["round_trips_place_and_route_per_order"] = batches is { } b ? Math.Round(1 + 4 * b / flowOrders, 2) : null,
+        ["round_trips_place_and_route_per_order"] = batches is { } b ? Math.Round(1 + 3 * b / flowOrders, 2) : null,
         ["orders_per_worker_batch"] = batches is { } b2 && b2 > 0 ? Math.Round(flowOrders / b2, 1) : null,
         ["cpu_s_per_1000_orders"] = new JsonObject
         {
@@ -167,7 +167,7 @@ var scriptUsec = commands.Where(c => c.Command is "evalsha" or "eval").Sum(c => 
 md.AppendLine($"| Redis time per order (`INFO commandstats`) | {redisUsec / flowOrders:0} µs, so Redis alone saturates near {1e6 / (redisUsec / flowOrders):N0} orders/s | {scriptCalls / flowOrders:0.#} script calls per order averaging {scriptUsec:0} µs each, against {1e6 / evalRps:0} µs per request of redis-benchmark's three-command script |");
 md.AppendLine($"| Redis commands per order, the scripts' own included | {perOrderCommands:0} | most are reads and stream appends inside the scripts |");
 md.AppendLine($"| Redis calls sent per order, all processes (screens and POS included) | {F(operations / flowOrders, "0.#")} | a script call counts one |");
-md.AppendLine($"| round trips per order on the place and route path | {F(batches is { } bb ? 1 + 4 * bb / flowOrders : null)} | PlaceOrder 1; per worker batch of {F(flowOrders / batches, "0.#")} orders: read, menu, orders, route scripts |");
+md.AppendLine($"| round trips per order on the place and route path | {F(batches is { } bb ? 1 + 3 * bb / flowOrders : null)} | PlaceOrder 1; per worker batch of {F(flowOrders / batches, "0.#")} orders: read, the menu's version with the orders, route scripts |");
 foreach (var process in new[] { "redis", "orderservice", "worker" })
 {
     md.AppendLine($"| CPU-seconds per 1,000 orders: {process} | {CpuPer1000(process):0.00} s | |");

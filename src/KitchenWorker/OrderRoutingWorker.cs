@@ -206,12 +206,11 @@ public sealed partial class OrderRoutingWorker(
             return;
         }
 
-        // The batch costs three round trips however many orders it holds: the menu, every order, and
-        // the route scripts sent together (Redis runs them in queue order, so the kitchen sees the
-        // orders in the order they were placed).
+        // The batch costs two round trips however many orders it holds: the menu's version with every
+        // order, and the route scripts sent together (Redis runs them in queue order, so the kitchen
+        // sees the orders in the order they were placed).
         telemetry.BatchRouted(location);
-        var menu = await store.GetMenuAsync(location, cancellationToken);
-        var orders = await store.FindOrdersAsync(location, [.. routable.Select(m => m.OrderId!)], cancellationToken);
+        var (menu, orders) = await store.ReadForRoutingAsync(location, [.. routable.Select(m => m.OrderId!)], cancellationToken);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var routes = new Task<RouteOutcome>[routable.Count];
         for (var i = 0; i < routable.Count; i++)
@@ -241,7 +240,7 @@ public sealed partial class OrderRoutingWorker(
         }
     }
 
-    private Task<RouteOutcome> StartRoute(string location, QueuedOrder message, OrderData? order, MenuSnapshot menu, long now, CancellationToken cancellationToken)
+    private Task<RouteOutcome> StartRoute(string location, QueuedOrder message, OrderData? order, LocationDefinition menu, long now, CancellationToken cancellationToken)
     {
         if (order is null)
         {
@@ -260,10 +259,10 @@ public sealed partial class OrderRoutingWorker(
         activity?.SetTag("restaurant.order", order.OrderId);
         var placedAt = order.CreatedAt.ToUnixTimeMilliseconds();
         var trace = activity?.Id ?? order.Trace;
-        var tickets = KitchenRouter.Route(order.OrderId, order.Lines, menu.Location, now)
+        var tickets = KitchenRouter.Route(order.OrderId, order.Lines, menu, now)
             .Select(t => t with { PlacedAtMs = placedAt, Trace = trace })
             .ToList();
-        return CountAsync(store.RouteOrderAsync(location, message.MessageId, order, tickets, menu.Location.Options.AutoFireNextCourse, cancellationToken));
+        return CountAsync(store.RouteOrderAsync(location, message.MessageId, order, tickets, menu.Options.AutoFireNextCourse, cancellationToken));
 
         async Task<RouteOutcome> CountAsync(Task<RouteOutcome> route)
         {
@@ -283,7 +282,7 @@ public sealed partial class OrderRoutingWorker(
         }
     }
 
-    private async Task<RouteOutcome> RouteAgainAsync(string location, QueuedOrder message, MenuSnapshot menu, CancellationToken cancellationToken)
+    private async Task<RouteOutcome> RouteAgainAsync(string location, QueuedOrder message, LocationDefinition menu, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {

@@ -108,16 +108,23 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             throw RestaurantException.NotFound($"location '{location}' is not known");
         }
 
-        var definition = await _menus.GetAsync(location, hash.ToString(), async () =>
+        var definition = await DefinitionAsync(location, hash.ToString(), cancellationToken).ConfigureAwait(false);
+        return new MenuSnapshot(
+            definition,
+            off.Select(v => v.ToString()).ToHashSet(StringComparer.Ordinal),
+            counts.ToDictionary(c => c.Name.ToString(), c => (int)c.Value, StringComparer.Ordinal));
+    }
+
+    /// <summary>The location's definition for its content hash: read and parsed only when the hash changed.</summary>
+    private async Task<LocationDefinition> DefinitionAsync(string location, string hash, CancellationToken cancellationToken)
+    {
+        var definition = await _menus.GetAsync(location, hash, async () =>
         {
             var json = await Db.HashGetAsync(RedisKeys.Menu(location), "def").WaitAsync(cancellationToken).ConfigureAwait(false);
             return JsonSerializer.Deserialize(json.ToString(), CoreJson.Default.LocationDefinition)!;
         }).ConfigureAwait(false);
         _expo[location] = definition.Expo.Id;
-        return new MenuSnapshot(
-            definition,
-            off.Select(v => v.ToString()).ToHashSet(StringComparer.Ordinal),
-            counts.ToDictionary(c => c.Name.ToString(), c => (int)c.Value, StringComparer.Ordinal));
+        return definition;
     }
 
     /// <summary>
@@ -230,20 +237,51 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         return entries.Length == 0 ? null : ReadOrder(location, entries.ToDictionary(e => e.Name.ToString(), e => e.Value));
     }
 
+    /// <summary>
+    /// What routing a batch needs, in one round trip: the location's definition (kept while its content
+    /// hash is unchanged) and the orders, in the order asked (a missing one is null).
+    /// </summary>
+    public async Task<(LocationDefinition Location, IReadOnlyList<OrderData?> Orders)> ReadForRoutingAsync(
+        string location, IReadOnlyList<string> orderIds, CancellationToken cancellationToken = default)
+    {
+        var batch = Db.CreateBatch();
+        var hashTask = batch.HashGetAsync(RedisKeys.Menu(location), "hash");
+        var orders = ReadOrders(batch, location, orderIds);
+        batch.Execute();
+        var hash = await hashTask.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (hash.IsNull)
+        {
+            throw RestaurantException.NotFound($"location '{location}' is not known");
+        }
+
+        var definition = await DefinitionAsync(location, hash.ToString(), cancellationToken).ConfigureAwait(false);
+        return (definition, await orders(cancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary>Several orders in one round trip, in the order asked; a missing one is null.</summary>
     public async Task<IReadOnlyList<OrderData?>> FindOrdersAsync(string location, IReadOnlyList<string> orderIds, CancellationToken cancellationToken = default)
     {
         var batch = Db.CreateBatch();
-        var reads = orderIds.Select(id => batch.HashGetAllAsync(RedisKeys.Order(location, id))).ToArray();
+        var orders = ReadOrders(batch, location, orderIds);
         batch.Execute();
-        var orders = new OrderData?[reads.Length];
-        for (var i = 0; i < reads.Length; i++)
-        {
-            var entries = await reads[i].WaitAsync(cancellationToken).ConfigureAwait(false);
-            orders[i] = entries.Length == 0 ? null : ReadOrder(location, entries.ToDictionary(e => e.Name.ToString(), e => e.Value));
-        }
+        return await orders(cancellationToken).ConfigureAwait(false);
+    }
 
-        return orders;
+    /// <summary>Queues the reads of several orders on a batch; the answer parses them once the batch has run.</summary>
+    private Func<CancellationToken, Task<IReadOnlyList<OrderData?>>> ReadOrders(IBatch batch, string location, IReadOnlyList<string> orderIds)
+    {
+        var reads = orderIds.Select(id => batch.HashGetAllAsync(RedisKeys.Order(location, id))).ToArray();
+        return async cancellationToken =>
+        {
+            var orders = new OrderData?[reads.Length];
+            for (var i = 0; i < reads.Length; i++)
+            {
+                var entries = await reads[i].WaitAsync(cancellationToken).ConfigureAwait(false);
+                orders[i] = entries.Length == 0 ? null : ReadOrder(location, entries.ToDictionary(e => e.Name.ToString(), e => e.Value));
+            }
+
+            return orders;
+        };
     }
 
     public async Task<OrderData> GetOrderAsync(string location, string orderId, CancellationToken cancellationToken = default) =>

@@ -29,7 +29,7 @@ public sealed class RestaurantTelemetry
     {
         _meter = meters.Create(Name);
         _meter.CreateObservableCounter("restaurant.redis.operations", () => redis.OperationCount, "{operation}", "Redis commands this process has sent (a script call is one)");
-        _batches = _meter.CreateCounter<long>("restaurant.worker.batches", "{batch}", "Batches of queued orders a kitchen worker has routed: each is read in one round trip to Redis and routed in three more");
+        _batches = _meter.CreateCounter<long>("restaurant.worker.batches", "{batch}", "Batches of queued orders a kitchen worker has routed: each is read in one round trip to Redis and routed in two more");
         _placed = _meter.CreateCounter<long>("restaurant.orders.placed", "{order}", "Orders stored and queued (an order sent again is counted once)");
         _routed = _meter.CreateCounter<long>("restaurant.tickets.routed", "{ticket}", "Station tickets written by the kitchen workers, expo's included");
         _bumped = _meter.CreateCounter<long>("restaurant.tickets.bumped", "{ticket}", "Tickets bumped (a repeated bump is not counted)");
