@@ -42,7 +42,7 @@ public sealed class RedisCluster : IAsyncDisposable
 
             var cluster = new RedisCluster(nodes, masters, replicasPerMaster);
             await RedisCli(["--cluster", "create", .. nodes.Select(n => $"127.0.0.1:{n.Port}"), "--cluster-replicas", replicasPerMaster.ToString(), "--cluster-yes"]);
-            await cluster.WaitUntilHealthyAsync(masters, replicasPerMaster, TimeSpan.FromSeconds(60));
+            await cluster.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
             return cluster;
         }
         catch
@@ -104,9 +104,7 @@ public sealed class RedisCluster : IAsyncDisposable
     }
 
     /// <summary>Waits until the cluster is ok everywhere and every replica has finished its first sync with its master.</summary>
-    public Task WaitUntilHealthyAsync(TimeSpan patience) => WaitUntilHealthyAsync(_masters, _replicasPerMaster, patience);
-
-    private async Task WaitUntilHealthyAsync(int masters, int replicasPerMaster, TimeSpan patience) =>
+    private async Task WaitUntilHealthyAsync(TimeSpan patience) =>
         await Eventually.WaitForAsync(
             async () =>
             {
@@ -120,8 +118,8 @@ public sealed class RedisCluster : IAsyncDisposable
 
                 // Every replica is linked to its master, so a failover in the test has a replica to promote.
                 var nodes = await NodesAsync();
-                if (nodes.Count != masters * (1 + replicasPerMaster) || nodes.Any(n => n.LinkState != "connected" || n.Flags.Contains("fail"))
-                    || nodes.Count(n => n.Flags.Contains("slave")) != masters * replicasPerMaster)
+                if (nodes.Count != _masters * (1 + _replicasPerMaster) || nodes.Any(n => n.LinkState != "connected" || n.Flags.Contains("fail"))
+                    || nodes.Count(n => n.Flags.Contains("slave")) != _masters * _replicasPerMaster)
                 {
                     return false;
                 }

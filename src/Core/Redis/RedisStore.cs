@@ -246,7 +246,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     {
         var batch = Db.CreateBatch();
         var hashTask = batch.HashGetAsync(RedisKeys.Menu(location), "hash");
-        var orders = ReadOrders(batch, location, orderIds);
+        var reads = orderIds.Select(id => batch.HashGetAllAsync(RedisKeys.Order(location, id))).ToArray();
         batch.Execute();
         var hash = await hashTask.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (hash.IsNull)
@@ -255,34 +255,16 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         }
 
         var definition = await DefinitionAsync(location, hash.ToString(), cancellationToken).ConfigureAwait(false);
-        return (definition, await orders(cancellationToken).ConfigureAwait(false));
-    }
-
-    /// <summary>Several orders in one round trip, in the order asked; a missing one is null.</summary>
-    public async Task<IReadOnlyList<OrderData?>> FindOrdersAsync(string location, IReadOnlyList<string> orderIds, CancellationToken cancellationToken = default)
-    {
-        var batch = Db.CreateBatch();
-        var orders = ReadOrders(batch, location, orderIds);
-        batch.Execute();
-        return await orders(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Queues the reads of several orders on a batch; the answer parses them once the batch has run.</summary>
-    private Func<CancellationToken, Task<IReadOnlyList<OrderData?>>> ReadOrders(IBatch batch, string location, IReadOnlyList<string> orderIds)
-    {
-        var reads = orderIds.Select(id => batch.HashGetAllAsync(RedisKeys.Order(location, id))).ToArray();
-        return async cancellationToken =>
+        var orders = new OrderData?[reads.Length];
+        for (var i = 0; i < reads.Length; i++)
         {
-            var orders = new OrderData?[reads.Length];
-            for (var i = 0; i < reads.Length; i++)
-            {
-                var entries = await reads[i].WaitAsync(cancellationToken).ConfigureAwait(false);
-                orders[i] = entries.Length == 0 ? null : ReadOrder(location, entries.ToDictionary(e => e.Name.ToString(), e => e.Value));
-            }
+            var entries = await reads[i].WaitAsync(cancellationToken).ConfigureAwait(false);
+            orders[i] = entries.Length == 0 ? null : ReadOrder(location, entries.ToDictionary(e => e.Name.ToString(), e => e.Value));
+        }
 
-            return orders;
-        };
+        return (definition, orders);
     }
+
 
     public async Task<OrderData> GetOrderAsync(string location, string orderId, CancellationToken cancellationToken = default) =>
         await FindOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false)
