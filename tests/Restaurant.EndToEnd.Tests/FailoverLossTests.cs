@@ -60,7 +60,8 @@ public class FailoverLossTests(ITestOutputHelper output)
                 }
             })).ToList();
 
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await Eventually.WaitForAsync(
+                () => Task.FromResult(acknowledged.Count >= 100), TimeSpan.FromSeconds(30), "the terminals to have orders acknowledged");
             replica.Signal("STOP");
 
             // The master drops its link to the frozen replica, so what it writes from now on reaches no
@@ -71,6 +72,8 @@ public class FailoverLossTests(ITestOutputHelper output)
             }
 
             Volatile.Write(ref phase, 1);
+
+            // The fault itself: one second in which the master writes and no replica hears it.
             await Task.Delay(TimeSpan.FromSeconds(1));
             master.Kill();
             Volatile.Write(ref phase, 2);
