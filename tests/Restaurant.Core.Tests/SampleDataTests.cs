@@ -55,4 +55,18 @@ public class SampleDataTests
         Assert.Contains("'no pickles', which is not defined", ex.Message);
         Assert.Contains("'side salad' routes to 'expo'", ex.Message);
     }
+
+    [Fact]
+    public void ANameWithAControlCharacterIsRefusedNamingIt()
+    {
+        var broken = SampleData.Demo with
+        {
+            Items = [.. SampleData.Demo.Items.Select(i => i.Id == "ribeye" ? i with { Name = "Ribeye\u001b[2J" } : i)],
+        };
+
+        var problems = LocationValidator.Problems(broken);
+
+        Assert.Contains(problems, p => p.Contains("menu item 'ribeye' name", StringComparison.Ordinal) && p.Contains("U+001B", StringComparison.Ordinal));
+        Assert.Empty(LocationValidator.Problems(SampleData.Demo));
+    }
 }

@@ -15,9 +15,12 @@ public static class MenuValidator
         {
             if (location.FindItem(lines[i].MenuItemId) is { } item)
             {
-                foreach (var modifier in lines[i].Modifiers.Where(m => !location.Allows(item, m)))
+                for (var m = 0; m < lines[i].Modifiers.Count; m++)
                 {
-                    throw RestaurantException.Invalid($"lines[{i}].modifiers: '{modifier}' is not a modifier of '{item.Id}'");
+                    if (!location.Allows(item, lines[i].Modifiers[m]))
+                    {
+                        throw RestaurantException.Invalid($"lines[{i}].modifiers[{m}]: '{OrderValidator.Shorten(lines[i].Modifiers[m])}' is not a modifier of '{item.Id}'");
+                    }
                 }
             }
         }

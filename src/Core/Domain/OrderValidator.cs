@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Restaurant.Core.Domain;
@@ -16,10 +17,11 @@ public static partial class OrderValidator
     public const int MaxIdLength = 64;
     public const int MaxCourse = 9;
 
-    [GeneratedRegex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    // \z, not $: in .NET '$' also matches before a final newline, so "demo\n" would pass as an id.
+    [GeneratedRegex(@"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\z")]
     private static partial Regex UuidPattern();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9_-]{0,63}\z")]
     private static partial Regex IdPattern();
 
     /// <summary>Location, station and menu item ids: lower-case letters, digits, '-' and '_'.</summary>
@@ -90,9 +92,9 @@ public static partial class OrderValidator
                 throw RestaurantException.Invalid($"{at}.course must be 1 to {MaxCourse} (0 means 1), was {line.Course} (item '{line.MenuItemId}')");
             }
 
-            if (line.Note.Length > MaxNoteLength)
+            if (TextProblem(line.Note, MaxNoteLength) is { } noteProblem)
             {
-                throw RestaurantException.Invalid($"{at}.note is {line.Note.Length} characters, at most {MaxNoteLength} (item '{line.MenuItemId}')");
+                throw RestaurantException.Invalid($"{at}.note {noteProblem} (item '{line.MenuItemId}')");
             }
 
             if (line.Modifiers.Count > MaxModifiers)
@@ -108,13 +110,66 @@ public static partial class OrderValidator
                     throw RestaurantException.Invalid($"{at}.modifiers[{m}] is empty (item '{line.MenuItemId}')");
                 }
 
-                if (modifier.Length > MaxModifierLength)
+                if (TextProblem(modifier, MaxModifierLength) is { } modifierProblem)
                 {
-                    throw RestaurantException.Invalid($"{at}.modifiers[{m}] is {modifier.Length} characters, at most {MaxModifierLength} (item '{line.MenuItemId}')");
+                    throw RestaurantException.Invalid($"{at}.modifiers[{m}] {modifierProblem} (item '{line.MenuItemId}')");
                 }
             }
         }
     }
 
-    private static string Shorten(string value) => value.Length <= 80 ? value : value[..80] + "…";
+    /// <summary>
+    /// What is wrong with a text a person typed (a note, a modifier, a name), or null. Its length is
+    /// counted as a person counts it, in characters as shown (grapheme clusters: an emoji, a family
+    /// emoji, an accented letter are one each), with a hard bound of <see cref="StorageFactor"/> UTF-16
+    /// units per character. Control characters (C0 such as newline, NUL and ESC, DEL, C1), line and
+    /// paragraph separators, bidirectional overrides and lone surrogates are refused: a newline could
+    /// split one modifier into two, and an escape sequence could rewrite a kitchen terminal.
+    /// </summary>
+    public static string? TextProblem(string value, int maxCharacters)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            if (char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029' || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069')
+            {
+                return $"holds the control character U+{(int)c:X4} at position {i}; only printable text is allowed";
+            }
+        }
+
+        var characters = value.Length <= maxCharacters ? value.Length : new StringInfo(value).LengthInTextElements;
+        if (characters > maxCharacters)
+        {
+            return $"is {characters} characters, at most {maxCharacters}";
+        }
+
+        if (value.Length > maxCharacters * StorageFactor)
+        {
+            return $"is {value.Length} UTF-16 units long, at most {maxCharacters * StorageFactor}";
+        }
+
+        return null;
+    }
+
+    /// <summary>How many UTF-16 units one character may take at most (a family emoji takes 8).</summary>
+    public const int StorageFactor = 10;
+
+    /// <summary>A value as echoed in an error message: at most 80 characters, control characters shown as '?'.</summary>
+    public static string Shorten(string value)
+    {
+        var cut = value.Length <= 80 ? value : value[..80] + "…";
+        return string.Create(cut.Length, cut, (span, text) =>
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                span[i] = char.IsControl(text[i]) ? '?' : text[i];
+            }
+        });
+    }
 }

@@ -5,12 +5,28 @@ namespace Restaurant.Core.Locations;
 /// <summary>Checks a location's data file before it is loaded, so a typo never reaches a kitchen.</summary>
 public static class LocationValidator
 {
+    /// <summary>The longest name of a location, station or menu item, in characters.</summary>
+    public const int MaxNameLength = 80;
+
     public static IReadOnlyList<string> Problems(LocationDefinition location)
     {
         var problems = new List<string>();
         if (!OrderValidator.IsValidId(location.Id))
         {
             problems.Add($"location id '{location.Id}' is not a valid id");
+        }
+
+        // Names reach every screen and ticket: printable text only, as for what a POS sends.
+        var names = new[] { ("location name", location.Name) }
+            .Concat(location.Stations.Select(st => ($"station '{st.Id}' name", st.Name)))
+            .Concat(location.Items.Select(i => ($"menu item '{i.Id}' name", i.Name)))
+            .Concat(location.ModifierList.Select(m => ($"modifier '{OrderValidator.Shorten(m.Name)}' name", m.Name)));
+        foreach (var (what, name) in names)
+        {
+            if (OrderValidator.TextProblem(name ?? "", MaxNameLength) is { } problem)
+            {
+                problems.Add($"{what} {problem}");
+            }
         }
 
         if (location.Stations.Count(s => s.IsExpo) != 1)

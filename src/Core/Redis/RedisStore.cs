@@ -157,7 +157,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         var now = NowMs;
         var body = JsonSerializer.Serialize(new OrderBody(lines, now, trace), CoreJson.Default.OrderBody);
         var n = lines.Count;
-        var args = new RedisValue[8 + 3 * n];
+        var args = new RedisValue[8 + 3 * n + lines.Sum(l => l.Modifiers.Count)];
         args[0] = orderId;
         args[1] = ContentHash(lines, rush);
         args[2] = body;
@@ -166,11 +166,16 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         args[5] = RedisKeys.Bell(location).ToString();
         args[6] = rush ? "1" : "0";
         args[7] = n;
+        var at = 8 + 3 * n;
         for (var i = 0; i < n; i++)
         {
             args[8 + i] = lines[i].MenuItemId;
             args[8 + n + i] = lines[i].Quantity;
-            args[8 + 2 * n + i] = string.Join('\n', lines[i].Modifiers.Select(ModifierDefinition.Normalize));
+            args[8 + 2 * n + i] = lines[i].Modifiers.Count;
+            foreach (var modifier in lines[i].Modifiers)
+            {
+                args[at++] = ModifierDefinition.Normalize(modifier);
+            }
         }
 
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
@@ -197,8 +202,9 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
                 throw RestaurantException.Precondition($"location '{location}' is closed (its data file was removed): it takes no new orders");
             case "BAD_MODIFIER":
                 var line = int.Parse((string)result[1]!, System.Globalization.CultureInfo.InvariantCulture);
+                var index = int.Parse((string)result[2]!, System.Globalization.CultureInfo.InvariantCulture);
                 throw RestaurantException.Invalid(
-                    $"lines[{line}].modifiers: '{lines[line].Modifiers.First(m => ModifierDefinition.Normalize(m) == (string?)result[3])}' is not a modifier of '{(string?)result[2]}'");
+                    $"lines[{line}].modifiers[{index}]: '{OrderValidator.Shorten(lines[line].Modifiers[index])}' is not a modifier of '{(string?)result[3]}'");
             case "UNKNOWN_ITEM":
                 throw RestaurantException.NotFound($"menu item '{(string?)result[1]}' is not on the menu of '{location}'");
             case "UNAVAILABLE":
@@ -424,11 +430,11 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
 
                 return new TicketChange(ReadTicketView(result, 3), status, (string?)result[0] == "BUMPED");
             case "NOT_FOUND":
-                throw RestaurantException.NotFound($"ticket {ticketId} is not at station '{stationId}' of '{location}'");
+                throw RestaurantException.NotFound($"ticket {OrderValidator.Shorten(ticketId)} is not at station '{stationId}' of '{location}'");
             case "VOIDED":
-                throw RestaurantException.Precondition($"ticket {ticketId} is voided and cannot be bumped");
+                throw RestaurantException.Precondition($"ticket {OrderValidator.Shorten(ticketId)} is voided and cannot be bumped");
             case "HELD":
-                throw RestaurantException.Precondition($"ticket {ticketId} is in course {(string?)result[1]}, which is held: fire the course first");
+                throw RestaurantException.Precondition($"ticket {OrderValidator.Shorten(ticketId)} is in course {(string?)result[1]}, which is held: fire the course first");
             case "NOT_READY":
                 var cooking = (string?)result[1];
                 throw RestaurantException.Precondition(string.IsNullOrEmpty(cooking)
@@ -455,9 +461,9 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             case "NOOP":
                 return new TicketChange(ReadTicketView(result, 2), StateNames.ParseOrderState((string?)result[1]));
             case "NOT_FOUND":
-                throw RestaurantException.NotFound($"ticket {ticketId} is not at station '{stationId}' of '{location}'");
+                throw RestaurantException.NotFound($"ticket {OrderValidator.Shorten(ticketId)} is not at station '{stationId}' of '{location}'");
             case "VOIDED":
-                throw RestaurantException.Precondition($"ticket {ticketId} is voided (order cancelled) and cannot be recalled");
+                throw RestaurantException.Precondition($"ticket {OrderValidator.Shorten(ticketId)} is voided (order cancelled) and cannot be recalled");
             case "COMPLETED":
                 throw RestaurantException.Precondition($"order {orderId} is completed: recall it at expo first");
             default:
@@ -690,7 +696,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     {
         if (!TryParseStreamId(token, out var position))
         {
-            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{token}' is not a token this service gave out; start again with an empty token");
+            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{OrderValidator.Shorten(token)}' is not a token this service gave out; start again with an empty token");
         }
 
         var key = RedisKeys.StationEvents(location, stationId);
@@ -706,7 +712,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
                 return;
             }
 
-            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{token}' is unknown for station '{stationId}'; start again with an empty token");
+            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{OrderValidator.Shorten(token)}' is unknown for station '{stationId}'; start again with an empty token");
         }
 
         var fields = (RedisResult[])info!;
@@ -736,7 +742,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
 
         if (position.CompareTo(lastGenerated) > 0)
         {
-            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{token}' is unknown for station '{stationId}'; start again with an empty token");
+            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{OrderValidator.Shorten(token)}' is unknown for station '{stationId}'; start again with an empty token");
         }
 
         // Trimming by age does not move max-deleted-entry-id, so a token from before the oldest entry
@@ -745,7 +751,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         var beforeKept = length == 0 ? position.CompareTo(lastGenerated) < 0 : position.CompareTo(firstKept) < 0;
         if (position.CompareTo(maxDeleted) < 0 || (trimmed && beforeKept))
         {
-            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{token}' has expired for station '{stationId}'; start again with an empty token");
+            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{OrderValidator.Shorten(token)}' has expired for station '{stationId}'; start again with an empty token");
         }
     }
 

@@ -14,8 +14,8 @@ public sealed class ReportsGrpcService(RedisStore store, TimeProvider clock) : R
     public override async Task<GetSpeedOfServiceResponse> GetSpeedOfService(GetSpeedOfServiceRequest request, ServerCallContext context)
     {
         OrderValidator.RequireId(request.LocationId, "location_id");
-        var to = request.To?.ToDateTimeOffset() ?? clock.GetUtcNow();
-        var from = request.From?.ToDateTimeOffset() ?? to.AddDays(-1);
+        var to = Time(request.To, "to") ?? clock.GetUtcNow();
+        var from = Time(request.From, "from") ?? (to - DateTimeOffset.UnixEpoch > TimeSpan.FromDays(1) ? to.AddDays(-1) : DateTimeOffset.UnixEpoch);
         if (from >= to)
         {
             throw RestaurantException.Invalid("from must be before to");
@@ -40,6 +40,29 @@ public sealed class ReportsGrpcService(RedisStore store, TimeProvider clock) : R
         response.Stations.AddRange(report.Stations.Select(ToProto));
         return response;
     }
+
+    /// <summary>A report time, which must lie between 1970 and the year 9999 with whole nanoseconds in range.</summary>
+    private static DateTimeOffset? Time(Timestamp? time, string field)
+    {
+        if (time is null)
+        {
+            return null;
+        }
+
+        if (time.Nanos is < 0 or > 999_999_999)
+        {
+            throw RestaurantException.Invalid($"{field}.nanos must be 0 to 999999999, was {time.Nanos}");
+        }
+
+        if (time.Seconds is < 0 or > MaxSeconds)
+        {
+            throw RestaurantException.Invalid($"{field}.seconds must be from 0 (1970-01-01) to {MaxSeconds} (9999-12-31), was {time.Seconds}");
+        }
+
+        return time.ToDateTimeOffset();
+    }
+
+    private const long MaxSeconds = 253_402_300_799;
 
     private static StationTiming ToProto(StationHourSummary summary)
     {

@@ -4,7 +4,9 @@
 -- (FAILED_PRECONDITION), and a closed location (FAILED_PRECONDITION). Counted items are taken as the order is stored; one at zero is 86'd.
 -- KEYS: 1 order, 2 menu, 3 86 set, 4 order queue, 5 order events, 6 counts, 7 menu events
 -- ARGV: 1 order id, 2 content hash, 3 body json, 4 now ms, 5 trim min id, 6 bell channel, 7 rush (1/0),
---       8 line count n, then n item ids, n quantities, n modifier lists ("\n"-joined, normalized)
+--       8 line count n, then n item ids, n quantities, n modifier counts, then every line's modifiers
+--       (normalized), one argument each: no text inside a modifier can make it two
+
 if redis.call('EXISTS', KEYS[2]) == 0 then
   return {'NO_LOCATION'}
 end
@@ -20,17 +22,20 @@ if redis.call('HEXISTS', KEYS[2], 'closed') == 1 then
 end
 local n = tonumber(ARGV[8])
 local anyItem = redis.call('HGET', KEYS[2], 'mods:*') or '\n'
+local at = 8 + 3 * n
 for i = 1, n do
-  local item, mods = ARGV[8 + i], ARGV[8 + 2 * n + i]
-  if mods ~= '' and redis.call('HEXISTS', KEYS[2], 'item:' .. item) == 1 then
-    local allowed = redis.call('HGET', KEYS[2], 'mods:' .. item) or '\n'
-    for m in string.gmatch(mods, '[^\n]+') do
-      local needle = '\n' .. m .. '\n'
-      if not string.find(allowed, needle, 1, true) and not string.find(anyItem, needle, 1, true) then
-        return {'BAD_MODIFIER', tostring(i - 1), item, m}
-      end
+  local item, count = ARGV[8 + i], tonumber(ARGV[8 + 2 * n + i])
+  local known = count > 0 and redis.call('HEXISTS', KEYS[2], 'item:' .. item) == 1
+  local allowed = known and (redis.call('HGET', KEYS[2], 'mods:' .. item) or '\n')
+  for j = 1, count do
+    local m = ARGV[at + j]
+    -- The allowed lists are framed by newlines: a modifier holding one could match two names.
+    if known and (string.find(m, '\n', 1, true) or (not string.find(allowed, '\n' .. m .. '\n', 1, true)
+        and not string.find(anyItem, '\n' .. m .. '\n', 1, true))) then
+      return {'BAD_MODIFIER', tostring(i - 1), tostring(j - 1), item}
     end
   end
+  at = at + count
 end
 for i = 1, n do
   if redis.call('HEXISTS', KEYS[2], 'item:' .. ARGV[8 + i]) == 0 then
