@@ -13,8 +13,14 @@ public sealed class KitchenWorkerOptions
     /// <summary>How long a message may stay pending with a worker before another one claims it.</summary>
     public TimeSpan ClaimIdle { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How often the worker looks for stale pending messages.</summary>
+    /// <summary>How often the worker looks for stale pending messages, measures the queues and trims them.</summary>
     public TimeSpan ClaimInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Acknowledged queue entries are kept this long, then trimmed. An entry not yet acknowledged is
+    /// never trimmed.
+    /// </summary>
+    public TimeSpan QueueRetention { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>A message delivered this many times without success goes to the dead letters.</summary>
     public int MaxDeliveries { get; set; } = 5;

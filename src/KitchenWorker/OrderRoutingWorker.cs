@@ -69,7 +69,7 @@ public sealed partial class OrderRoutingWorker(
                     foreach (var location in _locations)
                     {
                         work += await ClaimStaleAsync(location, _options.ClaimIdle, stoppingToken);
-                        _queues[location] = await queue.MeasureAsync(location, stoppingToken);
+                        _queues[location] = await queue.MeasureAndTrimAsync(location, $"{(now - _options.QueueRetention).ToUnixTimeMilliseconds()}-0", stoppingToken);
                     }
 
                     nextClaim = now + _options.ClaimInterval;
@@ -187,7 +187,7 @@ public sealed partial class OrderRoutingWorker(
         var routable = new List<QueuedOrder>(messages.Count);
         foreach (var message in messages)
         {
-            if (message.OrderId is null || !OrderValidator.IsValidId(message.OrderId))
+            if (message.OrderId is null || !OrderValidator.IsValidOrderId(message.OrderId))
             {
                 await DeadLetterAsync(location, message, "the message names no valid order id", cancellationToken);
             }
@@ -240,46 +240,51 @@ public sealed partial class OrderRoutingWorker(
         }
     }
 
-    private Task<RouteOutcome> StartRoute(string location, QueuedOrder message, OrderData? order, LocationDefinition menu, long now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts routing one order; its route script is sent before this returns, so a batch's scripts
+    /// go out together. An order the menu can no longer route (an item a reload dropped) goes to the
+    /// dead letters with its reason, and the batch goes on.
+    /// </summary>
+    private async Task<RouteOutcome> StartRoute(string location, QueuedOrder message, OrderData? order, LocationDefinition menu, long now, CancellationToken cancellationToken)
     {
         if (order is null)
         {
-            return Task.FromException<RouteOutcome>(new UnroutableOrderException($"order {message.OrderId} is not stored at '{location}'"));
+            throw new UnroutableOrderException($"order {message.OrderId} is not stored at '{location}'");
         }
 
         if (order.Status != OrderState.Accepted)
         {
             // Cancelled before routing, or routed already by a worker that died before acknowledging.
-            return AcknowledgeAsync();
+            await queue.AcknowledgeAsync(location, message.MessageId, cancellationToken);
+            return RouteOutcome.Skipped;
         }
 
-        // The route continues the order's trace, and its tickets carry it on to the screens.
+        // The route continues the order's trace, and its tickets carry it on to the screens; the span
+        // lasts until the route script has answered.
         using var activity = RestaurantTelemetry.Source.StartActivity("RouteOrder", ActivityKind.Consumer, order.Trace);
         activity?.SetTag("restaurant.location", location);
         activity?.SetTag("restaurant.order", order.OrderId);
         var placedAt = order.CreatedAt.ToUnixTimeMilliseconds();
         var trace = activity?.Id ?? order.Trace;
-        var tickets = KitchenRouter.Route(order.OrderId, order.Lines, menu, now)
-            .Select(t => t with { PlacedAtMs = placedAt, Trace = trace })
-            .ToList();
-        return CountAsync(store.RouteOrderAsync(location, message.MessageId, order, tickets, menu.Options.AutoFireNextCourse, cancellationToken));
-
-        async Task<RouteOutcome> CountAsync(Task<RouteOutcome> route)
+        List<TicketBody> tickets;
+        try
         {
-            var outcome = await route;
-            if (outcome == RouteOutcome.Routed)
-            {
-                telemetry.TicketsRouted(location, tickets.Count(t => !KitchenRouter.IsVoided(t)));
-            }
-
-            return outcome;
+            tickets = [.. KitchenRouter.Route(order.OrderId, order.Lines, menu, now).Select(t => t with { PlacedAtMs = placedAt, Trace = trace })];
+        }
+        catch (UnroutableOrderException ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            await DeadLetterAsync(location, message, ex.Message, cancellationToken);
+            return RouteOutcome.DeadLettered;
         }
 
-        async Task<RouteOutcome> AcknowledgeAsync()
+        var outcome = await store.RouteOrderAsync(location, message.MessageId, order, tickets, menu.Options.AutoFireNextCourse, cancellationToken);
+        if (outcome == RouteOutcome.Routed)
         {
-            await queue.AcknowledgeAsync(location, message.MessageId, cancellationToken);
-            return RouteOutcome.Skipped;
+            telemetry.TicketsRouted(location, tickets.Count(t => !KitchenRouter.IsVoided(t)));
         }
+
+        return outcome;
     }
 
     private async Task<RouteOutcome> RouteAgainAsync(string location, QueuedOrder message, LocationDefinition menu, CancellationToken cancellationToken)

@@ -15,9 +15,10 @@ public interface IStationView
 /// <summary>
 /// Keeps a station's screen live: watches the station, and when the stream drops reconnects with the
 /// last resume token so nothing is missed or shown twice; a token the server no longer knows means a
-/// fresh snapshot.
+/// fresh snapshot. <paramref name="location"/> is the connection's own unless named (a load run
+/// watches many); <paramref name="dropped"/> hears each time the stream drops and why.
 /// </summary>
-public sealed class StationFeed(Connection connection, string station, IStationView view, string screenId = "")
+public sealed class StationFeed(Connection connection, string station, IStationView view, string screenId = "", string? location = null, Action<string>? dropped = null)
 {
     public string Station { get; } = station;
 
@@ -37,7 +38,7 @@ public sealed class StationFeed(Connection connection, string station, IStationV
             try
             {
                 using var call = connection.Kitchen.WatchStation(
-                    new WatchStationRequest { LocationId = connection.Location, StationId = Station, ResumeToken = Token, ScreenId = screenId },
+                    new WatchStationRequest { LocationId = location ?? connection.Location, StationId = Station, ResumeToken = Token, ScreenId = screenId },
                     cancellationToken: cancellationToken);
                 if (Token.Length == 0)
                 {
@@ -64,6 +65,7 @@ public sealed class StationFeed(Connection connection, string station, IStationV
             {
                 Problem = "resume token expired: taking a fresh snapshot";
                 Token = "";
+                dropped?.Invoke(Problem);
                 continue;
             }
             catch (RpcException ex) when (ex.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument or StatusCode.PermissionDenied or StatusCode.Unauthenticated)
@@ -80,6 +82,7 @@ public sealed class StationFeed(Connection connection, string station, IStationV
             }
 
             Live = false;
+            dropped?.Invoke(Problem);
             try
             {
                 await Task.Delay(backoff, cancellationToken);

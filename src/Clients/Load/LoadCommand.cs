@@ -286,60 +286,64 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
 
     /// <summary>
     /// A screen as a real one behaves: it bumps what it is shown, and when its stream ends (the
-    /// service cut off a screen that fell behind, or restarted) it comes back with its resume token.
+    /// service cut off a screen that fell behind, or restarted) it comes back with its resume token, or
+    /// with a fresh snapshot when the token has expired, through the same feed the kitchen screen uses.
     /// </summary>
-    private static async Task WatchStationAsync(Connection connection, Site site, Station station, Run run, CancellationToken cancellationToken)
+    private static Task WatchStationAsync(Connection connection, Site site, Station station, Run run, CancellationToken cancellationToken)
     {
-        var token = "";
-        while (!cancellationToken.IsCancellationRequested)
+        var screen = new LoadScreen(connection, site, station, run, cancellationToken);
+        var feed = new StationFeed(connection, station.StationId, screen, location: site.Location, dropped: problem =>
         {
-            try
+            Interlocked.Increment(ref run.Reconnects);
+            AnsiConsole.MarkupLineInterpolated($"[yellow]{site.Location}/{station.StationId} stream ended ({problem}); coming back[/]");
+        });
+        return feed.RunAsync(cancellationToken);
+    }
+
+    /// <summary>What the load run's screen does with each event: time it, count it, bump it.</summary>
+    private sealed class LoadScreen(Connection connection, Site site, Station station, Run run, CancellationToken cancellationToken) : IStationView
+    {
+        /// <summary>In a snapshot after the first: tickets it shows again were already counted.</summary>
+        private bool _resnapshot;
+        private bool _started;
+
+        public void Reset()
+        {
+            _resnapshot = _started;
+            _started = true;
+        }
+
+        public void Apply(StationEvent change)
+        {
+            if (change.EventCase == StationEvent.EventOneofCase.SnapshotComplete)
             {
-                using var call = connection.Kitchen.WatchStation(
-                    new WatchStationRequest { LocationId = site.Location, StationId = station.StationId, ResumeToken = token }, cancellationToken: cancellationToken);
-                await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
-                {
-                    if (change.ResumeToken.Length > 0)
-                    {
-                        token = change.ResumeToken;
-                    }
-
-                    if (change.EventCase == StationEvent.EventOneofCase.SnapshotComplete)
-                    {
-                        run.Watching(site, station.StationId);
-                    }
-
-                    if (change.EventCase != StationEvent.EventOneofCase.TicketAdded || !run.Orders.TryGetValue(change.TicketAdded.OrderId, out var order))
-                    {
-                        continue;
-                    }
-
-                    var ticket = change.TicketAdded;
-                    order.Phase.Screen.GetOrAdd(station.StationId, _ => new Latency()).Record(Micros(order.SentAt));
-                    site.LatestShown.AddOrUpdate(station.StationId, order.SentAt, (_, t) => Math.Max(t, order.SentAt));
-                    var copies = order.Seen.AddOrUpdate(station.StationId, 1, (_, n) => n + 1);
-                    if (copies == 1)
-                    {
-                        Interlocked.Increment(ref order.Phase.TicketsSeen);
-                    }
-
-                    if (!station.IsExpo && !run.Hold)
-                    {
-                        _ = BumpAsync(connection, site.Location, station.StationId, ticket.TicketId, order.Phase, cancellationToken);
-                    }
-                }
+                run.Watching(site, station.StationId);
+                _resnapshot = false;
             }
-            catch (Exception ex) when (ex is OperationCanceledException || (ex is RpcException rpc && rpc.StatusCode == StatusCode.Cancelled))
+
+            if (change.EventCase != StationEvent.EventOneofCase.TicketAdded || !run.Orders.TryGetValue(change.TicketAdded.OrderId, out var order))
             {
                 return;
             }
-            catch (RpcException ex)
+
+            if (_resnapshot && order.Seen.ContainsKey(station.StationId))
             {
-                Interlocked.Increment(ref run.Reconnects);
-                Log($"{site.Location}/{station.StationId}", ex);
+                return;
             }
 
-            await Task.Delay(200, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            var ticket = change.TicketAdded;
+            order.Phase.Screen.GetOrAdd(station.StationId, _ => new Latency()).Record(Micros(order.SentAt));
+            site.LatestShown.AddOrUpdate(station.StationId, order.SentAt, (_, t) => Math.Max(t, order.SentAt));
+            var copies = order.Seen.AddOrUpdate(station.StationId, 1, (_, n) => n + 1);
+            if (copies == 1)
+            {
+                Interlocked.Increment(ref order.Phase.TicketsSeen);
+            }
+
+            if (!station.IsExpo && !run.Hold)
+            {
+                _ = BumpAsync(connection, site.Location, station.StationId, ticket.TicketId, order.Phase, cancellationToken);
+            }
         }
     }
 

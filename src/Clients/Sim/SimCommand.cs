@@ -232,9 +232,13 @@ public sealed class SimCommand : AsyncCommand<SimSettings>
         return tasks;
     }
 
-    /// <summary>Expo sends an order out as soon as it is ready.</summary>
+    /// <summary>
+    /// Expo sends an order out as soon as it is ready. When the stream ends or the service is away it
+    /// comes back with a growing pause (a quarter second, doubling to five), not in a tight loop.
+    /// </summary>
     private static async Task RunExpoAsync(Connection connection, string expo, Stats stats, CancellationToken cancellationToken)
     {
+        var backoff = TimeSpan.FromMilliseconds(250);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -242,6 +246,7 @@ public sealed class SimCommand : AsyncCommand<SimSettings>
                 using var call = connection.Orders.WatchOrders(new WatchOrdersRequest { LocationId = connection.Location }, cancellationToken: cancellationToken);
                 await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
                 {
+                    backoff = TimeSpan.FromMilliseconds(250);
                     switch (change.Order.Status)
                     {
                         case OrderStatus.Ready:
@@ -259,12 +264,15 @@ public sealed class SimCommand : AsyncCommand<SimSettings>
             }
             catch (RpcException) when (!cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(500, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                // Away or restarting: pause below, then come back.
             }
             catch (OperationCanceledException)
             {
                 return;
             }
+
+            await Task.Delay(backoff, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
         }
     }
 

@@ -40,6 +40,9 @@ public static partial class OrderValidator
         }
     }
 
+    /// <summary>Order ids: a UUID in its canonical 8-4-4-4-12 form, in either case.</summary>
+    public static bool IsValidOrderId(string? value) => value is not null && UuidPattern().IsMatch(value);
+
     public static void RequireOrderId(string? value, string field = "order_id")
     {
         if (string.IsNullOrEmpty(value))

@@ -60,11 +60,40 @@ public sealed class OrderQueue(IConnectionMultiplexer redis)
         return (claimed, result.DeletedIds.Length);
     }
 
-    /// <summary>The workers' group on a location's queue: orders no worker has read yet (lag), and read but not acknowledged.</summary>
-    public async Task<(long Lag, long Pending)> MeasureAsync(string location, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The workers' group on a location's queue: orders no worker has read yet (lag), and read but not
+    /// acknowledged. Then trims the entries older than <paramref name="olderThan"/> (a stream id) that
+    /// the workers have acknowledged: an entry still pending, or not yet delivered to the group, is
+    /// never trimmed however old it is, so a worker outage of any length loses no order.
+    /// </summary>
+    public async Task<(long Lag, long Pending)> MeasureAndTrimAsync(string location, string olderThan, CancellationToken cancellationToken = default)
     {
-        var groups = await Db.StreamGroupInfoAsync(RedisKeys.OrderQueue(location)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var key = RedisKeys.OrderQueue(location);
+        var groups = await Db.StreamGroupInfoAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
         var group = groups.FirstOrDefault(g => g.Name == RedisKeys.WorkerGroup);
+        if (group.Name is null)
+        {
+            return (0, 0);
+        }
+
+        // Everything before the group's last delivered entry was delivered; of that, what is still
+        // pending starts at the lowest pending id. Ids only grow, so a bound read now stays safe.
+        var bound = group.LastDeliveredId ?? "0-0";
+        if (group.PendingMessageCount > 0)
+        {
+            var pending = await Db.StreamPendingAsync(key, RedisKeys.WorkerGroup).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (pending.PendingMessageCount > 0)
+            {
+                bound = pending.LowestPendingMessageId.ToString();
+            }
+        }
+
+        var minId = StreamIds.Compare(bound, olderThan) < 0 ? bound : olderThan;
+        if (StreamIds.Compare(minId, "0-1") > 0)
+        {
+            await Db.ExecuteAsync("XTRIM", key, "MINID", minId).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return (group.Lag ?? 0, group.PendingMessageCount);
     }
 

@@ -53,6 +53,9 @@ public static class RedisKeys
     /// <summary>Hash of a station's all-day counts: item name → quantity across its open tickets.</summary>
     public static RedisKey AllDay(string location, string stationId) => Tag(location) + "allday:" + stationId;
 
+    /// <summary>Per item, how far the station's all-day count would have gone below zero (the scripts name it after the all-day key).</summary>
+    public static RedisKey AllDayUndercounts(string location, string stationId) => Tag(location) + "allday:" + stationId + ":undercounts";
+
     /// <summary>Stream of order status changes, for WatchOrders.</summary>
     public static RedisKey OrderEvents(string location) => Tag(location) + "order-events";
 

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Restaurant.Core.Domain;
 using Restaurant.Core.Kitchen;
@@ -13,8 +15,10 @@ namespace Restaurant.Core.Redis;
 /// Every read and write of the order flow. Each step that changes state is one Lua script, so a crash
 /// or a timeout leaves either all of it or none of it, and every script is safe to run again.
 /// </summary>
-public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStoreOptions> options, TimeProvider clock, IOptions<RedisOptions>? redisOptions = null)
+public sealed partial class RedisStore(
+    IConnectionMultiplexer redis, IOptions<RedisStoreOptions> options, TimeProvider clock, IOptions<RedisOptions>? redisOptions = null, ILogger<RedisStore>? logger = null)
 {
+    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
     private readonly RedisStoreOptions _options = options.Value;
     private readonly bool _sharded = redisOptions?.Value.ShardedPubSub ?? true;
     private readonly int _waitReplicas = redisOptions?.Value.WaitReplicas ?? 0;
@@ -32,6 +36,9 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _expo = new(StringComparer.Ordinal);
 
     private IDatabase Db => redis.GetDatabase();
+
+    /// <summary>Where tests play a race between a read and its script.</summary>
+    internal Interleavings Interleavings { get; } = new();
 
     private long NowMs => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -76,7 +83,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         tx.AddCondition(Condition.KeyExists(RedisKeys.Menu(location)));
         tx.AddCondition(Condition.HashNotExists(RedisKeys.Menu(location), "closed"));
         _ = tx.HashSetAsync(RedisKeys.Menu(location), "closed", "1");
-        _ = tx.StreamAddAsync(RedisKeys.MenuEvents(location), "item", "*", maxLength: null);
+        _ = tx.ExecuteAsync("XADD", RedisKeys.MenuEvents(location), "MINID", "~", TrimMinId(NowMs), "*", "item", "*");
         if (!await tx.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false))
         {
             return false;
@@ -286,7 +293,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             {
                 // Voided lines gave their counts back when they were voided.
                 var taken = order.Lines.Where(l => !l.Voided).GroupBy(l => l.MenuItemId).Select(g => (Item: g.Key, Quantity: g.Sum(l => l.Quantity))).ToList();
-                var args = new List<RedisValue> { (long)_options.FinishedOrderRetention.TotalMilliseconds, string.Join(',', order.TicketIds), taken.Count };
+                var args = new List<RedisValue> { (long)_options.FinishedOrderRetention.TotalMilliseconds, string.Join(',', order.TicketIds), order.Version, taken.Count };
                 foreach (var (item, quantity) in taken)
                 {
                     args.Add(item);
@@ -330,6 +337,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var order = await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
+            await Interleavings.At(Interleavings.OrderPoint(location, orderId)).ConfigureAwait(false);
             var keys = new List<RedisKey> { RedisKeys.Order(location, orderId), RedisKeys.OrderEvents(location) };
             keys.AddRange(extraKeys);
             foreach (var ticketId in order.TicketIds)
@@ -424,8 +432,16 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
                 if (int.Parse((string)result[2]!, System.Globalization.CultureInfo.InvariantCulture) is > 0 and var next)
                 {
                     // The course is done and the location fires the next one by itself. Firing is
-                    // idempotent, and a course left held by a crash here is still fired by hand.
-                    await FireCourseAsync(location, orderId, next, cancellationToken).ConfigureAwait(false);
+                    // idempotent, and a course left held (by a crash here, or because the order was
+                    // cancelled meanwhile) is still fired by hand at expo. The answer is the bump's.
+                    try
+                    {
+                        await FireCourseAsync(location, orderId, next, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is RestaurantException or TimeoutException)
+                    {
+                        Log.AutoFireFailed(_logger, location, orderId, next, ex.Message);
+                    }
                 }
 
                 return new TicketChange(ReadTicketView(result, 3), status, (string?)result[0] == "BUMPED");
@@ -524,10 +540,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             var menu = await GetMenuAsync(location, cancellationToken).ConfigureAwait(false);
             var fresh = lines.Skip(order.Lines.Count).ToList();
             MenuValidator.Check(fresh, menu.Location);
-            foreach (var line in fresh.Where(l => !menu.IsAvailable(l.MenuItemId) && menu.RemainingOf(l.MenuItemId) is null))
-            {
-                throw RestaurantException.Precondition($"menu item '{line.MenuItemId}' is 86'd (sold out)");
-            }
+            await Interleavings.At(Interleavings.OrderPoint(location, orderId)).ConfigureAwait(false);
 
             var deltas = lines.Where(l => !l.Voided).GroupBy(l => l.MenuItemId).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity));
             foreach (var old in order.Lines.Where(l => !l.Voided))
@@ -604,6 +617,8 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
                     throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
                 case "FINISHED":
                     throw RestaurantException.Precondition($"order {orderId} is {((string?)result[1])?.ToLowerInvariant()} and can no longer be changed");
+                case "UNAVAILABLE":
+                    throw RestaurantException.Precondition($"menu item '{(string?)result[1]}' is 86'd (sold out)");
                 case "SHORT":
                     throw RestaurantException.Precondition($"menu item '{(string?)result[1]}' has only {(string?)result[2]} left; the change needs {(string?)result[3]}");
                 default:
@@ -650,40 +665,51 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         return await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The station's open tickets and the token of that same moment, read in one transaction.</summary>
+    /// <summary>
+    /// The station's open tickets, its all-day counts and the token of that same moment, read by one
+    /// script: an amend rewrites ticket bodies, so bodies read after the token could be newer than it.
+    /// </summary>
     public async Task<StationSnapshot> SnapshotAsync(string location, string stationId, CancellationToken cancellationToken = default)
     {
-        var tx = Db.CreateTransaction();
-        var idsTask = tx.SortedSetRangeByRankAsync(RedisKeys.OpenTickets(location, stationId));
-        var lastTask = tx.StreamRangeAsync(RedisKeys.StationEvents(location, stationId), "-", "+", 1, Order.Descending);
-        var allDayTask = tx.HashGetAllAsync(RedisKeys.AllDay(location, stationId));
-        await tx.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        var ids = await idsTask.ConfigureAwait(false);
-        var allDay = ToCounts(await allDayTask.ConfigureAwait(false));
-        var last = await lastTask.ConfigureAwait(false);
-        var token = last.Length == 0 ? "0-0" : last[0].Id.ToString();
-
-        // Ticket bodies never change, so reading them after the transaction is safe; a status change
-        // after the token arrives as an event.
-        var batch = Db.CreateBatch();
-        var reads = ids.Select(id => batch.HashGetAsync(RedisKeys.Ticket(location, id.ToString()), TicketViewFields)).ToArray();
-        batch.Execute();
-        var tickets = new List<TicketData>(ids.Length);
-        foreach (var read in reads)
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+            _scripts.Snapshot,
+            [RedisKeys.OpenTickets(location, stationId), RedisKeys.StationEvents(location, stationId), RedisKeys.AllDay(location, stationId)],
+            [RedisKeys.Tag(location) + "ticket:"])
+            .WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        await Interleavings.At(Interleavings.SnapshotPoint(location, stationId)).ConfigureAwait(false);
+        var token = (string)result[0]!;
+        var allDay = ToCounts((RedisResult[])result[1]!);
+        var views = (RedisResult[])result[2]!;
+        var tickets = new List<TicketData>(views.Length / TicketViewFields.Length);
+        for (var at = 0; at + TicketViewFields.Length <= views.Length; at += TicketViewFields.Length)
         {
-            var values = await read.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (!values[1].IsNull)
-            {
-                tickets.Add(ReadTicket(values[1].ToString(), TicketState.Open, values[2], values[3], values[4], values[5], values[6], values[7]));
-            }
+            tickets.Add(ReadTicketView(views, at));
         }
 
         return new StationSnapshot(tickets, allDay, token);
     }
 
+    private static SortedDictionary<string, int> ToCounts(RedisResult[] flat)
+    {
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < flat.Length; i += 2)
+        {
+            counts[(string)flat[i]!] = (int)flat[i + 1];
+        }
+
+        return counts;
+    }
+
     /// <summary>A station's all-day counts: each item's quantity across its open tickets.</summary>
     public async Task<IReadOnlyDictionary<string, int>> GetAllDayAsync(string location, string stationId, CancellationToken cancellationToken = default) =>
         ToCounts(await Db.HashGetAllAsync(RedisKeys.AllDay(location, stationId)).WaitAsync(cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// How far a station's all-day counts would have gone below zero, per item, since it opened: any
+    /// entry here is an undercount somewhere (screens show the floor of zero).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> GetAllDayUndercountsAsync(string location, string stationId, CancellationToken cancellationToken = default) =>
+        ToCounts(await Db.HashGetAllAsync(RedisKeys.AllDayUndercounts(location, stationId)).WaitAsync(cancellationToken).ConfigureAwait(false));
 
     private static SortedDictionary<string, int> ToCounts(HashEntry[] entries) =>
         new(entries.ToDictionary(e => e.Name.ToString(), e => (int)e.Value), StringComparer.Ordinal);
@@ -694,7 +720,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
     /// </summary>
     public async Task ValidateResumeTokenAsync(string location, string stationId, string token, CancellationToken cancellationToken = default)
     {
-        if (!TryParseStreamId(token, out var position))
+        if (!StreamIds.TryParse(token, out var position))
         {
             throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{OrderValidator.Shorten(token)}' is not a token this service gave out; start again with an empty token");
         }
@@ -723,13 +749,13 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
             switch ((string?)fields[i])
             {
                 case "last-generated-id":
-                    TryParseStreamId((string?)fields[i + 1], out lastGenerated);
+                    StreamIds.TryParse((string?)fields[i + 1], out lastGenerated);
                     break;
                 case "max-deleted-entry-id":
-                    TryParseStreamId((string?)fields[i + 1], out maxDeleted);
+                    StreamIds.TryParse((string?)fields[i + 1], out maxDeleted);
                     break;
                 case "recorded-first-entry-id":
-                    TryParseStreamId((string?)fields[i + 1], out firstKept);
+                    StreamIds.TryParse((string?)fields[i + 1], out firstKept);
                     break;
                 case "length":
                     length = (long)fields[i + 1];
@@ -768,13 +794,14 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var open = await Db.SortedSetRangeByRankAsync(RedisKeys.OpenTickets(location, stationId)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await Interleavings.At(Interleavings.BalancePoint(location, stationId)).ConfigureAwait(false);
             List<RedisKey> keys = [RedisKeys.OpenTickets(location, stationId), RedisKeys.Screens(location, stationId), RedisKeys.StationEvents(location, stationId)];
             keys.AddRange(open.Select(id => RedisKeys.Ticket(location, id.ToString())));
             var now = NowMs;
             var moved = (int)await Db.ScriptEvaluateAsync(
                 _scripts.BalanceStation,
                 [.. keys],
-                [now, TrimMinId(now), RedisKeys.Bell(location).ToString(), stationId, (long)screenTimeout.TotalMilliseconds, open.Length])
+                [now, TrimMinId(now), RedisKeys.Bell(location).ToString(), stationId, (long)screenTimeout.TotalMilliseconds, string.Join(',', open)])
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
             if (moved >= 0)
             {
@@ -1141,22 +1168,10 @@ public sealed class RedisStore(IConnectionMultiplexer redis, IOptions<RedisStore
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    private static bool TryParseStreamId(string? value, out (long Ms, long Seq) id)
+    private static partial class Log
     {
-        id = default;
-        if (value is null)
-        {
-            return false;
-        }
-
-        var dash = value.IndexOf('-');
-        if (dash <= 0 || !long.TryParse(value.AsSpan(0, dash), out var ms) || !long.TryParse(value.AsSpan(dash + 1), out var seq) || ms < 0 || seq < 0)
-        {
-            return false;
-        }
-
-        id = (ms, seq);
-        return true;
+        [LoggerMessage(Level = LogLevel.Warning, Message = "{Location}: order {OrderId} was bumped, but firing its course {Course} by itself failed ({Reason}); expo can fire it")]
+        public static partial void AutoFireFailed(ILogger logger, string location, string orderId, int course, string reason);
     }
 
     /// <summary>Parsed menus by content hash, so a read costs one small round trip while the menu is unchanged.</summary>

@@ -28,6 +28,7 @@ internal sealed class Scripts
         AmendOrder = Load("amend_order.lua");
         MarkShown = Load("mark_shown.lua");
         BalanceStation = Load("balance_station.lua");
+        Snapshot = Load("snapshot.lua");
     }
 
     public static Scripts For(bool sharded) => sharded ? Sharded : Classic;
@@ -55,6 +56,8 @@ internal sealed class Scripts
     public string MarkShown { get; }
 
     public string BalanceStation { get; }
+
+    public string Snapshot { get; }
 
     private static string Read(string name)
     {

@@ -43,6 +43,9 @@ public enum RouteOutcome
 
     /// <summary>The order changed while its tickets were being made: read it again.</summary>
     Stale,
+
+    /// <summary>The menu can no longer route the order: it went to the dead letters with its reason.</summary>
+    DeadLettered,
 }
 
 public enum SampleKind

@@ -21,8 +21,15 @@ end
 if (o[2] or '0') ~= ARGV[4] then
   return {'RETRY'}
 end
-local pairs = tonumber(ARGV[9])
-for i = 0, pairs - 1 do
+local changes = tonumber(ARGV[9])
+-- A round is refused exactly as a new order would be: an 86'd item first, then a count run short.
+for i = 0, changes - 1 do
+  local item, delta = ARGV[10 + i * 2], tonumber(ARGV[11 + i * 2])
+  if delta > 0 and redis.call('SISMEMBER', KEYS[4], item) == 1 then
+    return {'UNAVAILABLE', item}
+  end
+end
+for i = 0, changes - 1 do
   local item, delta = ARGV[10 + i * 2], tonumber(ARGV[11 + i * 2])
   local left = redis.call('HGET', KEYS[3], item)
   if delta > 0 and left and tonumber(left) < delta then
@@ -30,7 +37,7 @@ for i = 0, pairs - 1 do
   end
 end
 local topics = {'order-events'}
-for i = 0, pairs - 1 do
+for i = 0, changes - 1 do
   local item, delta = ARGV[10 + i * 2], tonumber(ARGV[11 + i * 2])
   local before = redis.call('HGET', KEYS[3], item)
   if before then
@@ -51,7 +58,7 @@ end
 local status = o[1]
 if o[4] == '1' then
   redis.call('HSET', KEYS[1], 'tickets', ARGV[6], 'cooking', ARGV[7])
-  local base = 10 + pairs * 2
+  local base = 10 + changes * 2
   local n = (#KEYS - 5) / 4
   local newHeld = {}
   for i = 0, n - 1 do

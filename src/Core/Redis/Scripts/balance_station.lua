@@ -4,9 +4,9 @@
 -- screen is live.
 -- KEYS: 1 station open set, 2 station screens (screen -> last seen ms), 3 station events, then each
 --       open ticket, in the open set's order
--- ARGV: 1 now ms, 2 trim min id, 3 bell channel, 4 station, 5 screen timeout ms, 6 how many open
---       tickets the caller read (changed meanwhile: the caller reads again)
-if redis.call('ZCARD', KEYS[1]) ~= tonumber(ARGV[6]) then
+-- ARGV: 1 now ms, 2 trim min id, 3 bell channel, 4 station, 5 screen timeout ms, 6 the open ticket
+--       ids csv the caller read (any change meanwhile, even one bumped and one added: read again)
+if table.concat(redis.call('ZRANGE', KEYS[1], 0, -1), ',') ~= ARGV[6] then
   return -1
 end
 local now, timeout = tonumber(ARGV[1]), tonumber(ARGV[5])

@@ -3,10 +3,11 @@
 -- no tickets. Counted items go back to the count; one that had run out is available again.
 -- KEYS: 1 order, 2 order events, 3 counts, 4 86 set, 5 menu events, then per ticket: ticket,
 --       station open set, station events, station all-day counts
--- ARGV: 1 now ms, 2 trim min id, 3 bell channel, 4 retention ms, 5 the order's ticket ids csv as the
---       caller read them (a mismatch means the worker routed it meanwhile: the caller reads again),
---       6 how many item/quantity pairs follow, then the pairs
-local o = redis.call('HMGET', KEYS[1], 'status', 'tickets', 'id')
+-- ARGV: 1 now ms, 2 trim min id, 3 bell channel, 4 retention ms, 5 the order's ticket ids csv and
+--       6 its version, as the caller read them (a mismatch means it was routed or amended meanwhile,
+--       so the quantities below may be stale: the caller reads again), 7 how many item/quantity pairs
+--       follow, then the pairs
+local o = redis.call('HMGET', KEYS[1], 'status', 'tickets', 'id', 'version')
 if not o[1] then
   return {'NOT_FOUND'}
 end
@@ -16,14 +17,14 @@ end
 if o[1] == 'CANCELLED' then
   return {'NOOP'}
 end
-if (o[2] or '') ~= ARGV[5] then
+if (o[2] or '') ~= ARGV[5] or (o[4] or '0') ~= ARGV[6] then
   return {'RETRY'}
 end
 local topics = {'order-events'}
-local pairs = tonumber(ARGV[6])
+local returns = tonumber(ARGV[7])
 local returned = false
-for i = 0, pairs - 1 do
-  local item, qty = ARGV[7 + i * 2], tonumber(ARGV[8 + i * 2])
+for i = 0, returns - 1 do
+  local item, qty = ARGV[8 + i * 2], tonumber(ARGV[9 + i * 2])
   local before = redis.call('HGET', KEYS[3], item)
   if before then
     redis.call('HINCRBY', KEYS[3], item, qty)

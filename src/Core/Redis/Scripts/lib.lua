@@ -7,7 +7,10 @@ local function ring(channel, topics)
   redis.call(BELL_COMMAND, channel, topics)
 end
 
--- Adds (sign 1) or takes away (sign -1) a ticket's items in its station's all-day counts.
+-- Adds (sign 1) or takes away (sign -1) a ticket's items in its station's all-day counts. Screens
+-- never see a count below zero, but a count that would have gone negative is an undercount somewhere:
+-- it is tallied per item beside the counts (the all-day key with ':undercounts', same hash tag, so
+-- the same slot) and written to the Redis log, so tests and operators see it instead of a silent floor.
 local function allday_apply(key, body, sign)
   local ok, ticket = pcall(cjson.decode, body)
   if not ok then
@@ -18,6 +21,10 @@ local function allday_apply(key, body, sign)
       local left = redis.call('HINCRBY', key, item.name, sign * item.quantity)
       if left <= 0 then
         redis.call('HDEL', key, item.name)
+      end
+      if left < 0 then
+        redis.call('HINCRBY', key .. ':undercounts', item.name, -left)
+        redis.log(redis.LOG_WARNING, 'restaurant: all-day count of ' .. item.name .. ' in ' .. key .. ' would have gone to ' .. left)
       end
     end
   end

@@ -75,7 +75,8 @@ for _, item in ipairs(counted) do
 end
 redis.call('HSET', KEYS[1], 'id', ARGV[1], 'hash', ARGV[2], 'body', ARGV[3], 'status', 'ACCEPTED',
   'created', ARGV[4], 'updated', ARGV[4], 'rush', ARGV[7])
-redis.call('XADD', KEYS[4], 'MINID', '~', ARGV[5], '*', 'order', ARGV[1])
+-- The queue is never trimmed here: the workers trim what they have acknowledged.
+redis.call('XADD', KEYS[4], '*', 'order', ARGV[1])
 redis.call('XADD', KEYS[5], 'MINID', '~', ARGV[5], '*', 'order', ARGV[1], 'status', 'ACCEPTED', 'at', ARGV[4])
 if #counted > 0 then
   ring(ARGV[6], 'orders,order-events,menu')
