@@ -14,19 +14,36 @@ results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 echo "==> testing"
 status=0
-dotnet test Restaurant.sln -c Release --no-build -nologo --filter "Category!=Soak" --logger "trx" --logger "console;verbosity=normal" \
+# Minimal console output: a failed test's message and its own captured output, not every passing line.
+dotnet test Restaurant.sln -c Release --no-build -nologo --filter "Category!=Soak" --logger "trx" --logger "console;verbosity=minimal" \
   --results-directory "$results" "$@" || status=$?
 
+# The end of the run: each suite's counts, each failed test with the first line of its message, then
+# the one line CI reads.
+echo "==> summary"
 passed=0
 failed=0
+failures=""
 for trx in "$results"/*.trx; do
   [ -e "$trx" ] || continue
+  suite=$(grep -o 'storage="[^"]*"' "$trx" | head -n 1 | sed 's/.*\/\([^/]*\)\.dll"/\1/I')
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
   f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  echo "  ${suite:-tests}: ${p:-0} passed, ${f:-0} failed"
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0}))
+  failures+=$(awk '
+    /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); want = 1 }
+    want == 1 && /<Message>/ { sub(/.*<Message>/, ""); printf "  FAILED %s\n", name; want = 2; shown = 0 }
+    want == 2 { done = sub(/<\/Message>.*/, ""); if (length($0) > 0) { printf "         %s\n", substr($0, 1, 300); shown++ } if (done || shown == 3) want = 0 }
+  ' "$trx" | sed 's/&quot;/"/g; s/&apos;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g')
+  failures+=$'\n'
 done
+if [ -n "${failures//[$'\n ']/}" ]; then
+  echo "==> failed tests"
+  printf '%s' "$failures" | sed '/^$/d'
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The run failed without a failed test (a crashed test host, a build error): count it.
   failed=1

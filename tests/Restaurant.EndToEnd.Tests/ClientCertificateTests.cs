@@ -67,7 +67,7 @@ public class ClientCertificateTests(ITestOutputHelper output)
         }
         catch
         {
-            output.WriteLine(service.Log);
+            output.WriteLine(service.Tail());
             throw;
         }
     }

@@ -159,7 +159,7 @@ public class ClusterTests(ITestOutputHelper output)
         {
             foreach (var process in processes)
             {
-                output.WriteLine($"--- {process.Name} ---\n{process.Log}");
+                output.WriteLine($"--- {process.Name} ---\n{process.Tail()}");
             }
 
             throw;

@@ -37,7 +37,8 @@ public sealed class Deployment : IAsyncDisposable
 
     public Kitchen.KitchenClient Kitchen { get; private set; } = null!;
 
-    public string Logs => string.Join("\n", _processes.Select(p => $"--- {p.Name} ---\n{p.Log}"));
+    /// <summary>The tail of every process's log, for a failure's message.</summary>
+    public string Logs => string.Join("\n", _processes.Select(p => $"--- {p.Name} ---\n{p.Tail()}"));
 
     public static async Task<Deployment> StartAsync(string[]? redisArgs = null, string credentials = "") =>
         await StartWithAsync(await RedisServer.StartAsync(redisArgs, credentials));

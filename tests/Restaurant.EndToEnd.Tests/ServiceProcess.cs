@@ -26,6 +26,13 @@ public sealed class ServiceProcess : IDisposable
         }
 
         info.Environment["DOTNET_NOLOGO"] = "1";
+
+        // Tests read warnings and errors; a failing test shows the tail of them beside its message.
+        foreach (var category in new[] { "Default", "Microsoft.Hosting.Lifetime", "Microsoft.AspNetCore" })
+        {
+            info.Environment.TryAdd($"Logging__LogLevel__{category}", "Warning");
+        }
+
         _process = Process.Start(info) ?? throw new InvalidOperationException($"{name} did not start");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -38,6 +45,13 @@ public sealed class ServiceProcess : IDisposable
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The last <paramref name="lines"/> lines of what the process wrote, for a failure's message.</summary>
+    public string Tail(int lines = 60)
+    {
+        var all = Log.Split('\n');
+        return all.Length <= lines ? Log : $"(… {all.Length - lines} lines before)\n" + string.Join('\n', all[^lines..]);
+    }
 
     public string Log
     {

@@ -154,7 +154,8 @@ public class RaceAndRecoveryTests
         var snapshot = await grill.ReadSnapshotAsync();
         var shown = snapshot.SelectMany(t => t.Items).Where(i => !i.Voided).Sum(i => i.Quantity);
 
-        Assert.Equal(grill.AllDay.GetValueOrDefault("Classic Burger"), shown);
+        Assert.Equal(grill.SnapshotAllDay.GetValueOrDefault("Classic Burger"), shown);
+        Assert.Equal(1, shown);
         var updated = await grill.NextAsync();
         Assert.Equal(StationEvent.EventOneofCase.TicketUpdated, updated.EventCase);
         Assert.Equal(3, updated.TicketUpdated.Items.Where(i => !i.Voided).Sum(i => i.Quantity));

@@ -78,6 +78,11 @@ public sealed class TestWorld
             ["Restaurant:Worker:MaxDeliveries"] = "3",
             ["Restaurant:Worker:LocationRefresh"] = "00:00:00.100",
             ["Restaurant:Worker:PollInterval"] = "00:00:00.200",
+
+            // Warnings and errors only: configuration rules win over SetMinimumLevel, so set them here.
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         };
         foreach (var (key, value) in TestDevices.Settings())
         {

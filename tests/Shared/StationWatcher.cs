@@ -30,6 +30,9 @@ public sealed class StationWatcher : IAsyncDisposable
     /// <summary>The all-day counts as of the latest all-day event seen (or the snapshot's).</summary>
     public IReadOnlyDictionary<string, int> AllDay { get; private set; } = new Dictionary<string, int>();
 
+    /// <summary>The all-day counts the snapshot itself carried, read in the same moment as its tickets.</summary>
+    public IReadOnlyDictionary<string, int> SnapshotAllDay { get; private set; } = new Dictionary<string, int>();
+
     /// <summary>The next ticket event or snapshot_complete: heartbeats and all-day counts are noted, not returned.</summary>
     public async Task<StationEvent> NextAsync(TimeSpan? timeout = null)
     {
@@ -138,6 +141,7 @@ public sealed class StationWatcher : IAsyncDisposable
                 else if (next.EventCase == StationEvent.EventOneofCase.SnapshotComplete)
                 {
                     AllDay = next.SnapshotComplete.AllDay.Counts.ToDictionary(c => c.Name, c => c.Quantity);
+                    SnapshotAllDay = AllDay;
                 }
 
                 await _events.Writer.WriteAsync(next);

@@ -27,8 +27,8 @@ public sealed partial class RedisStore(
     private readonly MenuCache _menus = new();
 
     /// <summary>
-    /// Ticket bodies as parsed, by their JSON: a body never changes once written (an amended ticket gets
-    /// a new one), and every screen of a station, and expo at each step of an order, reads the same one.
+    /// Ticket bodies as parsed, keyed by their JSON: an amend rewrites a ticket's body, and the new JSON
+    /// is a new key; every screen of a station, and expo at each step of an order, reads the same one.
     /// </summary>
     private static readonly ParsedCache<TicketBody> TicketBodies = new(json => JsonSerializer.Deserialize(json, CoreJson.Default.TicketBody)!, 4096);
 
