@@ -279,6 +279,7 @@ public sealed partial class OrderRoutingWorker(
         }
 
         var outcome = await store.RouteOrderAsync(location, message.MessageId, order, tickets, menu.Options.AutoFireNextCourse, cancellationToken);
+        activity?.SetTag("restaurant.route", outcome.ToString());
         if (outcome == RouteOutcome.Routed)
         {
             telemetry.TicketsRouted(location, tickets.Count(t => !KitchenRouter.IsVoided(t)));
