@@ -51,4 +51,26 @@ public class QueueRetentionTests
         Assert.Equal([second], Orders(await db.StreamRangeAsync(key)));
         Assert.Equal((0, 1), (lag, pending));
     }
+
+    [Fact]
+    public async Task ClosingALocationTrimsItsMenuChangesByAgeLikeEveryOtherAppend()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var mux = await redis.ConnectAsync();
+        var store = new RedisStore(mux, Options.Create(new RedisStoreOptions()), TimeProvider.System);
+        var demo = LocationLoader.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "locations", "demo.json")), "demo.json");
+
+        // A change from two days ago (stream ids are Redis's clock, so the old entry is written by id).
+        var key = RedisKeys.MenuEvents(demo.Id);
+        var old = $"{DateTimeOffset.UtcNow.AddDays(-2).ToUnixTimeMilliseconds()}-0";
+        await mux.GetDatabase().StreamAddAsync(key, "item", "ribeye", old);
+        await store.LoadLocationAsync(demo);
+        await store.SetItemAvailabilityAsync(demo.Id, "ribeye", available: false);
+
+        Assert.True(await store.CloseLocationAsync(demo.Id));
+
+        var kept = await mux.GetDatabase().StreamRangeAsync(key);
+        Assert.DoesNotContain(kept, e => e.Id == old);
+        Assert.Equal("*", kept[^1]["item"].ToString());
+    }
 }

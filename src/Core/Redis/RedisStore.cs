@@ -83,7 +83,7 @@ public sealed partial class RedisStore(
         tx.AddCondition(Condition.KeyExists(RedisKeys.Menu(location)));
         tx.AddCondition(Condition.HashNotExists(RedisKeys.Menu(location), "closed"));
         _ = tx.HashSetAsync(RedisKeys.Menu(location), "closed", "1");
-        _ = tx.ExecuteAsync("XADD", RedisKeys.MenuEvents(location), "MINID", "~", TrimMinId(NowMs), "*", "item", "*");
+        _ = tx.ExecuteAsync("XADD", RedisKeys.MenuEvents(location), "MINID", TrimMinId(NowMs), "*", "item", "*");
         if (!await tx.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false))
         {
             return false;
