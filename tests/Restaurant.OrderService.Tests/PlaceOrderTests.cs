@@ -57,7 +57,7 @@ public class PlaceOrderTests
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         Assert.True(ex.Status.Detail.Contains(field, StringComparison.Ordinal), $"{because}: '{ex.Status.Detail}' should name {field}");
-        await AssertNothingStoredAsync(world, location, orderId);
+        await world.AssertNothingStoredAsync(location, orderId);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public class PlaceOrderTests
 
         Assert.Equal(StatusCode.NotFound, ex.StatusCode);
         Assert.Contains("unicorn-steak", ex.Status.Detail);
-        await AssertNothingStoredAsync(world, location, request.OrderId);
+        await world.AssertNothingStoredAsync(location, request.OrderId);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public class PlaceOrderTests
 
         Assert.Equal(StatusCode.NotFound, ex.StatusCode);
         Assert.Contains("atlantis", ex.Status.Detail);
-        await AssertNothingStoredAsync(world, "atlantis", request.OrderId);
+        await world.AssertNothingStoredAsync("atlantis", request.OrderId);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public class PlaceOrderTests
 
         Assert.Equal(StatusCode.FailedPrecondition, ex.StatusCode);
         Assert.Contains("french-fries", ex.Status.Detail);
-        await AssertNothingStoredAsync(world, location, request.OrderId);
+        await world.AssertNothingStoredAsync(location, request.OrderId);
     }
 
     [Fact]
@@ -182,12 +182,5 @@ public class PlaceOrderTests
         }
 
         Assert.Empty(await world.TicketAddsAsync(location, "pizza"));
-    }
-
-    private static async Task AssertNothingStoredAsync(TestWorld world, string location, string orderId)
-    {
-        Assert.False(await world.Db.KeyExistsAsync(RedisKeys.Order(location, orderId.ToLowerInvariant())), "no order may be stored");
-        Assert.Equal(0, await world.Db.StreamLengthAsync(RedisKeys.OrderQueue(location)));
-        Assert.Equal(0, await world.Db.StreamLengthAsync(RedisKeys.OrderEvents(location)));
     }
 }

@@ -148,6 +148,25 @@ public sealed class TestWorld
     public async Task<BumpTicketResponse> BumpAsync(string location, string station, string orderId) =>
         await Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = location, StationId = station, TicketId = $"{orderId}:{station}" });
 
+    /// <summary>A refused order left no trace: nothing stored (under its id, or its id with a stray newline), queued or announced.</summary>
+    public async Task AssertNothingStoredAsync(string location, string orderId)
+    {
+        var id = orderId.ToLowerInvariant();
+        Assert.False(await Db.KeyExistsAsync(RedisKeys.Order(location, id)), "no order may be stored");
+        Assert.False(await Db.KeyExistsAsync(RedisKeys.Order(location, id + "\n")), "no order may be stored under an id with a newline");
+        Assert.Equal(0, await Db.StreamLengthAsync(RedisKeys.OrderQueue(location)));
+        Assert.Equal(0, await Db.StreamLengthAsync(RedisKeys.OrderEvents(location)));
+    }
+
+    /// <summary>Places an order that must be refused with <paramref name="code"/>, a message naming <paramref name="named"/>, and no trace.</summary>
+    public async Task PlaceRefusedAsync(PlaceOrderRequest request, StatusCode code, string named)
+    {
+        var ex = await FailsAsync(() => Orders.PlaceOrderAsync(request).ResponseAsync);
+        Assert.Equal(code, ex.StatusCode);
+        Assert.Contains(named, ex.Status.Detail);
+        await AssertNothingStoredAsync(request.LocationId, request.OrderId);
+    }
+
     /// <summary>Runs a call that must fail, and returns its status.</summary>
     public static async Task<RpcException> FailsAsync(Func<Task> call)
     {
