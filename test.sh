@@ -26,8 +26,9 @@ failed=0
 failures=""
 for trx in "$results"/*.trx; do
   [ -e "$trx" ] || continue
-  suite=$(grep -o 'storage="[^"]*"' "$trx" | head -n 1 | sed 's/.*\/\([^/]*\)\.dll"/\1/I')
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  # sed, not head: head would leave grep writing into a closed pipe (SIGPIPE under pipefail).
+  suite=$( (grep -o 'storage="[^"]*"' "$trx" || true) | sed -n '1s/.*\/\([^/]*\)\.dll"/\1/Ip')
+  counters=$( (grep -o '<Counters [^>]*>' "$trx" || true) | sed -n '1p')
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
   f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
   echo "  ${suite:-tests}: ${p:-0} passed, ${f:-0} failed"

@@ -41,6 +41,7 @@ public sealed partial class OrderRoutingWorker(
         using var sharing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var renewing = share.RunAsync(ConsumerName, sharing.Token);
         var nextClaim = DateTimeOffset.MinValue;
+        var nextTrim = DateTimeOffset.MinValue;
         var learnShare = true;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -66,13 +67,19 @@ public sealed partial class OrderRoutingWorker(
 
                 if (now >= nextClaim)
                 {
+                    // Acknowledged queue entries past their retention are trimmed once a minute.
+                    string? trimBefore = now >= nextTrim ? $"{(now - _options.QueueRetention).ToUnixTimeMilliseconds()}-0" : null;
                     foreach (var location in _locations)
                     {
                         work += await ClaimStaleAsync(location, _options.ClaimIdle, stoppingToken);
-                        _queues[location] = await queue.MeasureAndTrimAsync(location, $"{(now - _options.QueueRetention).ToUnixTimeMilliseconds()}-0", stoppingToken);
+                        _queues[location] = await queue.MeasureAndTrimAsync(location, trimBefore, stoppingToken);
                     }
 
                     nextClaim = now + _options.ClaimInterval;
+                    if (trimBefore is not null)
+                    {
+                        nextTrim = now + TimeSpan.FromMinutes(1);
+                    }
                 }
 
                 if (work == 0)

@@ -62,18 +62,18 @@ public sealed class OrderQueue(IConnectionMultiplexer redis)
 
     /// <summary>
     /// The workers' group on a location's queue: orders no worker has read yet (lag), and read but not
-    /// acknowledged. Then trims the entries older than <paramref name="olderThan"/> (a stream id) that
-    /// the workers have acknowledged: an entry still pending, or not yet delivered to the group, is
-    /// never trimmed however old it is, so a worker outage of any length loses no order.
+    /// acknowledged. With <paramref name="olderThan"/> (a stream id), then trims the entries older than
+    /// it that the workers have acknowledged: an entry still pending, or not yet delivered to the group,
+    /// is never trimmed however old it is, so a worker outage of any length loses no order.
     /// </summary>
-    public async Task<(long Lag, long Pending)> MeasureAndTrimAsync(string location, string olderThan, CancellationToken cancellationToken = default)
+    public async Task<(long Lag, long Pending)> MeasureAndTrimAsync(string location, string? olderThan, CancellationToken cancellationToken = default)
     {
         var key = RedisKeys.OrderQueue(location);
         var groups = await Db.StreamGroupInfoAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
         var group = groups.FirstOrDefault(g => g.Name == RedisKeys.WorkerGroup);
-        if (group.Name is null)
+        if (group.Name is null || olderThan is null)
         {
-            return (0, 0);
+            return (group.Lag ?? 0, group.PendingMessageCount);
         }
 
         // Everything before the group's last delivered entry was delivered; of that, what is still
