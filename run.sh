@@ -10,7 +10,9 @@
 #   ./run.sh --cluster            a chain on one machine: a Redis Cluster of 3 masters and 3 replicas,
 #                                 50 generated stores beside the demo, 2 OrderService and 2 KitchenWorker
 #                                 processes, nginx in front (grpc_pass) on the usual gRPC port
-# Ports: REDIS_PORT (6379), GRPC_PORT (5080), WORKER_PORT (5081), METRICS_PORT (9464, and the next one for the worker).
+# The kitchen's browser screens and the guest board are served on WEB_PORT (8080), on 127.0.0.1
+# unless WEB_BIND=0.0.0.0 lets the kitchen's tablets reach it.
+# Ports: REDIS_PORT (6379), GRPC_PORT (5080), WORKER_PORT (5081), METRICS_PORT (9464, and the next one for the worker), WEB_PORT (8080).
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$PWD
@@ -19,6 +21,8 @@ redis_port=${REDIS_PORT:-6379}
 grpc_port=${GRPC_PORT:-5080}
 worker_port=${WORKER_PORT:-5081}
 metrics_port=${METRICS_PORT:-9464}
+web_port=${WEB_PORT:-8080}
+web_bind=${WEB_BIND:-127.0.0.1}
 # always: every write is on disk before the answer; everysec: at most about a second of writes can
 # be lost on power failure (not on a crash of Redis alone); no: the OS decides, tens of seconds.
 appendfsync=${REDIS_APPENDFSYNC:-everysec}
@@ -33,7 +37,7 @@ while [ $# -gt 0 ]; do
     --no-sim) sim=0; shift ;;
     --service-only) sim=0; screen=0; shift ;;
     --cluster) cluster=1; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (see ./run.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -45,7 +49,7 @@ port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if [ "$cluster" = 1 ]; then
   # Six Redis nodes from CLUSTER_PORT (bus ports 10000 above), two OrderServices and two workers on the
   # ports after GRPC_PORT, and their metrics after METRICS_PORT; nginx takes GRPC_PORT itself.
-  ports=("$grpc_port")
+  ports=("$grpc_port" "$web_port")
   for i in 0 1 2 3 4 5; do ports+=("$((cluster_port + i))" "$((cluster_port + 10000 + i))"); done
   for i in 1 2 3 4; do ports+=("$((grpc_port + i))"); done
   for i in 0 1 2 3; do ports+=("$((metrics_port + i))"); done
@@ -55,7 +59,7 @@ if [ "$cluster" = 1 ]; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
   fi
 else
-  ports=("$redis_port" "$grpc_port" "$worker_port" "$metrics_port" "$((metrics_port + 1))")
+  ports=("$redis_port" "$grpc_port" "$worker_port" "$metrics_port" "$((metrics_port + 1))" "$web_port")
 fi
 for port in "${ports[@]}"; do
   if port_taken "$port"; then
@@ -112,17 +116,27 @@ fi
 
 # Demo devices, provisioned once and kept in .data/: every call needs a device's token, and the
 # service stores only the tokens' hashes (in .data/devices.json, reread when it changes).
-if [ ! -f .data/tokens.env ] || ! grep -q CHAIN_TOKEN .data/tokens.env; then
+demo_stations=(grill fryer saute cold pizza bar dessert expo)
+if [ ! -f .data/tokens.env ] || ! grep -q BOARD_TOKEN .data/tokens.env; then
   echo "==> provisioning demo devices (.data/devices.json, tokens in .data/tokens.env)"
   new_token() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
   hash() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
-  manager=$(new_token); pos=$(new_token); kitchen=$(new_token); chain=$(new_token)
+  manager=$(new_token); pos=$(new_token); kitchen=$(new_token); chain=$(new_token); board=$(new_token)
   cat >.data/tokens.env <<ENV
 MANAGER_TOKEN=$manager
 POS_TOKEN=$pos
 KITCHEN_TOKEN=$kitchen
 CHAIN_TOKEN=$chain
+BOARD_TOKEN=$board
 ENV
+  # One screen device per station, to pair each wall screen with just its own station.
+  screens=""
+  for s in "${demo_stations[@]}"; do
+    t=$(new_token)
+    echo "SCREEN_TOKEN_${s^^}=$t" >>.data/tokens.env
+    screens="$screens,
+  { \"Id\": \"demo-$s-screen\", \"Role\": \"kitchen\", \"Location\": \"demo\", \"TokenSha256\": \"$(hash "$t")\", \"Stations\": [ \"$s\" ] }"
+  done
   cat >.data/devices.json <<JSON
 { "Restaurant": { "Devices": [
   { "Id": "demo-manager", "Role": "manager", "Location": "demo", "TokenSha256": "$(hash "$manager")" },
@@ -130,7 +144,8 @@ ENV
     "RequestsPerSecond": 100000, "Burst": 100000, "MaxStreams": 2048 },
   { "Id": "demo-pos-1", "Role": "pos", "Location": "demo", "TokenSha256": "$(hash "$pos")" },
   { "Id": "demo-kitchen", "Role": "kitchen", "Location": "demo", "TokenSha256": "$(hash "$kitchen")",
-    "Stations": [ "grill", "fryer", "saute", "cold", "pizza", "bar", "dessert", "expo" ] }
+    "Stations": [ "grill", "fryer", "saute", "cold", "pizza", "bar", "dessert", "expo" ] },
+  { "Id": "demo-board", "Role": "board", "Location": "demo", "TokenSha256": "$(hash "$board")", "Stations": [ "expo" ] }$screens
 ] } }
 JSON
 fi
@@ -211,6 +226,13 @@ else
   pids+=($!)
 fi
 
+# The kitchen's browser screens and the guest board: a client of the same address a POS uses.
+echo "==> web screens on http://$web_bind:$web_port (log: .data/logs/web.log)"
+RESTAURANT_SERVER="http://127.0.0.1:$grpc_port" Restaurant__Web__KeysPath="$root/.data/web-keys" Restaurant__Web__Boards__demo="$BOARD_TOKEN" \
+  dotnet "src/Clients/Web/bin/$bin/Restaurant.Web.dll" --urls "http://$web_bind:$web_port" \
+  >"$root/.data/logs/web.log" 2>&1 &
+pids+=($!)
+
 client=(dotnet "src/Clients/bin/$bin/restaurant.dll")
 export RESTAURANT_SERVER="http://127.0.0.1:$grpc_port"
 export RESTAURANT_TOKEN="$MANAGER_TOKEN"
@@ -230,6 +252,10 @@ Restaurant is running (location "demo"). Every call needs a device token (see .d
   a screen:       ${client[*]} kds --station fryer --token $KITCHEN_TOKEN
   86 an item:     ${client[*]} pos 86 ribeye --token $MANAGER_TOKEN
   metrics:        curl http://127.0.0.1:$metrics_port/metrics (OrderService), :$((metrics_port + 1))/metrics (KitchenWorker)
+
+Kitchen screens in a browser: open http://$web_bind:$web_port/pair on the screen, enter its token once:
+$(for s in "${demo_stations[@]}"; do v="SCREEN_TOKEN_${s^^}"; printf '  %-8s %s   then http://%s:%s/kds/demo/%s\n' "$s" "${!v}" "$web_bind" "$web_port" "$s"; done)
+  guest board: http://$web_bind:$web_port/board/demo (no token)
 TXT
 
 if [ "$cluster" = 1 ]; then

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Builds Restaurant and runs every test against a real redis-server (the tests start their own on a
-# free loopback port). Installs redis-server when it is missing. Ends with "N passed, N failed".
+# free loopback port), the browser tests in Debian's chromium. Installs redis-server and chromium
+# when they are missing. Ends with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
 
 # shellcheck source=scripts/prerequisites.sh
 . scripts/prerequisites.sh
+
+# The browser tests drive Debian's chromium (Playwright's own browser download cannot work here).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "==> installing chromium (for the browser tests)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 
 echo "==> building"
 dotnet build Restaurant.sln -c Release -nologo -v quiet

@@ -276,7 +276,7 @@ public sealed partial class OrderRoutingWorker(
         List<TicketBody> tickets;
         try
         {
-            tickets = [.. KitchenRouter.Route(order.OrderId, order.Lines, menu, now).Select(t => t with { PlacedAtMs = placedAt, Trace = trace })];
+            tickets = [.. KitchenRouter.Route(order.OrderId, order.Lines, menu, now).Select(t => t with { PlacedAtMs = placedAt, Trace = trace, OrderNumber = order.Number })];
         }
         catch (UnroutableOrderException ex)
         {

@@ -14,6 +14,7 @@ app.MapGrpcService<MenuGrpcService>();
 app.MapGrpcService<OrdersGrpcService>();
 app.MapGrpcService<KitchenGrpcService>();
 app.MapGrpcService<ReportsGrpcService>();
+app.MapGrpcService<DevicesGrpcService>();
 app.MapGrpcHealthChecksService();
 app.MapGet("/", () => "Restaurant OrderService: gRPC over HTTP/2 (restaurant.v1.Menu, Orders, Kitchen, Reports).");
 await app.RunAsync();

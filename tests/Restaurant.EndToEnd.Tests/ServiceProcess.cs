@@ -111,6 +111,18 @@ public sealed class ServiceProcess : IDisposable
         return new ServiceProcess(name, Binary("KitchenWorker", "Restaurant.KitchenWorker.dll"), ["--urls", $"http://127.0.0.1:{port}"], environment) { HealthPort = port };
     }
 
+    /// <summary>The web host (the kitchen's browser screens and the guest board), calling the OrderService at <paramref name="server"/>.</summary>
+    public static ServiceProcess StartWeb(string server, int port, IDictionary<string, string>? settings = null)
+    {
+        var environment = new Dictionary<string, string> { ["Restaurant__Web__Server"] = server };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return new ServiceProcess("Web", Binary(Path.Combine("Clients", "Web"), "Restaurant.Web.dll"), ["--urls", $"http://127.0.0.1:{port}"], environment);
+    }
+
     /// <summary>The `restaurant` command-line client (kds, pos, sim) as a process of its own.</summary>
     public static ServiceProcess StartClient(string name, IEnumerable<string> args) =>
         new(name, Binary("Clients", "restaurant.dll"), args, new Dictionary<string, string>());

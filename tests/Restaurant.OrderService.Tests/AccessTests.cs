@@ -132,4 +132,22 @@ public class AccessTests
         { "Restaurant": { "Devices": [ { "Id": "bar-tablet", "Role": "kitchen", "Location": "demo", "Stations": [ "bar" ],
           "TokenSha256": "{{TestDevices.Hash("bar-tablet-token")}}", "Revoked": {{(revoked ? "true" : "false")}} } ] } }
         """;
+
+    [Fact]
+    public async Task ADeviceLearnsWhoItIsAndWhereItMayWork()
+    {
+        var world = await TestWorld.GetAsync();
+        Devices.DevicesClient Client(string? token) =>
+            new(token is null ? world.Channel.CreateCallInvoker() : world.Channel.CreateCallInvoker().As(token));
+
+        var grill = await Client(TestDevices.DemoGrill).GetDeviceAsync(new GetDeviceRequest());
+        Assert.Equal(("demo-grill", "kitchen", "demo"), (grill.DeviceId, grill.Role, grill.LocationId));
+        Assert.Equal(["grill"], grill.StationIds);
+        Assert.Equal("*", (await Client(TestDevices.Manager).GetDeviceAsync(new GetDeviceRequest { LocationId = "demo" })).LocationId);
+
+        var elsewhere = await TestWorld.FailsAsync(() => Client(TestDevices.DemoGrill).GetDeviceAsync(new GetDeviceRequest { LocationId = "store-007" }).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, elsewhere.StatusCode);
+        var nobody = await TestWorld.FailsAsync(() => Client("not-a-device").GetDeviceAsync(new GetDeviceRequest()).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, nobody.StatusCode);
+    }
 }

@@ -5,12 +5,14 @@ using Grpc.Core.Interceptors;
 
 namespace Restaurant.Testing;
 
-/// <summary>The devices the tests provision: a chain-wide manager, and a POS and kitchen screens of location "demo".</summary>
+/// <summary>The devices the tests provision: a chain-wide manager, and a POS, kitchen screens and a guest board of location "demo".</summary>
 public static class TestDevices
 {
     public const string Manager = "test-manager-token";
     public const string DemoPos = "test-demo-pos-token";
     public const string DemoGrill = "test-demo-grill-token";
+    public const string DemoExpo = "test-demo-expo-token";
+    public const string DemoBoard = "test-demo-board-token";
     public const string Throttled = "test-throttled-token";
     public const string OneStream = "test-one-stream-token";
 
@@ -19,6 +21,8 @@ public static class TestDevices
         ("manager", "manager", "*", Manager, [], 1_000_000),
         ("demo-pos", "pos", "demo", DemoPos, [], 0),
         ("demo-grill", "kitchen", "demo", DemoGrill, ["grill"], 0),
+        ("demo-expo", "kitchen", "demo", DemoExpo, ["expo"], 0),
+        ("demo-board", "board", "demo", DemoBoard, ["expo"], 0),
         ("throttled", "manager", "*", Throttled, [], 2),
         ("one-stream", "manager", "*", OneStream, [], -1),
     ];

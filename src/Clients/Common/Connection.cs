@@ -76,6 +76,9 @@ public sealed class Connection : IDisposable
 
     public static string Short(string orderId) => orderId.Length > 8 ? orderId[..8] : orderId;
 
+    /// <summary>How a person names an order: its short number ("#42"), or the start of its id when it has none.</summary>
+    public static string OrderLabel(int number, string orderId) => number > 0 ? $"#{number}" : Short(orderId);
+
     public static string StatusName(OrderStatus status) => status switch
     {
         OrderStatus.Accepted => "ACCEPTED",

@@ -32,12 +32,12 @@ public sealed class DeviceSettings : CommandSettings
             return ValidationResult.Error("--id is required");
         }
 
-        if (Role is not ("pos" or "kitchen" or "manager"))
+        if (Role is not ("pos" or "kitchen" or "manager" or "board"))
         {
-            return ValidationResult.Error("--role must be pos, kitchen or manager");
+            return ValidationResult.Error("--role must be pos, kitchen, manager or board");
         }
 
-        return Role == "kitchen" && Stations.Length == 0 ? ValidationResult.Error("a kitchen device needs at least one --station") : ValidationResult.Success();
+        return Role is "kitchen" or "board" && Stations.Length == 0 ? ValidationResult.Error($"a {Role} device needs at least one --station") : ValidationResult.Success();
     }
 }
 

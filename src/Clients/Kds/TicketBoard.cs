@@ -225,8 +225,8 @@ public sealed class TicketBoard(bool plain) : IStationView
         }
 
         var title = number > 0
-            ? $"[bold]{number}[/] · {Connection.Short(ticket.OrderId)} · [{colour}]{(int)age.TotalMinutes:00}:{age.Seconds:00}[/]"
-            : $"{Connection.Short(ticket.OrderId)} · void";
+            ? $"[bold]{number}[/] · {Connection.OrderLabel(ticket.OrderNumber, ticket.OrderId)} · [{colour}]{(int)age.TotalMinutes:00}:{age.Seconds:00}[/]"
+            : $"{Connection.OrderLabel(ticket.OrderNumber, ticket.OrderId)} · void";
         return new Panel(new Markup(text)) { Width = 30 }.Header(title).BorderColor(voided ? Color.Grey : colour == "red" ? Color.Red : colour == "yellow" ? Color.Yellow : Color.Green);
     }
 
@@ -240,6 +240,6 @@ public sealed class TicketBoard(bool plain) : IStationView
         var items = string.Join(", ", ticket.Items.Select(i =>
             $"{i.Quantity}× {i.Name}{(i.ForItem.Length > 0 ? " for " + i.ForItem : "")}{(i.Modifiers.Count > 0 ? " (" + string.Join(", ", i.Modifiers) + ")" : "")}{(i.Note.Length > 0 ? " “" + i.Note + "”" : "")}"));
         var flags = (ticket.Rush ? "RUSH " : "") + (ticket.HasAllergy ? "ALLERGY " : "") + (ticket.Course > 1 ? $"course {ticket.Course} " : "");
-        AnsiConsole.MarkupLineInterpolated($"{DateTime.Now:HH:mm:ss}  {what,-7} {Connection.Short(ticket.OrderId)}  {flags}{items}");
+        AnsiConsole.MarkupLineInterpolated($"{DateTime.Now:HH:mm:ss}  {what,-7} {Connection.OrderLabel(ticket.OrderNumber, ticket.OrderId)}  {flags}{items}");
     }
 }

@@ -286,7 +286,7 @@ internal static class OrderView
 {
     public static void Print(Order order)
     {
-        AnsiConsole.MarkupLineInterpolated($"Order [bold]{order.OrderId}[/] at {order.LocationId}: [bold]{Connection.StatusName(order.Status)}[/]{(order.Rush ? " RUSH" : "")}");
+        AnsiConsole.MarkupLineInterpolated($"Order [bold]{Connection.OrderLabel(order.Number, order.OrderId)}[/] ({order.OrderId}) at {order.LocationId}: [bold]{Connection.StatusName(order.Status)}[/]{(order.Rush ? " RUSH" : "")}");
         foreach (var line in order.Lines)
         {
             var extras = string.Join(", ", line.Modifiers.Append(line.Note).Where(s => s.Length > 0));
@@ -309,7 +309,7 @@ internal static class OrderView
     }
 
     public static void PrintChange(Order order) =>
-        AnsiConsole.MarkupLineInterpolated($"{DateTime.Now:HH:mm:ss}  {Connection.Short(order.OrderId)}  [bold]{Connection.StatusName(order.Status)}[/]  ({order.Lines.Count} lines)");
+        AnsiConsole.MarkupLineInterpolated($"{DateTime.Now:HH:mm:ss}  {Connection.OrderLabel(order.Number, order.OrderId)}  [bold]{Connection.StatusName(order.Status)}[/]  ({order.Lines.Count} lines)");
 
     /// <summary>Follows one order until it is completed or cancelled, reconnecting if the stream drops.</summary>
     public static async Task<int> FollowAsync(Connection connection, string orderId, CancellationToken cancellationToken)

@@ -64,7 +64,8 @@ public sealed record OrderData(
     IReadOnlyList<int>? HeldCourses = null,
     long Version = 0,
     IReadOnlyList<TicketReceiptData>? Receipts = null,
-    string? Trace = null);
+    string? Trace = null,
+    int Number = 0);
 
 /// <summary>
 /// One item on a ticket: what a station must make. A modifier made at another station than its dish
@@ -106,7 +107,8 @@ public sealed record TicketData(
     IReadOnlyList<TicketReceiptData>? Progress = null,
     string Screen = "",
     long PlacedAtMs = 0,
-    string? Trace = null);
+    string? Trace = null,
+    int OrderNumber = 0);
 
 /// <summary>The immutable part of a ticket, stored once as JSON; status and rush live beside it.</summary>
 /// Warning and late times count from when the ticket fires, so they are kept as offsets.
@@ -120,7 +122,8 @@ public sealed record TicketBody(
     int LateSeconds = 0,
     int Course = 1,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] long PlacedAtMs = 0,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Trace = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Trace = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int OrderNumber = 0);
 
 /// <summary>
 /// The immutable part of an order, stored once as JSON. <see cref="Trace"/> is the W3C trace parent of

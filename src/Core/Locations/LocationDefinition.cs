@@ -41,7 +41,18 @@ public sealed record ModifierDefinition(string Name, string? Station = null, int
 /// <param name="FireByPrepTime">Items start so that everything in a course finishes together.</param>
 /// <param name="AutoFireNextCourse">When a course's last ticket is bumped, the next held course fires.</param>
 /// <param name="ScreenTimeoutSeconds">A balanced screen away this long has its tickets moved to a live one.</param>
-public sealed record LocationSettings(bool FireByPrepTime = true, bool AutoFireNextCourse = true, int ScreenTimeoutSeconds = 30);
+/// <param name="TimeZone">The location's IANA time zone ("America/Chicago"), for its business day.</param>
+/// <param name="DayStartsHour">The local hour a business day starts (a bar open past midnight keeps one day).</param>
+public sealed record LocationSettings(
+    bool FireByPrepTime = true, bool AutoFireNextCourse = true, int ScreenTimeoutSeconds = 30, string TimeZone = "UTC", int DayStartsHour = 4)
+{
+    /// <summary>The business day a moment falls in, as yyyyMMdd: order numbers start again at 1 each day.</summary>
+    public string BusinessDay(DateTimeOffset now)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(TimeZone));
+        return local.AddHours(-DayStartsHour).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
 
 /// <summary>A restaurant of a chain: its stations, modifiers and menu, as its data file defines them.</summary>
 public sealed record LocationDefinition(

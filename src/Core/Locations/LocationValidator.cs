@@ -81,6 +81,16 @@ public static class LocationValidator
             problems.Add($"station '{station.Id}' has screens '{station.Screens}': mirrored or balanced");
         }
 
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(location.Options.TimeZone, out _))
+        {
+            problems.Add($"settings.time_zone '{location.Options.TimeZone}' is not a known time zone (an IANA name such as America/Chicago)");
+        }
+
+        if (location.Options.DayStartsHour is < 0 or > 23)
+        {
+            problems.Add("settings.day_starts_hour must be 0 to 23");
+        }
+
         if (location.Options.ScreenTimeoutSeconds < 1)
         {
             problems.Add("settings.screen_timeout_seconds must be at least 1");

@@ -56,6 +56,9 @@ public static class RedisKeys
     /// <summary>Per item, how far the station's all-day count would have gone below zero (the scripts name it after the all-day key).</summary>
     public static RedisKey AllDayUndercounts(string location, string stationId) => Tag(location) + "allday:" + stationId + ":undercounts";
 
+    /// <summary>Counter of a location's order numbers for one business day (yyyyMMdd); it expires after three days.</summary>
+    public static RedisKey OrderNumbers(string location, string day) => Tag(location) + "numbers:" + day;
+
     /// <summary>Stream of order status changes, for WatchOrders.</summary>
     public static RedisKey OrderEvents(string location) => Tag(location) + "order-events";
 

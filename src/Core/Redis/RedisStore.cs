@@ -35,6 +35,9 @@ public sealed partial class RedisStore(
     /// <summary>Each location's expo station, for scripts that bring expo's ticket up to date.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _expo = new(StringComparer.Ordinal);
 
+    /// <summary>Each location's settings (its time zone gives the business day of an order's number).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LocationSettings> _settings = new(StringComparer.Ordinal);
+
     private IDatabase Db => redis.GetDatabase();
 
     /// <summary>Where tests play a race between a read and its script.</summary>
@@ -64,6 +67,8 @@ public sealed partial class RedisStore(
             _scripts.LoadMenu,
             [RedisKeys.Menu(location.Id), RedisKeys.EightySixed(location.Id), RedisKeys.Counts(location.Id), RedisKeys.MenuEvents(location.Id)],
             [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        _settings[location.Id] = location.Options;
 
         // After the menu is in place, so a worker that finds the location finds its menu too.
         await Db.SetAddAsync(RedisKeys.Locations, location.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -131,8 +136,15 @@ public sealed partial class RedisStore(
             return JsonSerializer.Deserialize(json.ToString(), CoreJson.Default.LocationDefinition)!;
         }).ConfigureAwait(false);
         _expo[location] = definition.Expo.Id;
+        _settings[location] = definition.Options;
         return definition;
     }
+
+    /// <summary>A location's settings, from the definition this process last read (read once when it has none).</summary>
+    private async Task<LocationSettings> SettingsOfAsync(string location, CancellationToken cancellationToken) =>
+        _settings.TryGetValue(location, out var settings)
+            ? settings
+            : (await GetMenuAsync(location, cancellationToken).ConfigureAwait(false)).Location.Options;
 
     /// <summary>
     /// 86s an item or brings it back; <paramref name="remaining"/> also sets how many are left (a
@@ -162,6 +174,7 @@ public sealed partial class RedisStore(
         string location, string orderId, IReadOnlyList<OrderLineData> lines, bool rush = false, CancellationToken cancellationToken = default, string? trace = null)
     {
         var now = NowMs;
+        var day = (await SettingsOfAsync(location, cancellationToken).ConfigureAwait(false)).BusinessDay(clock.GetUtcNow());
         var body = JsonSerializer.Serialize(new OrderBody(lines, now, trace), CoreJson.Default.OrderBody);
         var n = lines.Count;
         var args = new RedisValue[8 + 3 * n + lines.Sum(l => l.Modifiers.Count)];
@@ -189,7 +202,7 @@ public sealed partial class RedisStore(
             _scripts.PlaceOrder,
             [
                 RedisKeys.Order(location, orderId), RedisKeys.Menu(location), RedisKeys.EightySixed(location), RedisKeys.OrderQueue(location),
-                RedisKeys.OrderEvents(location), RedisKeys.Counts(location), RedisKeys.MenuEvents(location),
+                RedisKeys.OrderEvents(location), RedisKeys.Counts(location), RedisKeys.MenuEvents(location), RedisKeys.OrderNumbers(location, day),
             ],
             args).WaitAsync(cancellationToken).ConfigureAwait(false))!;
         switch ((string?)result[0])
@@ -576,7 +589,10 @@ public sealed partial class RedisStore(
                 args.Add(string.Join(',', ids.Take(ids.Count - 1).Select(id => id[(orderId.Length + 1)..])));
                 foreach (var ticket in kept)
                 {
-                    var body = oldBodies.TryGetValue(ticket.TicketId, out var old) ? ticket with { CreatedAtMs = old.CreatedAtMs } : ticket;
+                    // A ticket keeps what routing gave it (its creation, placing time, trace), and the order's number.
+                    var body = oldBodies.TryGetValue(ticket.TicketId, out var old)
+                        ? ticket with { CreatedAtMs = old.CreatedAtMs, PlacedAtMs = old.PlacedAtMs, Trace = old.Trace, OrderNumber = order.Number }
+                        : ticket with { PlacedAtMs = order.CreatedAt.ToUnixTimeMilliseconds(), OrderNumber = order.Number };
                     if (old is not null && ticket != kept[^1]
                         && JsonSerializer.Serialize(body, CoreJson.Default.TicketBody) == JsonSerializer.Serialize(old, CoreJson.Default.TicketBody))
                     {
@@ -1067,7 +1083,8 @@ public sealed partial class RedisStore(
             progress.IsNullOrEmpty ? null : [.. progress.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => Progress(body.OrderId, p))],
             screen.IsNullOrEmpty ? "" : screen.ToString(),
             body.PlacedAtMs,
-            body.Trace);
+            body.Trace,
+            body.OrderNumber);
     }
 
     /// <summary>One "suffix=STATE" of expo's progress.</summary>
@@ -1104,7 +1121,8 @@ public sealed partial class RedisStore(
             HeldCourses(hash),
             hash.TryGetValue("version", out var version) ? (long)version : 0,
             Receipts(hash),
-            body.Trace);
+            body.Trace,
+            hash.TryGetValue("number", out var number) && number.TryParse(out int n) ? n : 0);
     }
 
     /// <summary>Each station ticket's progress and times, from the order's t:, f:, s: and b: fields.</summary>

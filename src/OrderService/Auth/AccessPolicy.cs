@@ -6,17 +6,19 @@ namespace Restaurant.OrderService.Auth;
 /// <summary>
 /// Who may call what. A POS places, reads, changes and fires orders; a kitchen screen watches, bumps
 /// and recalls at its own stations; a manager does all of that and edits the menu, voids and reads
-/// reports. Nobody reaches another location. Pure: a device, a method and a request in, a refusal out.
+/// reports; a board (the guest TV by the pass) only watches its stations, in practice expo's.
+/// Nobody reaches another location. Pure: a device, a method and a request in, a refusal out.
 /// </summary>
 public static class AccessPolicy
 {
     public const string Pos = "pos";
     public const string Kitchen = "kitchen";
     public const string Manager = "manager";
+    public const string Board = "board";
 
     private static readonly Dictionary<string, string[]> Roles = new(StringComparer.Ordinal)
     {
-        ["/restaurant.v1.Menu/GetMenu"] = [Pos, Kitchen, Manager],
+        ["/restaurant.v1.Menu/GetMenu"] = [Pos, Kitchen, Manager, Board],
         ["/restaurant.v1.Menu/WatchMenu"] = [Pos, Kitchen, Manager],
         ["/restaurant.v1.Menu/SetItemAvailability"] = [Manager],
         ["/restaurant.v1.Orders/PlaceOrder"] = [Pos, Manager],
@@ -27,12 +29,13 @@ public static class AccessPolicy
         ["/restaurant.v1.Orders/AddItems"] = [Pos, Manager],
         ["/restaurant.v1.Orders/FireCourse"] = [Pos, Kitchen, Manager],
         ["/restaurant.v1.Orders/VoidItems"] = [Manager],
-        ["/restaurant.v1.Kitchen/WatchStation"] = [Kitchen, Manager],
+        ["/restaurant.v1.Kitchen/WatchStation"] = [Kitchen, Manager, Board],
         ["/restaurant.v1.Kitchen/BumpTicket"] = [Kitchen, Manager],
         ["/restaurant.v1.Kitchen/RecallTicket"] = [Kitchen, Manager],
         ["/restaurant.v1.Kitchen/GetAllDay"] = [Kitchen, Manager],
         ["/restaurant.v1.Kitchen/ExplainRouting"] = [Pos, Kitchen, Manager],
         ["/restaurant.v1.Reports/GetSpeedOfService"] = [Manager],
+        ["/restaurant.v1.Devices/GetDevice"] = [Pos, Kitchen, Manager, Board],
     };
 
     /// <summary>Calls anyone may make without a token: the gRPC health service.</summary>
@@ -51,7 +54,7 @@ public static class AccessPolicy
             return new Status(StatusCode.PermissionDenied, $"device '{device.Id}' belongs to location '{device.Location}', not '{scoped.LocationId}'");
         }
 
-        if (device.Role == Kitchen && request is IStationScoped station && !device.Stations.Contains(station.StationId, StringComparer.Ordinal))
+        if (device.Role is Kitchen or Board && request is IStationScoped station && !device.Stations.Contains(station.StationId, StringComparer.Ordinal))
         {
             return new Status(StatusCode.PermissionDenied, $"device '{device.Id}' serves {string.Join(", ", device.Stations)}, not station '{station.StationId}'");
         }

@@ -68,6 +68,9 @@ public sealed class AuthInterceptor : Interceptor, IDisposable
         }
     }
 
+    /// <summary>Where a call's admitted device is kept in <see cref="ServerCallContext.UserState"/>.</summary>
+    public const string DeviceKey = "restaurant.device";
+
     private DeviceDefinition? Admit(object request, ServerCallContext context)
     {
         if (AccessPolicy.IsOpen(context.Method))
@@ -94,6 +97,7 @@ public sealed class AuthInterceptor : Interceptor, IDisposable
             throw new RpcException(new Status(StatusCode.ResourceExhausted, $"device '{device.Id}' is over its limit of calls a second; slow down"));
         }
 
+        context.UserState[DeviceKey] = device;
         return device;
     }
 

@@ -75,6 +75,7 @@ public static class ProtoMapper
             CreatedAt = Timestamp.FromDateTimeOffset(order.CreatedAt),
             UpdatedAt = Timestamp.FromDateTimeOffset(order.UpdatedAt),
             Rush = order.Rush,
+            Number = order.Number,
         };
         foreach (var line in order.Lines)
         {
@@ -106,6 +107,7 @@ public static class ProtoMapper
             HasAllergy = ticket.Items.Any(i => i.AllergyList.Count > 0),
             Course = ticket.Course,
             ScreenId = ticket.Screen,
+            OrderNumber = ticket.OrderNumber,
         };
         proto.Progress.AddRange((ticket.Progress ?? []).Select(p => p.ToProto()));
         if (ticket.FiredAt is { } firedAt)

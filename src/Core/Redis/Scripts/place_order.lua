@@ -2,7 +2,9 @@
 -- The menu checks run here, atomically with the write: modifiers the dish does not allow
 -- (INVALID_ARGUMENT), unknown items (NOT_FOUND), 86'd items and counted items running short
 -- (FAILED_PRECONDITION), and a closed location (FAILED_PRECONDITION). Counted items are taken as the order is stored; one at zero is 86'd.
--- KEYS: 1 order, 2 menu, 3 86 set, 4 order queue, 5 order events, 6 counts, 7 menu events
+-- A new order takes the next number of the location's business day (KEYS[8], kept three days).
+-- KEYS: 1 order, 2 menu, 3 86 set, 4 order queue, 5 order events, 6 counts, 7 menu events, 8 the day's
+--       order number counter
 -- ARGV: 1 order id, 2 content hash, 3 body json, 4 now ms, 5 trim min id, 6 bell channel, 7 rush (1/0),
 --       8 line count n, then n item ids, n quantities, n modifier counts, then every line's modifiers
 --       (normalized), one argument each: no text inside a modifier can make it two
@@ -73,8 +75,12 @@ for _, item in ipairs(counted) do
   end
   redis.call('XADD', KEYS[7], 'MINID', '~', ARGV[5], '*', 'item', item)
 end
+local number = redis.call('INCR', KEYS[8])
+if number == 1 then
+  redis.call('PEXPIRE', KEYS[8], 259200000)
+end
 redis.call('HSET', KEYS[1], 'id', ARGV[1], 'hash', ARGV[2], 'body', ARGV[3], 'status', 'ACCEPTED',
-  'created', ARGV[4], 'updated', ARGV[4], 'rush', ARGV[7])
+  'created', ARGV[4], 'updated', ARGV[4], 'rush', ARGV[7], 'number', number)
 -- The queue is never trimmed here: the workers trim what they have acknowledged.
 redis.call('XADD', KEYS[4], '*', 'order', ARGV[1])
 redis.call('XADD', KEYS[5], 'MINID', '~', ARGV[5], '*', 'order', ARGV[1], 'status', 'ACCEPTED', 'at', ARGV[4])

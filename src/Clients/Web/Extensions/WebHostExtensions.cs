@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Restaurant.Web.Extensions;
+
+public static class WebHostExtensions
+{
+    public static WebApplicationBuilder AddRestaurantWeb(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section);
+        var keys = builder.Configuration[$"{WebOptions.Section}:KeysPath"];
+        var protection = builder.Services.AddDataProtection().SetApplicationName("Restaurant.Web");
+        if (!string.IsNullOrEmpty(keys))
+        {
+            protection.PersistKeysToFileSystem(Directory.CreateDirectory(keys));
+        }
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ServiceClients>();
+        builder.Services.AddSingleton<DeviceCookie>();
+        return builder;
+    }
+
+    public static WebApplication MapRestaurantWeb(this WebApplication app)
+    {
+        app.Use(SameOriginPosts);
+        app.UseStaticFiles();
+        app.MapGet("/", () => Results.Redirect("/pair"));
+        app.MapPairing();
+        app.MapStationScreens();
+        app.MapGuestBoard();
+        return app;
+    }
+
+    /// <summary>
+    /// A POST from another site is refused: the cookie is SameSite=Strict already, and a browser's
+    /// Origin header says where a form or a fetch came from.
+    /// </summary>
+    private static async Task SameOriginPosts(HttpContext http, Func<Task> next)
+    {
+        if (HttpMethods.IsPost(http.Request.Method) && http.Request.Headers.Origin is [{ } origin]
+            && !(Uri.TryCreate(origin, UriKind.Absolute, out var from) && string.Equals(from.Authority, http.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
+        {
+            http.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await http.Response.WriteAsync("cross-site request refused");
+            return;
+        }
+
+        await next();
+    }
+}

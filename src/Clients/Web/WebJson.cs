@@ -1,0 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Restaurant.Web;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(List<MenuCount>))]
+[JsonSerializable(typeof(RefusalBody))]
+[JsonSerializable(typeof(BoardView))]
+[JsonSerializable(typeof(TicketAction))]
+[JsonSerializable(typeof(CourseAction))]
+internal sealed partial class WebJson : JsonSerializerContext;
