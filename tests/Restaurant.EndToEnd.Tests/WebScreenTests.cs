@@ -144,8 +144,6 @@ public sealed class WebScreenTests(ITestOutputHelper output) : IAsyncLifetime
             await Card(expo, number).GetByRole(AriaRole.Button, new() { Name = "Bump" }).ClickAsync();
             await Assertions.Expect(Card(expo, number).GetByRole(AriaRole.Alert)).ToContainTextAsync("still cooking");
 
-            await Screenshot(grill, "station.png");
-            await Screenshot(expo, "expo.png");
             await AssertAccessibleAsync(grill, "the grill's screen");
             await AssertAccessibleAsync(expo, "expo's screen");
             await AssertAccessibleAsync(board, "the guest board");
@@ -160,7 +158,6 @@ public sealed class WebScreenTests(ITestOutputHelper output) : IAsyncLifetime
 
             await Assertions.Expect(expo.GetByRole(AriaRole.Article, new() { NameRegex = new Regex($"^Order {number}, .*ready") })).ToBeVisibleAsync();
             await Assertions.Expect(ready.GetByText(number.ToString(), new() { Exact = true })).ToBeVisibleAsync();
-            await Screenshot(board, "board.png");
             await Card(expo, number).GetByRole(AriaRole.Button, new() { Name = "Bump" }).ClickAsync();
             await Eventually.WaitForAsync(async () => (await OrderAsync(order.OrderId)).Status == OrderStatus.Completed, TimeSpan.FromSeconds(10), "the order to be completed");
             await Assertions.Expect(Card(expo, number)).ToHaveCountAsync(0);
@@ -275,5 +272,58 @@ public sealed class WebScreenTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(box is { Height: >= 48, Width: >= 48 }, $"the Bump button is {box?.Width} × {box?.Height} px");
         await bump.ClickAsync();
         await Assertions.Expect(Card(page, number)).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task MidServiceTheFirstEightTicketsShowWithoutScrollingAtTheWallScreensSize()
+    {
+        var grill = await StationAsync(TestDevices.DemoGrill, "grill");
+        var expo = await StationAsync(TestDevices.DemoExpo, "expo");
+        var board = await ScreenAsync(null);
+        await board.GotoAsync($"{_site}/board/demo");
+
+        // A service's worth of tickets: a rush, an allergy, a held course, a voided line, a note.
+        var rush = Order("demo", Line("ribeye", 1, "", "medium rare"), Line("caesar-salad"));
+        rush.Rush = true;
+        var coursed = Order("demo", Line("classic-burger", 1, "", "well done"), Line("chocolate-lava-cake"));
+        coursed.Lines[1].Course = 2;
+        var requests = new List<PlaceOrderRequest>
+        {
+            Order("demo", Line("classic-burger", 2, "", "no onion", "extra cheese"), Line("french-fries", 2)),
+            Order("demo", Line("grilled-salmon", 1, "sauce on the side please", "no butter")),
+            coursed,
+            Order("demo", Line("bacon-cheeseburger", 1, "", "GLUTEN ALLERGY", "gluten free bun"), Line("house-lager")),
+            Order("demo", Line("chicken-skewers", 3, "", "extra spicy")),
+            Order("demo", Line("bbq-ribs", 1, "", "side of fries")),
+            rush,
+            Order("demo", Line("classic-burger", 1), Line("ribeye", 1, "", "rare")),
+            Order("demo", Line("classic-burger", 1, "", "medium")),
+        };
+        var numbers = new List<int>();
+        foreach (var request in requests)
+        {
+            numbers.Add((await _deployment.Orders.PlaceOrderAsync(request)).Order.Number);
+        }
+
+        var voiding = new VoidItemsRequest { LocationId = "demo", OrderId = requests[^2].OrderId };
+        voiding.LineIndexes.Add(1);
+        await _deployment.Orders.VoidItemsAsync(voiding);
+
+        await Assertions.Expect(grill.GetByRole(AriaRole.Article)).ToHaveCountAsync(8);
+        foreach (var card in await grill.GetByRole(AriaRole.Article).AllAsync())
+        {
+            await Assertions.Expect(card).ToBeInViewportAsync(new() { Ratio = 1 });
+        }
+
+        // Rush first, then oldest first.
+        await Assertions.Expect(grill.GetByRole(AriaRole.Article).First).ToHaveAttributeAsync("aria-label", new Regex($"^Order {numbers[6]}, rush"));
+        await Assertions.Expect(board.GetByRole(AriaRole.Region, new() { Name = "Preparing" }).GetByRole(AriaRole.Listitem)).ToHaveCountAsync(requests.Count);
+        await grill.Keyboard.PressAsync("3");
+        await Screenshot(grill, "station.png");
+        await Screenshot(expo, "expo.png");
+        // The salmon is the grill's alone: bumped, its order is ready for the guest.
+        await Card(grill, numbers[1]).GetByRole(AriaRole.Button, new() { Name = "Bump" }).ClickAsync();
+        await Assertions.Expect(board.GetByRole(AriaRole.Region, new() { Name = "Ready" }).GetByText(numbers[1].ToString(), new() { Exact = true })).ToBeVisibleAsync();
+        await Screenshot(board, "board.png");
     }
 }
