@@ -43,7 +43,11 @@
   // ---- sound and wake lock, allowed only after a tap -------------------------------------------
   let audio = null;
   let wakeLock = null;
-  window.kds = { sounds: 0 };
+  // What the page did, for the tests and the benchmark: sounds played, and each card's first moment
+  // on screen ([ticket id, ms since the epoch]) in order; the latest few thousand are kept, and
+  // `dropped` says how many older ones went.
+  window.kds = { sounds: 0, shown: [], dropped: 0 };
+  const firstShown = new Set();
   const tones = { new: [880, 0.12, 2], rush: [1320, 0.09, 4], void: [330, 0.35, 1] };
   function sound(kind) {
     if (!audio) return;
@@ -299,6 +303,16 @@
     const nodes = shown.map((t, i) => cardFor(t, i, now));
     const list = $('tickets');
     if (nodes.length !== list.children.length || nodes.some((n, i) => list.children[i] !== n)) list.replaceChildren(...nodes);
+    const at = performance.timeOrigin + performance.now();
+    for (const t of shown) {
+      if (firstShown.has(t.ticketId)) continue;
+      firstShown.add(t.ticketId);
+      window.kds.shown.push([t.ticketId, at]);
+    }
+    if (window.kds.shown.length > 6000) {
+      for (const [id] of window.kds.shown.splice(0, 1000)) firstShown.delete(id);
+      window.kds.dropped += 1000;
+    }
     for (const id of [...built.keys()]) if (!tickets.has(id)) built.delete(id);
     $('allday').replaceChildren(...allDay.map((c) => el('li', {}, el('span', {}, c.name), el('span', { class: 'qty' }, String(c.quantity)))));
     $('off').replaceChildren(...menu.map((m) => el('li', { class: m.available ? null : 'out' },

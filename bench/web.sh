@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The browser screens' benchmark: place → card visible in a real browser (Debian's chromium, one
+# context per station page, as separate wall tablets), beside place → ticket_added over gRPC of the
+# same orders in the same run, at 20 and at 100 orders/s. Writes bench/results/web.{md,json}.
+#
+#   bench/web.sh [--rates 20,100] [--seconds 10]
+# Everything binds to 127.0.0.1; every load is bounded in count and time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+# shellcheck source=scripts/prerequisites.sh
+. scripts/prerequisites.sh
+if [ ! -x /usr/bin/chromium ]; then
+  echo "==> installing chromium"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
+  || shuf -i 20000-60000 -n 1; }
+
+echo "==> building (Release)"
+dotnet build Restaurant.sln -c Release -nologo -v quiet >/dev/null
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+redis_port=$(free_port); grpc_port=$(free_port); worker_port=$(free_port); web_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly yes --appendfsync everysec --save "" --logfile "$work/redis.log" &
+pids+=($!)
+for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+cat >"$work/devices.json" <<JSON
+{ "Restaurant": { "Devices": [
+  { "Id": "bench", "Role": "manager", "Location": "*", "TokenSha256": "$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)",
+    "RequestsPerSecond": 1000000, "Burst": 1000000, "MaxStreams": 64 }
+] } }
+JSON
+export ConnectionStrings__Redis="127.0.0.1:$redis_port"
+export Restaurant__Locations__DataPath="$root/data/locations"
+export Restaurant__DevicesFile="$work/devices.json"
+bin=Release/net10.0
+dotnet "src/OrderService/bin/$bin/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$grpc_port" >"$work/order-service.log" 2>&1 &
+pids+=($!)
+dotnet "src/KitchenWorker/bin/$bin/Restaurant.KitchenWorker.dll" --urls "http://127.0.0.1:$worker_port" >"$work/kitchen-worker.log" 2>&1 &
+pids+=($!)
+Restaurant__Web__Server="http://127.0.0.1:$grpc_port" \
+  dotnet "src/Clients/Web/bin/$bin/Restaurant.Web.dll" --urls "http://127.0.0.1:$web_port" >"$work/web.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 150); do
+  dotnet "src/Clients/bin/$bin/restaurant.dll" pos menu --server "http://127.0.0.1:$grpc_port" --token "$token" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+
+echo "==> place → card visible in the browser, beside place → ticket_added over gRPC"
+dotnet "bench/Restaurant.WebBench/bin/$bin/Restaurant.WebBench.dll" --server "http://127.0.0.1:$grpc_port" --web "http://127.0.0.1:$web_port" \
+  --token "$token" --out "$root/bench/results" "$@"
