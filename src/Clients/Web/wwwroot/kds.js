@@ -46,7 +46,8 @@
   // What the page did, for the tests and the benchmark: sounds played, and each card's first moment
   // on screen ([ticket id, ms since the epoch]) in order; the latest few thousand are kept, and
   // `dropped` says how many older ones went.
-  window.kds = { sounds: 0, shown: [], dropped: 0 };
+  // `received` is the same for the moment each ticket's event reached the page.
+  window.kds = { sounds: 0, shown: [], received: [], dropped: 0 };
   const firstShown = new Set();
   const tones = { new: [880, 0.12, 2], rush: [1320, 0.09, 4], void: [330, 0.35, 1] };
   function sound(kind) {
@@ -115,6 +116,7 @@
   function apply(change) {
     if (change.ticketAdded) {
       const t = change.ticketAdded;
+      if (!tickets.has(t.ticketId)) window.kds.received.push([t.ticketId, performance.timeOrigin + performance.now()]);
       tickets.set(t.ticketId, t);
       if (live) sound(t.rush ? 'rush' : 'new');
     } else if (change.ticketUpdated) {
@@ -313,6 +315,7 @@
       for (const [id] of window.kds.shown.splice(0, 1000)) firstShown.delete(id);
       window.kds.dropped += 1000;
     }
+    if (window.kds.received.length > 6000) window.kds.received.splice(0, 1000);
     for (const id of [...built.keys()]) if (!tickets.has(id)) built.delete(id);
     $('allday').replaceChildren(...allDay.map((c) => el('li', {}, el('span', {}, c.name), el('span', { class: 'qty' }, String(c.quantity)))));
     $('off').replaceChildren(...menu.map((m) => el('li', { class: m.available ? null : 'out' },
