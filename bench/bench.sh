@@ -40,8 +40,8 @@ if ! command -v h2load >/dev/null 2>&1; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nghttp2-client >/dev/null
 fi
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
-  || shuf -i 20000-60000 -n 1; }
+# shellcheck source=bench/common.sh
+. bench/common.sh
 
 echo "==> building (Release)"
 dotnet build Restaurant.sln -c Release -nologo -v quiet >/dev/null
@@ -73,18 +73,7 @@ for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
 rcli() { redis-cli -p "$redis_port" "$@"; }
 
 # A load-test device: a manager with limits that do not get in the way of the load.
-token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-cat >"$work/devices.json" <<JSON
-{ "Restaurant": { "Devices": [
-  { "Id": "bench", "Role": "manager", "Location": "*", "TokenSha256": "$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)",
-    "RequestsPerSecond": 1000000, "Burst": 1000000, "MaxStreams": 64 }
-] } }
-JSON
-
-export ConnectionStrings__Redis="127.0.0.1:$redis_port"
-export Restaurant__Locations__DataPath="$root/data/locations"
-export Restaurant__DevicesFile="$work/devices.json"
-bin=Release/net10.0
+bench_environment "$work" "$redis_port"
 Restaurant__Metrics__Listen="127.0.0.1:$metrics_service" \
   dotnet "src/OrderService/bin/$bin/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$grpc_port" >"$work/order-service.log" 2>&1 &
 service_pid=$!

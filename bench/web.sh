@@ -16,8 +16,8 @@ if [ ! -x /usr/bin/chromium ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
-  || shuf -i 20000-60000 -n 1; }
+# shellcheck source=bench/common.sh
+. bench/common.sh
 
 echo "==> building (Release)"
 dotnet build Restaurant.sln -c Release -nologo -v quiet >/dev/null
@@ -36,17 +36,7 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly ye
 pids+=($!)
 for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
-token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-cat >"$work/devices.json" <<JSON
-{ "Restaurant": { "Devices": [
-  { "Id": "bench", "Role": "manager", "Location": "*", "TokenSha256": "$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)",
-    "RequestsPerSecond": 1000000, "Burst": 1000000, "MaxStreams": 64 }
-] } }
-JSON
-export ConnectionStrings__Redis="127.0.0.1:$redis_port"
-export Restaurant__Locations__DataPath="$root/data/locations"
-export Restaurant__DevicesFile="$work/devices.json"
-bin=Release/net10.0
+bench_environment "$work" "$redis_port"
 dotnet "src/OrderService/bin/$bin/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$grpc_port" >"$work/order-service.log" 2>&1 &
 pids+=($!)
 dotnet "src/KitchenWorker/bin/$bin/Restaurant.KitchenWorker.dll" --urls "http://127.0.0.1:$worker_port" >"$work/kitchen-worker.log" 2>&1 &
