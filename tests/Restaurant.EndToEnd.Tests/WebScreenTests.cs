@@ -326,4 +326,32 @@ public sealed class WebScreenTests(ITestOutputHelper output) : IAsyncLifetime
         await Assertions.Expect(board.GetByRole(AriaRole.Region, new() { Name = "Ready" }).GetByText(numbers[1].ToString(), new() { Exact = true })).ToBeVisibleAsync();
         await Screenshot(board, "board.png");
     }
+
+    [Fact]
+    public async Task ExpoFiresAHeldCourseAVoidIsStruckThroughThenDroppedAndThe86ListShowsWhatIsOut()
+    {
+        var grill = await StationAsync(TestDevices.DemoGrill, "grill");
+        var dessert = await StationAsync(TestDevices.Manager, "dessert");
+        var expo = await StationAsync(TestDevices.DemoExpo, "expo");
+        await _deployment.Menu.SetItemAvailabilityAsync(new SetItemAvailabilityRequest { LocationId = "demo", MenuItemId = "ribeye", Available = false });
+        await Assertions.Expect(grill.Locator("#off")).ToContainTextAsync("Ribeye Steak 12oz");
+
+        var order = Order("demo", Line("classic-burger"), Line("chocolate-lava-cake"));
+        order.Lines[1].Course = 2;
+        var number = (await _deployment.Orders.PlaceOrderAsync(order)).Order.Number;
+        await Assertions.Expect(Card(grill, number)).ToBeVisibleAsync();
+        await Assertions.Expect(Card(expo, number)).ToContainTextAsync("dessert 2: held");
+        await Assertions.Expect(Card(dessert, number)).ToHaveCountAsync(0);
+
+        await Card(expo, number).GetByRole(AriaRole.Button, new() { Name = "Fire course 2" }).ClickAsync();
+        await Assertions.Expect(Card(dessert, number)).ToContainTextAsync("Chocolate Lava Cake");
+
+        var voiding = new VoidItemsRequest { LocationId = "demo", OrderId = order.OrderId };
+        voiding.LineIndexes.Add(0);
+        await _deployment.Orders.VoidItemsAsync(voiding);
+        var voided = grill.GetByRole(AriaRole.Article, new() { NameRegex = new Regex($"^Order {number}, .*voided") });
+        await Assertions.Expect(voided).ToBeVisibleAsync();
+        await Assertions.Expect(voided.GetByRole(AriaRole.Button, new() { Name = "Bump" })).ToHaveCountAsync(0);
+        await Assertions.Expect(Card(grill, number)).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+    }
 }
