@@ -354,4 +354,34 @@ public sealed class WebScreenTests(ITestOutputHelper output) : IAsyncLifetime
         await Assertions.Expect(voided.GetByRole(AriaRole.Button, new() { Name = "Bump" })).ToHaveCountAsync(0);
         await Assertions.Expect(Card(grill, number)).ToHaveCountAsync(0, new() { Timeout = 20_000 });
     }
+
+    [Fact]
+    public async Task TheTwoScreensOfABalancedStationShareItsTicketsEachOnOne()
+    {
+        // The demo's grill is balanced: each ticket goes to one of its live screens.
+        var left = await ScreenAsync(TestDevices.DemoGrill);
+        var right = await ScreenAsync(TestDevices.DemoGrill);
+        foreach (var (page, name) in new[] { (left, "left"), (right, "right") })
+        {
+            await page.GotoAsync($"{_site}/kds/demo/grill?screen={name}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Start shift" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("LIVE");
+        }
+
+        var numbers = new List<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            numbers.Add((await _deployment.Orders.PlaceOrderAsync(Order("demo", Line("classic-burger")))).Order.Number);
+        }
+
+        foreach (var number in numbers)
+        {
+            await Eventually.WaitForAsync(
+                async () => await Card(left, number).CountAsync() + await Card(right, number).CountAsync() == 1,
+                TimeSpan.FromSeconds(15),
+                $"order {number} on exactly one of the grill's screens");
+        }
+
+        Assert.True(await left.GetByRole(AriaRole.Article).CountAsync() > 0 && await right.GetByRole(AriaRole.Article).CountAsync() > 0, "both screens get tickets");
+    }
 }
