@@ -69,8 +69,9 @@ public static class BoardEndpoints
         {
             // The service is away: the browser comes back in a second and the board starts afresh.
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is RpcException or OperationCanceledException or IOException)
         {
+            // The board went away.
         }
     }
 }

@@ -140,8 +140,9 @@ public static class KdsEndpoints
         {
             // The service is away: ending the response makes the browser reconnect, with its token.
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is RpcException or OperationCanceledException or IOException)
         {
+            // The page went away.
         }
         finally
         {
