@@ -37,6 +37,7 @@ await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeL
     Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 var pages = new Dictionary<string, IPage>(StringComparer.Ordinal);
+var profiles = new Dictionary<string, ICDPSession>(StringComparer.Ordinal);
 foreach (var station in stations)
 {
     var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
@@ -48,6 +49,22 @@ foreach (var station in stations)
     await page.GetByRole(AriaRole.Button, new() { Name = "Start shift" }).ClickAsync();
     await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("LIVE");
     pages[station.StationId] = page;
+    var cdp = await context.NewCDPSessionAsync(page);
+    await cdp.SendAsync("Performance.enable");
+    profiles[station.StationId] = cdp;
+}
+
+// Where each page's main thread spent its time during a step (Chromium's own counters, seconds).
+async Task<Dictionary<string, double>> MetricsAsync(string station)
+{
+    var answer = await profiles[station].SendAsync("Performance.getMetrics");
+    var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+    foreach (var metric in answer!.Value.GetProperty("metrics").EnumerateArray())
+    {
+        metrics[metric.GetProperty("name").GetString()!] = metric.GetProperty("value").GetDouble();
+    }
+
+    return metrics;
 }
 
 // The gRPC side: a watcher per station that notes when each ticket arrived, and which expo tickets are ready.
@@ -64,9 +81,21 @@ var results = new List<Step>();
 await RunStepAsync(options.Rates[0], 2);
 foreach (var rate in options.Rates)
 {
+    var before = new Dictionary<string, Dictionary<string, double>>();
+    foreach (var station in pages.Keys)
+    {
+        before[station] = await MetricsAsync(station);
+    }
+
     var step = await RunStepAsync(rate, options.Seconds);
     results.Add(step);
     Console.WriteLine(step.Line());
+    foreach (var station in pages.Keys)
+    {
+        var after = await MetricsAsync(station);
+        string D(string name) => (after.GetValueOrDefault(name) - before[station].GetValueOrDefault(name)).ToString("0.00", CultureInfo.InvariantCulture);
+        Console.WriteLine($"  {station,-8} main thread busy {D("TaskDuration")} s: script {D("ScriptDuration")}, layout {D("LayoutDuration")}, style {D("RecalcStyleDuration")}; layouts {D("LayoutCount")}");
+    }
 }
 
 async Task<Step> RunStepAsync(int rate, int seconds)

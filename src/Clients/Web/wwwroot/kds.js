@@ -281,6 +281,15 @@
         voided ? null : el('button', { type: 'button', class: 'bump', onclick: () => bump(t) }, 'Bump')));
   }
 
+  // A side list is drawn again only when what it shows changed.
+  const drawn = new Map();
+  function side(id, data, build) {
+    const key = JSON.stringify(data);
+    if (drawn.get(id) === key) return;
+    drawn.set(id, key);
+    $(id).replaceChildren(...build());
+  }
+
   let pending = false;
   function schedule() {
     if (pending) return;
@@ -303,8 +312,13 @@
     const now = Date.now();
     const shown = visible();
     const nodes = shown.map((t, i) => cardFor(t, i, now));
+    // Only the cards that changed are swapped, so the browser repaints them and not the whole screen.
     const list = $('tickets');
-    if (nodes.length !== list.children.length || nodes.some((n, i) => list.children[i] !== n)) list.replaceChildren(...nodes);
+    if (nodes.length === list.children.length) {
+      nodes.forEach((n, i) => { if (list.children[i] !== n) list.children[i].replaceWith(n); });
+    } else {
+      list.replaceChildren(...nodes);
+    }
     const at = performance.timeOrigin + performance.now();
     for (const t of shown) {
       if (firstShown.has(t.ticketId)) continue;
@@ -317,14 +331,15 @@
     }
     if (window.kds.received.length > 6000) window.kds.received.splice(0, 1000);
     for (const id of [...built.keys()]) if (!tickets.has(id)) built.delete(id);
-    $('allday').replaceChildren(...allDay.map((c) => el('li', {}, el('span', {}, c.name), el('span', { class: 'qty' }, String(c.quantity)))));
-    $('off').replaceChildren(...menu.map((m) => el('li', { class: m.available ? null : 'out' },
+    side('allday', allDay, () => allDay.map((c) => el('li', {}, el('span', {}, c.name), el('span', { class: 'qty' }, String(c.quantity)))));
+    side('off', menu, () => menu.map((m) => el('li', { class: m.available ? null : 'out' },
       el('span', {}, m.name), el('span', { class: 'qty' }, m.available ? `${m.remaining} left` : '86'))));
-    $('recent').replaceChildren(...recent.map((r) => el('li', {}, el('span', {}, `#${r.label}`),
+    side('recent', recent, () => recent.map((r) => el('li', {}, el('span', {}, `#${r.label}`),
       el('button', { type: 'button', 'aria-label': `Recall order ${r.label}`, onclick: () => recall(r) }, '↶'))));
     $('recall').disabled = recent.length === 0;
     const pages = Math.max(1, Math.ceil(tickets.size / perPage()));
-    $('page-info').textContent = `Page ${page + 1} of ${pages} · ${tickets.size} open`;
+    const info = `Page ${page + 1} of ${pages} · ${tickets.size} open`;
+    if ($('page-info').textContent !== info) $('page-info').textContent = info;
     body.dataset.tickets = String(tickets.size);
   }
 
