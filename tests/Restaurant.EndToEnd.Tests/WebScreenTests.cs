@@ -34,6 +34,7 @@ public sealed class WebScreenTests(ITestOutputHelper output) : IAsyncLifetime
         {
             ["Restaurant__Web__StaleAfter"] = StaleAfter.ToString(),
             ["Restaurant__Web__Boards__demo"] = TestDevices.DemoBoard,
+            ["Restaurant__Web__BoardLinger"] = "00:00:02",
         });
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -161,6 +162,9 @@ public sealed class WebScreenTests(ITestOutputHelper output) : IAsyncLifetime
             await Card(expo, number).GetByRole(AriaRole.Button, new() { Name = "Bump" }).ClickAsync();
             await Eventually.WaitForAsync(async () => (await OrderAsync(order.OrderId)).Status == OrderStatus.Completed, TimeSpan.FromSeconds(10), "the order to be completed");
             await Assertions.Expect(Card(expo, number)).ToHaveCountAsync(0);
+
+            // Completed, it stays under Ready for the guest a while (2 s here), then leaves the board.
+            await Assertions.Expect(ready.GetByText(number.ToString(), new() { Exact = true })).ToHaveCountAsync(0, new() { Timeout = 15_000 });
         }
         catch
         {
