@@ -14,6 +14,7 @@ using Restaurant.Contracts.V1;
 // the order is also ready), so the screens stay short and every card gets its moment on screen.
 //
 //   Restaurant.WebBench --server URL --web URL --token T [--rates 20,100] [--seconds 10] [--out DIR]
+//                       [--pages grill,expo]   only these stations get a browser page (all by default)
 var options = Options.Parse(args);
 using var channel = GrpcChannel.ForAddress(options.Server);
 var invoker = channel.CreateCallInvoker().Intercept(metadata =>
@@ -38,7 +39,7 @@ await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeL
 });
 var pages = new Dictionary<string, IPage>(StringComparer.Ordinal);
 var profiles = new Dictionary<string, ICDPSession>(StringComparer.Ordinal);
-foreach (var station in stations)
+foreach (var station in stations.Where(s => options.Pages.Length == 0 || options.Pages.Contains(s.StationId)))
 {
     var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
     var page = await context.NewPageAsync();
@@ -121,6 +122,11 @@ async Task<Step> RunStepAsync(int rate, int seconds)
         foreach (var s in chosen.Append(expo))
         {
             expected[$"{request.OrderId}:{s}"] = s;
+            if (!pages.ContainsKey(s))
+            {
+                // No page here: the gRPC watcher bumps it, as the station's cook would.
+                webShown.TryAdd($"{request.OrderId}:{s}", double.NaN);
+            }
         }
 
         sent[request.OrderId] = Now();
@@ -153,7 +159,7 @@ async Task<Step> RunStepAsync(int rate, int seconds)
             arrived.Add(r - g1);
         }
 
-        if (shown.TryGetValue(ticket, out var w))
+        if (shown.TryGetValue(ticket, out var w) && !double.IsNaN(w))
         {
             web.Add(w - placed);
             if (grpcSeen.TryGetValue(ticket, out var g2))
@@ -163,7 +169,8 @@ async Task<Step> RunStepAsync(int rate, int seconds)
         }
     }
 
-    return new Step(rate, count, expected.Count, grpc.Count, web.Count, Summary.Of(grpc), Summary.Of(web), Summary.Of(extra), Summary.Of(arrived));
+    var onPages = expected.Count(t => pages.ContainsKey(t.Value));
+    return new Step(rate, count, expected.Count, grpc.Count, web.Count, Summary.Of(grpc), Summary.Of(web), Summary.Of(extra), Summary.Of(arrived), onPages);
 }
 
 await stop.CancelAsync();
@@ -173,17 +180,17 @@ Directory.CreateDirectory(options.Out);
 await File.WriteAllTextAsync(Path.Combine(options.Out, "web.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
 var md = new StringBuilder();
 md.AppendLine("# Browser screens: place → card visible, beside place → ticket_added over gRPC").AppendLine();
-md.AppendLine($"{stations.Count} station pages (one browser context each, headless chromium), the same orders watched over gRPC in the same run; each ticket is bumped once its card was on screen (expo's once the order is ready too). \"In the page\" is when the ticket's event reached the page's script; \"on screen\" when its card was first drawn (a station holding more than a screenful shows a new ticket only when those before it are bumped).").AppendLine();
+md.AppendLine($"{pages.Count} station pages (one browser context each, headless chromium), the same orders watched over gRPC in the same run; each ticket is bumped once its card was on screen (expo's once the order is ready too). \"In the page\" is when the ticket's event reached the page's script; \"on screen\" when its card was first drawn (a station holding more than a screenful shows a new ticket only when those before it are bumped).").AppendLine();
 md.AppendLine("| offered rate | tickets | place → gRPC p50 / p99 (ms) | place → on screen p50 / p99 (ms) | on screen − gRPC p50 / p99 (ms) | in the page − gRPC p50 / p99 (ms) |");
 md.AppendLine("|---|---|---|---|---|---|");
 foreach (var step in results)
 {
-    md.AppendLine(CultureInfo.InvariantCulture, $"| {step.Rate}/s | {step.Web} of {step.Tickets} shown | {step.Grpc.P50:0.0} / {step.Grpc.P99:0.0} | {step.Browser.P50:0.0} / {step.Browser.P99:0.0} | {step.Added.P50:0.0} / {step.Added.P99:0.0} | {step.Arrived.P50:0.0} / {step.Arrived.P99:0.0} |");
+    md.AppendLine(CultureInfo.InvariantCulture, $"| {step.Rate}/s | {step.Web} of {step.OnPages} shown | {step.Grpc.P50:0.0} / {step.Grpc.P99:0.0} | {step.Browser.P50:0.0} / {step.Browser.P99:0.0} | {step.Added.P50:0.0} / {step.Added.P99:0.0} | {step.Arrived.P50:0.0} / {step.Arrived.P99:0.0} |");
 }
 
 await File.WriteAllTextAsync(Path.Combine(options.Out, "web.md"), md.ToString());
 Console.WriteLine(md);
-return results.All(r => r.Web == r.Tickets && r.GrpcSeen == r.Tickets) ? 0 : 1;
+return results.All(r => r.Web == r.OnPages && r.GrpcSeen == r.Tickets) ? 0 : 1;
 
 // Reads what each page put on screen since the last look, and bumps it as the cook would.
 async Task PollPagesAsync(CancellationToken cancellationToken)
@@ -237,6 +244,10 @@ async Task WatchAsync(string station, CancellationToken cancellationToken)
             if (change.TicketAdded is { } added)
             {
                 grpcSeen.TryAdd(added.TicketId, now);
+                if (!pages.ContainsKey(station) && station != expo)
+                {
+                    Bump(station, added.TicketId);
+                }
             }
 
             var ticket = change.TicketAdded ?? change.TicketUpdated;
@@ -244,7 +255,7 @@ async Task WatchAsync(string station, CancellationToken cancellationToken)
                 && ticket.Progress.All(p => p.State is ProgressState.Bumped or ProgressState.Voided))
             {
                 expoReady.TryAdd(ticket.TicketId, true);
-                if (webShown.ContainsKey(ticket.TicketId))
+                if (webShown.ContainsKey(ticket.TicketId) || !pages.ContainsKey(expo))
                 {
                     Bump(station, ticket.TicketId);
                 }
@@ -261,19 +272,20 @@ async Task WatchAsync(string station, CancellationToken cancellationToken)
 
 static double Now() => (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
 
-internal sealed record Options(string Server, string Web, string Token, string Location, int[] Rates, int Seconds, string Out)
+internal sealed record Options(string Server, string Web, string Token, string Location, int[] Rates, int Seconds, string Out, string[] Pages)
 {
     public static Options Parse(string[] args)
     {
         string Arg(string name, string fallback)
         {
-            var at = Array.IndexOf(args, name);
+            var at = Array.LastIndexOf(args, name);
             return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
         }
 
         return new Options(
             Arg("--server", "http://127.0.0.1:5080"), Arg("--web", "http://127.0.0.1:8080"), Arg("--token", ""), Arg("--location", "demo"),
-            [.. Arg("--rates", "20,100").Split(',').Select(int.Parse)], int.Parse(Arg("--seconds", "10"), CultureInfo.InvariantCulture), Arg("--out", "bench/results"));
+            [.. Arg("--rates", "20,100").Split(',').Select(int.Parse)], int.Parse(Arg("--seconds", "10"), CultureInfo.InvariantCulture), Arg("--out", "bench/results"),
+            Arg("--pages", "").Split(',', StringSplitOptions.RemoveEmptyEntries));
     }
 }
 
@@ -292,8 +304,8 @@ internal sealed record Summary(double P50, double P99, double Max)
     }
 }
 
-internal sealed record Step(int Rate, int Orders, int Tickets, int GrpcSeen, int Web, Summary Grpc, Summary Browser, Summary Added, Summary Arrived)
+internal sealed record Step(int Rate, int Orders, int Tickets, int GrpcSeen, int Web, Summary Grpc, Summary Browser, Summary Added, Summary Arrived, int OnPages)
 {
     public string Line() => string.Create(CultureInfo.InvariantCulture,
-        $"{Rate}/s: {Orders} orders, {Tickets} tickets; gRPC saw {GrpcSeen}, the browser showed {Web}; place → gRPC p50 {Grpc.P50:0.0} ms, p99 {Grpc.P99:0.0} ms; place → browser p50 {Browser.P50:0.0} ms, p99 {Browser.P99:0.0} ms; browser − gRPC p50 {Added.P50:0.0} ms, p99 {Added.P99:0.0} ms; the event in the page − gRPC p50 {Arrived.P50:0.0} ms, p99 {Arrived.P99:0.0} ms");
+        $"{Rate}/s: {Orders} orders, {Tickets} tickets; gRPC saw {GrpcSeen}, the browser showed {Web} of the {OnPages} at its pages; place → gRPC p50 {Grpc.P50:0.0} ms, p99 {Grpc.P99:0.0} ms; place → browser p50 {Browser.P50:0.0} ms, p99 {Browser.P99:0.0} ms; browser − gRPC p50 {Added.P50:0.0} ms, p99 {Added.P99:0.0} ms; the event in the page − gRPC p50 {Arrived.P50:0.0} ms, p99 {Arrived.P99:0.0} ms");
 }
