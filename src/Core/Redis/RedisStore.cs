@@ -589,10 +589,11 @@ public sealed partial class RedisStore(
                 args.Add(string.Join(',', ids.Take(ids.Count - 1).Select(id => id[(orderId.Length + 1)..])));
                 foreach (var ticket in kept)
                 {
-                    // A ticket keeps what routing gave it (its creation, placing time, trace), and the order's number.
+                    // A ticket keeps what routing gave it (its creation, placing time, trace), and the order's
+                    // number. A ticket a round makes has no placing time: place → screen is the order's.
                     var body = oldBodies.TryGetValue(ticket.TicketId, out var old)
                         ? ticket with { CreatedAtMs = old.CreatedAtMs, PlacedAtMs = old.PlacedAtMs, Trace = old.Trace, OrderNumber = order.Number }
-                        : ticket with { PlacedAtMs = order.CreatedAt.ToUnixTimeMilliseconds(), OrderNumber = order.Number };
+                        : ticket with { OrderNumber = order.Number };
                     if (old is not null && ticket != kept[^1]
                         && JsonSerializer.Serialize(body, CoreJson.Default.TicketBody) == JsonSerializer.Serialize(old, CoreJson.Default.TicketBody))
                     {
