@@ -177,10 +177,41 @@ public sealed class RedisServer : IAsyncDisposable
         throw new InvalidOperationException("redis-server is not installed: run ./test.sh, or apt-get install -y redis-server");
     }
 
+    private static readonly HashSet<int> Given = [];
+
+    /// <summary>
+    /// A loopback port nobody listens on, for a server a test starts. It is taken below the kernel's
+    /// ephemeral range (32768 and up here): a port the kernel hands out by itself is also what every
+    /// outgoing connection's local end takes, so between choosing it and the server binding it a
+    /// browser's or a client's connection could take it first. Never the same port twice in a run.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (Given)
+        {
+            for (var attempt = 0; attempt < 1000; attempt++)
+            {
+                var port = Random.Shared.Next(20000, 32000);
+                if (Given.Contains(port))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                }
+                catch (SocketException)
+                {
+                    continue;
+                }
+
+                Given.Add(port);
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException("no free loopback port between 20000 and 32000");
     }
 }
