@@ -50,12 +50,6 @@ work=$(mktemp -d)
 raw=$root/bench/results/raw
 rm -rf "$raw"
 mkdir -p "$raw"
-pids=()
-cleanup() {
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
 trap cleanup EXIT INT TERM
 
 redis_port=$(free_port)

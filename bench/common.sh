@@ -1,5 +1,13 @@
-# Sourced by the benchmarks: a free loopback port, and the load-test device with the settings that
-# point the services at a Redis and a data folder.
+# Sourced by the benchmarks: a free loopback port, the load-test device with the settings that
+# point the services at a Redis and a data folder, and the cleanup that stops what a benchmark
+# started (the processes in pids, newest first) and removes its work folder.
+
+pids=()
+cleanup() {
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
   || shuf -i 20000-60000 -n 1; }

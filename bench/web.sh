@@ -28,12 +28,6 @@ echo "==> building (Release)"
 dotnet build Restaurant.sln -c Release -nologo -v quiet >/dev/null
 
 work=$(mktemp -d)
-pids=()
-cleanup() {
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
 trap cleanup EXIT INT TERM
 
 redis_port=$(free_port); grpc_port=$(free_port); worker_port=$(free_port); web_port=$(free_port)
