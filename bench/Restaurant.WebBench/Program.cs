@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
@@ -72,6 +73,8 @@ async Task<Dictionary<string, double>> MetricsAsync(string station)
 var grpcSeen = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
 var webShown = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
 var webReceived = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
+var webWaited = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+var webPainted = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
 var expoReady = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
 var bumped = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
 using var stop = new CancellationTokenSource();
@@ -145,6 +148,9 @@ async Task<Step> RunStepAsync(int rate, int seconds)
     var grpc = new List<double>();
     var web = new List<double>();
     var extra = new List<double>();
+    var roomy = new List<double>();
+    var waited = new List<double>();
+    var painted = new List<double>();
     var arrived = new List<double>();
     foreach (var ticket in expected.Keys)
     {
@@ -165,27 +171,32 @@ async Task<Step> RunStepAsync(int rate, int seconds)
             if (grpcSeen.TryGetValue(ticket, out var g2))
             {
                 extra.Add(w - g2);
+                (webWaited.ContainsKey(ticket) ? waited : roomy).Add(w - g2);
+                if (!webWaited.ContainsKey(ticket) && webPainted.TryGetValue(ticket, out var p))
+                {
+                    painted.Add(p - g2);
+                }
             }
         }
     }
 
     var onPages = expected.Count(t => pages.ContainsKey(t.Value));
-    return new Step(rate, count, expected.Count, grpc.Count, web.Count, Summary.Of(grpc), Summary.Of(web), Summary.Of(extra), Summary.Of(arrived), onPages);
+    return new Step(rate, count, expected.Count, grpc.Count, web.Count, Summary.Of(grpc), Summary.Of(web), Summary.Of(extra), Summary.Of(arrived), onPages, Summary.Of(roomy), waited.Count, Summary.Of(waited), Summary.Of(painted));
 }
 
 await stop.CancelAsync();
 await polling.ContinueWith(_ => { }, TaskScheduler.Default);
 await Task.WhenAll(watchers.Select(w => w.ContinueWith(_ => { }, TaskScheduler.Default)));
 Directory.CreateDirectory(options.Out);
-await File.WriteAllTextAsync(Path.Combine(options.Out, "web.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+await File.WriteAllTextAsync(Path.Combine(options.Out, "web.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
 var md = new StringBuilder();
 md.AppendLine("# Browser screens: place → card visible, beside place → ticket_added over gRPC").AppendLine();
-md.AppendLine($"{pages.Count} station pages (one browser context each, headless chromium), the same orders watched over gRPC in the same run; each ticket is bumped once its card was on screen (expo's once the order is ready too). \"In the page\" is when the ticket's event reached the page's script; \"on screen\" when its card was first drawn (a station holding more than a screenful shows a new ticket only when those before it are bumped).").AppendLine();
-md.AppendLine("| offered rate | tickets | place → gRPC p50 / p99 (ms) | place → on screen p50 / p99 (ms) | on screen − gRPC p50 / p99 (ms) | in the page − gRPC p50 / p99 (ms) |");
-md.AppendLine("|---|---|---|---|---|---|");
+md.AppendLine($"{pages.Count} station pages (one browser context each, headless chromium), the same orders watched over gRPC in the same run; each ticket is bumped once its card was on screen (expo's once the order is ready too). \"In the page\" is when the ticket's event reached the page's script; \"on screen\" when its card was first drawn (a station holding more than a screenful shows a new ticket only when those before it are bumped: \"drawn at once\" are the tickets that came to a screen with room, the browser path's own cost, and \"waited for room\" those that came to a full screen; \"presented\" is when chromium reports (Element Timing) that the frame first holding the card's number reached the display, which waits for the display's next refresh).").AppendLine();
+md.AppendLine("| offered rate | tickets | place → gRPC p50 / p99 (ms) | place → on screen p50 / p99 (ms) | on screen − gRPC p50 / p99 (ms) | drawn at once: on screen − gRPC p50 / p99 (ms) | waited for room: tickets, p50 / p99 (ms) | drawn at once: presented − gRPC p50 / p99 (ms) | in the page − gRPC p50 / p99 (ms) |");
+md.AppendLine("|---|---|---|---|---|---|---|---|---|");
 foreach (var step in results)
 {
-    md.AppendLine(CultureInfo.InvariantCulture, $"| {step.Rate}/s | {step.Web} of {step.OnPages} shown | {step.Grpc.P50:0.0} / {step.Grpc.P99:0.0} | {step.Browser.P50:0.0} / {step.Browser.P99:0.0} | {step.Added.P50:0.0} / {step.Added.P99:0.0} | {step.Arrived.P50:0.0} / {step.Arrived.P99:0.0} |");
+    md.AppendLine(CultureInfo.InvariantCulture, $"| {step.Rate}/s | {step.Web} of {step.OnPages} shown | {step.Grpc.P50:0.0} / {step.Grpc.P99:0.0} | {step.Browser.P50:0.0} / {step.Browser.P99:0.0} | {step.Added.P50:0.0} / {step.Added.P99:0.0} | {step.Roomy.P50:0.0} / {step.Roomy.P99:0.0} | {step.WaitedCount}, {step.Waited.P50:0.0} / {step.Waited.P99:0.0} | {step.Painted.P50:0.0} / {step.Painted.P99:0.0} | {step.Arrived.P50:0.0} / {step.Arrived.P99:0.0} |");
 }
 
 await File.WriteAllTextAsync(Path.Combine(options.Out, "web.md"), md.ToString());
@@ -201,11 +212,16 @@ async Task PollPagesAsync(CancellationToken cancellationToken)
         foreach (var (station, page) in pages)
         {
             var fresh = await page.EvaluateAsync<JsonElement>(
-                "from => { const k = window.kds; const start = Math.max(0, from - k.dropped); return { next: k.dropped + k.shown.length, items: k.shown.slice(start), received: k.received.splice(0) }; }",
+                "from => { const k = window.kds; const start = Math.max(0, from - k.dropped); return { next: k.dropped + k.shown.length, items: k.shown.slice(start), received: k.received.splice(0), painted: (k.painted || []).splice(0) }; }",
                 read[station]);
             foreach (var entry in fresh.GetProperty("received").EnumerateArray())
             {
                 webReceived.TryAdd(entry[0].GetString()!, entry[1].GetDouble());
+            }
+
+            foreach (var entry in fresh.GetProperty("painted").EnumerateArray())
+            {
+                webPainted.TryAdd(entry[0].GetString()!, entry[1].GetDouble());
             }
 
             read[station] = fresh.GetProperty("next").GetInt64();
@@ -213,6 +229,11 @@ async Task PollPagesAsync(CancellationToken cancellationToken)
             {
                 var ticket = entry[0].GetString()!;
                 webShown.TryAdd(ticket, entry[1].GetDouble());
+                if (entry[2].GetBoolean())
+                {
+                    webWaited.TryAdd(ticket, true);
+                }
+
                 if (station != expo || expoReady.ContainsKey(ticket))
                 {
                     Bump(station, ticket);
@@ -304,8 +325,11 @@ internal sealed record Summary(double P50, double P99, double Max)
     }
 }
 
-internal sealed record Step(int Rate, int Orders, int Tickets, int GrpcSeen, int Web, Summary Grpc, Summary Browser, Summary Added, Summary Arrived, int OnPages)
+// Added is every shown ticket; Roomy those drawn as soon as they came (the browser path's own cost);
+// Waited those that came to a full screen and were drawn only when a bump made room.
+internal sealed record Step(int Rate, int Orders, int Tickets, int GrpcSeen, int Web, Summary Grpc, Summary Browser, Summary Added, Summary Arrived, int OnPages,
+    Summary Roomy, int WaitedCount, Summary Waited, Summary Painted)
 {
     public string Line() => string.Create(CultureInfo.InvariantCulture,
-        $"{Rate}/s: {Orders} orders, {Tickets} tickets; gRPC saw {GrpcSeen}, the browser showed {Web} of the {OnPages} at its pages; place → gRPC p50 {Grpc.P50:0.0} ms, p99 {Grpc.P99:0.0} ms; place → browser p50 {Browser.P50:0.0} ms, p99 {Browser.P99:0.0} ms; browser − gRPC p50 {Added.P50:0.0} ms, p99 {Added.P99:0.0} ms; the event in the page − gRPC p50 {Arrived.P50:0.0} ms, p99 {Arrived.P99:0.0} ms");
+        $"{Rate}/s: {Orders} orders, {Tickets} tickets; gRPC saw {GrpcSeen}, the browser showed {Web} of the {OnPages} at its pages; place → gRPC p50 {Grpc.P50:0.0} ms, p99 {Grpc.P99:0.0} ms; place → browser p50 {Browser.P50:0.0} ms, p99 {Browser.P99:0.0} ms; browser − gRPC p50 {Added.P50:0.0} ms, p99 {Added.P99:0.0} ms (drawn at once: p50 {Roomy.P50:0.0} ms, p99 {Roomy.P99:0.0} ms; {WaitedCount} waited for room: p50 {Waited.P50:0.0} ms); presented on the display − gRPC p50 {Painted.P50:0.0} ms, p99 {Painted.P99:0.0} ms; the event in the page − gRPC p50 {Arrived.P50:0.0} ms, p99 {Arrived.P99:0.0} ms");
 }

@@ -193,6 +193,41 @@ public sealed class WebScreenTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheAllDayPanelAndTheCountsLeftFollowTheOrdersAndATapOnRecallBringsATicketBack()
+    {
+        var grill = await StationAsync(TestDevices.DemoGrill, "grill");
+        var counting = new SetItemAvailabilityRequest { LocationId = "demo", MenuItemId = "ribeye", Available = true, Remaining = 3 };
+        await _deployment.Menu.SetItemAvailabilityAsync(counting);
+        var ribeyeLeft = grill.Locator("#off li").Filter(new() { HasText = "Ribeye Steak 12oz" });
+        await Assertions.Expect(ribeyeLeft).ToContainTextAsync("3 left");
+
+        var first = (await _deployment.Orders.PlaceOrderAsync(Order("demo", Line("ribeye", 2), Line("classic-burger")))).Order.Number;
+        var second = (await _deployment.Orders.PlaceOrderAsync(Order("demo", Line("classic-burger")))).Order.Number;
+        await Assertions.Expect(Card(grill, second)).ToBeVisibleAsync();
+        await Assertions.Expect(ribeyeLeft).ToContainTextAsync("1 left");
+        var allDay = grill.Locator("#allday li");
+        await Assertions.Expect(allDay.Filter(new() { HasText = "Ribeye Steak 12oz" })).ToContainTextAsync("2");
+        await Assertions.Expect(allDay.Filter(new() { HasText = "Classic Burger" })).ToContainTextAsync("2");
+        var recall = grill.GetByRole(AriaRole.Button, new() { Name = "Recall", Exact = true });
+        await Assertions.Expect(recall).ToBeDisabledAsync();
+
+        await Card(grill, first).GetByRole(AriaRole.Button, new() { Name = "Bump" }).ClickAsync();
+        await Assertions.Expect(Card(grill, first)).ToHaveCountAsync(0);
+        await Assertions.Expect(allDay.Filter(new() { HasText = "Ribeye Steak 12oz" })).ToHaveCountAsync(0);
+        await Assertions.Expect(allDay.Filter(new() { HasText = "Classic Burger" })).ToContainTextAsync("1");
+        await Assertions.Expect(grill.GetByRole(AriaRole.Button, new() { Name = $"Recall order {first}" })).ToBeVisibleAsync();
+
+        await recall.ClickAsync();
+        await Assertions.Expect(Card(grill, first)).ToBeVisibleAsync();
+        await Assertions.Expect(allDay.Filter(new() { HasText = "Ribeye Steak 12oz" })).ToContainTextAsync("2");
+        await Assertions.Expect(grill.GetByRole(AriaRole.Button, new() { Name = $"Recall order {first}" })).ToHaveCountAsync(0);
+
+        await _deployment.Orders.PlaceOrderAsync(Order("demo", Line("ribeye")));
+        await Assertions.Expect(ribeyeLeft).ToHaveClassAsync(new Regex("out"));
+        await Assertions.Expect(ribeyeLeft).ToContainTextAsync("86");
+    }
+
+    [Fact]
     public async Task AScreenPairedForTheGrillCannotOpenTheFryerOrBumpItsTickets()
     {
         var grill = await StationAsync(TestDevices.DemoGrill, "grill");

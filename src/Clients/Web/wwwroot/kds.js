@@ -44,11 +44,26 @@
   let audio = null;
   let wakeLock = null;
   // What the page did, for the tests and the benchmark: sounds played, and each card's first moment
-  // on screen ([ticket id, ms since the epoch]) in order; the latest few thousand are kept, and
-  // `dropped` says how many older ones went.
-  // `received` is the same for the moment each ticket's event reached the page.
+  // on screen ([ticket id, ms since the epoch, whether it first waited off screen for room because
+  // the screen was full]) in order; the latest few thousand are kept, and `dropped` says how many
+  // older ones went. `received` is [ticket id, ms] for the moment each ticket's event reached the page.
   window.kds = { sounds: 0, shown: [], received: [], dropped: 0 };
   const firstShown = new Set();
+  const waiting = new Set();
+  // Where the browser reports paints (Element Timing), `painted` is [ticket id, ms] for the moment
+  // the frame first holding the card's number was presented on the display.
+  window.kds.painted = [];
+  const painting = new Set();
+  if (typeof PerformanceObserver !== 'undefined' && (PerformanceObserver.supportedEntryTypes || []).includes('element')) {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const id = entry.identifier.slice('card '.length);
+        if (!painting.delete(id)) continue;
+        window.kds.painted.push([id, performance.timeOrigin + (entry.renderTime || entry.loadTime)]);
+        if (window.kds.painted.length > 6000) window.kds.painted.splice(0, 1000);
+      }
+    }).observe({ type: 'element', buffered: true });
+  }
   const tones = { new: [880, 0.12, 2], rush: [1320, 0.09, 4], void: [330, 0.35, 1] };
   function sound(kind) {
     if (!audio) return;
@@ -265,7 +280,7 @@
     },
       el('header', {},
         el('span', { class: 'key', 'aria-hidden': 'true' }, String(index + 1)),
-        el('span', { class: 'num' }, `#${number}`),
+        el('span', { class: 'num', elementtiming: `card ${t.ticketId}` }, `#${number}`),
         t.rush ? el('span', { class: 'flag rush' }, 'RUSH') : null,
         t.hasAllergy ? el('span', { class: 'flag allergy' }, '⚠ ALLERGY') : null,
         ready ? el('span', { class: 'flag ready' }, 'READY') : null,
@@ -320,11 +335,17 @@
       list.replaceChildren(...nodes);
     }
     const at = performance.timeOrigin + performance.now();
+    const drawnNow = new Set();
     for (const t of shown) {
+      drawnNow.add(t.ticketId);
       if (firstShown.has(t.ticketId)) continue;
       firstShown.add(t.ticketId);
-      window.kds.shown.push([t.ticketId, at]);
+      window.kds.shown.push([t.ticketId, at, waiting.delete(t.ticketId)]);
+      painting.add(t.ticketId);
     }
+    for (const id of tickets.keys()) if (!drawnNow.has(id) && !firstShown.has(id)) waiting.add(id);
+    for (const id of waiting) if (!tickets.has(id)) waiting.delete(id);
+    for (const id of painting.keys()) if (!tickets.has(id)) painting.delete(id);
     if (window.kds.shown.length > 6000) {
       for (const [id] of window.kds.shown.splice(0, 1000)) firstShown.delete(id);
       window.kds.dropped += 1000;
