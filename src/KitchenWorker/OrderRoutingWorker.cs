@@ -271,12 +271,10 @@ public sealed partial class OrderRoutingWorker(
         using var activity = RestaurantTelemetry.Source.StartActivity("RouteOrder", ActivityKind.Consumer, order.Trace);
         activity?.SetTag("restaurant.location", location);
         activity?.SetTag("restaurant.order", order.OrderId);
-        var placedAt = order.CreatedAt.ToUnixTimeMilliseconds();
-        var trace = activity?.Id ?? order.Trace;
-        List<TicketBody> tickets;
+        RoutePlan plan;
         try
         {
-            tickets = [.. KitchenRouter.Route(order.OrderId, order.Lines, menu, now).Select(t => t with { PlacedAtMs = placedAt, Trace = trace, OrderNumber = order.Number })];
+            plan = RoutePlan.For(order, menu, now, activity?.Id ?? order.Trace);
         }
         catch (UnroutableOrderException ex)
         {
@@ -285,11 +283,11 @@ public sealed partial class OrderRoutingWorker(
             return RouteOutcome.DeadLettered;
         }
 
-        var outcome = await store.RouteOrderAsync(location, message.MessageId, order, tickets, menu.Options.AutoFireNextCourse, cancellationToken);
+        var outcome = await store.RouteOrderAsync(location, message.MessageId, order, plan, menu.Options.AutoFireNextCourse, cancellationToken);
         activity?.SetTag("restaurant.route", outcome.ToString());
         if (outcome == RouteOutcome.Routed)
         {
-            telemetry.TicketsRouted(location, tickets.Count(t => !KitchenRouter.IsVoided(t)));
+            telemetry.TicketsRouted(location, plan.ActiveTickets);
         }
 
         return outcome;

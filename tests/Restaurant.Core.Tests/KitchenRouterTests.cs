@@ -135,9 +135,9 @@ public class CourseRoutingTests
             tickets.Select(t => t.TicketId));
         Assert.Equal([1, 2, 2, 3, 1], tickets.Select(t => t.Course));
         Assert.Equal([1, 2, 2, 3], tickets[^1].Items.Select(i => i.Course));
-        Assert.Equal((OrderId, "grill", 2), KitchenRouter.ParseTicketId($"{OrderId}:grill:2"));
-        Assert.Equal((OrderId, "grill", 1), KitchenRouter.ParseTicketId($"{OrderId}:grill"));
-        Assert.Null(KitchenRouter.ParseTicketId("nonsense"));
+        Assert.Equal((OrderId, "grill", 2), TicketIds.Parse($"{OrderId}:grill:2"));
+        Assert.Equal((OrderId, "grill", 1), TicketIds.Parse($"{OrderId}:grill"));
+        Assert.Null(TicketIds.Parse("nonsense"));
     }
 
     [Fact]

@@ -17,25 +17,6 @@ public sealed record RoutingDecision(int LineIndex, string MenuItemId, string? M
 /// </summary>
 public static class KitchenRouter
 {
-    /// <summary>
-    /// <c>{order}:{station}</c> for the first course, <c>{order}:{station}:{course}</c> for later ones:
-    /// derived from the order, so a redelivered order finds the tickets it made before.
-    /// </summary>
-    public static string TicketId(string orderId, string stationId, int course = 1) =>
-        course == 1 ? $"{orderId}:{stationId}" : $"{orderId}:{stationId}:{course}";
-
-    /// <summary>The order, station and course a ticket id names; null for an id of another shape.</summary>
-    public static (string OrderId, string StationId, int Course)? ParseTicketId(string ticketId)
-    {
-        var parts = ticketId.Split(':');
-        return parts.Length switch
-        {
-            2 when parts[0].Length > 0 && parts[1].Length > 0 => (parts[0], parts[1], 1),
-            3 when int.TryParse(parts[2], out var course) && course > 1 => (parts[0], parts[1], course),
-            _ => null,
-        };
-    }
-
     /// <summary>Which station makes each line and each modifier that has a station of its own, and why.</summary>
     public static IReadOnlyList<RoutingDecision> Explain(IReadOnlyList<OrderLineData> lines, LocationDefinition location)
     {
@@ -153,7 +134,7 @@ public static class KitchenRouter
     public static bool IsVoided(TicketBody ticket) => ticket.Items.All(i => i.Voided);
 
     private static TicketBody Ticket(string orderId, StationDefinition station, int course, IReadOnlyList<TicketItemData> items, long nowMs) =>
-        new(TicketId(orderId, station.Id, course), orderId, station.Id, items, nowMs, station.WarnSeconds, station.LateSeconds, course);
+        new(TicketIds.Of(orderId, station.Id, course), orderId, station.Id, items, nowMs, station.WarnSeconds, station.LateSeconds, course);
 }
 
 /// <summary>An order that cannot be routed with the menu as it stands (an item left the menu).</summary>

@@ -1,0 +1,168 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Restaurant.Core.Domain;
+using Restaurant.Core.Kitchen;
+using Restaurant.Core.Locations;
+using StackExchange.Redis;
+using static Restaurant.Core.Redis.StoredRecords;
+
+namespace Restaurant.Core.Redis;
+
+/// <summary>The menu: locations loaded and closed, the definition and its cache, 86 and counts, menu changes.</summary>
+public sealed partial class RedisStore
+{
+    public async Task<bool> LoadLocationAsync(LocationDefinition location, CancellationToken cancellationToken = default)
+    {
+        var json = JsonSerializer.Serialize(location, CoreJson.Default.LocationDefinition);
+        var anyItem = location.ModifierList.Where(m => m.AnyItem).Select(m => m.Key);
+        var args = new List<RedisValue>
+        {
+            location.Id, Hash(json), json, RedisKeys.Bell(location.Id).ToString(), Framed(anyItem), TrimMinId(NowMs),
+        };
+        foreach (var item in location.Items)
+        {
+            args.Add(item.Id);
+            args.Add(item.Station);
+            args.Add(Framed(item.AllowedModifiers.Select(ModifierDefinition.Normalize)));
+        }
+
+        var result = await Db.ScriptEvaluateAsync(
+            _scripts.LoadMenu,
+            [RedisKeys.Menu(location.Id), RedisKeys.EightySixed(location.Id), RedisKeys.Counts(location.Id), RedisKeys.MenuEvents(location.Id)],
+            [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        _settings[location.Id] = location.Options;
+
+        // After the menu is in place, so a worker that finds the location finds its menu too.
+        await Db.SetAddAsync(RedisKeys.Locations, location.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (string?)result is "LOADED" or "REOPENED";
+    }
+
+    /// <summary>Names framed by newlines ("\na\nb\n"), so a script can look one up with a plain find.</summary>
+    private static string Framed(IEnumerable<string> names) => "\n" + string.Concat(names.Select(n => n + "\n"));
+
+    /// <summary>
+    /// Closes a location whose data file was removed: it takes no new orders, while its kitchen
+    /// finishes what it has (screens, bumps and the queue go on). Loading it again reopens it.
+    /// </summary>
+    public async Task<bool> CloseLocationAsync(string location, CancellationToken cancellationToken = default)
+    {
+        var tx = Db.CreateTransaction();
+        tx.AddCondition(Condition.KeyExists(RedisKeys.Menu(location)));
+        tx.AddCondition(Condition.HashNotExists(RedisKeys.Menu(location), "closed"));
+        _ = tx.HashSetAsync(RedisKeys.Menu(location), "closed", "1");
+        _ = tx.ExecuteAsync("XADD", RedisKeys.MenuEvents(location), "MINID", TrimMinId(NowMs), "*", "item", "*");
+        if (!await tx.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await Db.PublishAsync(RedisKeys.Bell(location, _sharded), RedisKeys.MenuTopic).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<string>> GetLocationIdsAsync(CancellationToken cancellationToken = default)
+    {
+        var members = await Db.SetMembersAsync(RedisKeys.Locations).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return [.. members.Select(m => m.ToString()).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The location's menu as it stands, or NOT_FOUND for an unknown location.</summary>
+    public async Task<MenuSnapshot> GetMenuAsync(string location, CancellationToken cancellationToken = default)
+    {
+        var batch = Db.CreateBatch();
+        var hashTask = batch.HashGetAsync(RedisKeys.Menu(location), "hash");
+        var offTask = batch.SetMembersAsync(RedisKeys.EightySixed(location));
+        var countsTask = batch.HashGetAllAsync(RedisKeys.Counts(location));
+        batch.Execute();
+        var hash = await hashTask.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var off = await offTask.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var counts = await countsTask.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (hash.IsNull)
+        {
+            throw RestaurantException.NotFound($"location '{location}' is not known");
+        }
+
+        var definition = await DefinitionAsync(location, hash.ToString(), cancellationToken).ConfigureAwait(false);
+        return new MenuSnapshot(
+            definition,
+            off.Select(v => v.ToString()).ToHashSet(StringComparer.Ordinal),
+            counts.ToDictionary(c => c.Name.ToString(), c => (int)c.Value, StringComparer.Ordinal));
+    }
+
+    /// <summary>The location's definition for its content hash: read and parsed only when the hash changed.</summary>
+    private async Task<LocationDefinition> DefinitionAsync(string location, string hash, CancellationToken cancellationToken)
+    {
+        var definition = await _menus.GetAsync(location, hash, async () =>
+        {
+            var json = await Db.HashGetAsync(RedisKeys.Menu(location), "def").WaitAsync(cancellationToken).ConfigureAwait(false);
+            return JsonSerializer.Deserialize(json.ToString(), CoreJson.Default.LocationDefinition)!;
+        }).ConfigureAwait(false);
+        _expo[location] = definition.Expo.Id;
+        _settings[location] = definition.Options;
+        return definition;
+    }
+
+    /// <summary>A location's settings, from the definition this process last read (read once when it has none).</summary>
+    private async Task<LocationSettings> SettingsOfAsync(string location, CancellationToken cancellationToken) =>
+        _settings.TryGetValue(location, out var settings)
+            ? settings
+            : (await GetMenuAsync(location, cancellationToken).ConfigureAwait(false)).Location.Options;
+
+    /// <summary>
+    /// 86s an item or brings it back; <paramref name="remaining"/> also sets how many are left (a
+    /// negative number stops counting the item, null keeps the count as it is).
+    /// </summary>
+    public async Task SetItemAvailabilityAsync(string location, string itemId, bool available, int? remaining = null, CancellationToken cancellationToken = default)
+    {
+        var result = (string?)await Db.ScriptEvaluateAsync(
+            _scripts.SetAvailability,
+            [RedisKeys.Menu(location), RedisKeys.EightySixed(location), RedisKeys.Counts(location), RedisKeys.MenuEvents(location)],
+            [itemId, available ? "1" : "0", RedisKeys.Bell(location).ToString(), remaining switch { null => "", < 0 => "-1", { } n => n }, TrimMinId(NowMs)])
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        switch (result)
+        {
+            case "NO_LOCATION":
+                throw RestaurantException.NotFound($"location '{location}' is not known");
+            case "UNKNOWN_ITEM":
+                throw RestaurantException.NotFound($"menu item '{itemId}' is not on the menu of '{location}'");
+        }
+    }
+
+    /// <summary>The latest position of the location's menu changes ("0-0" when empty).</summary>
+    public Task<string> LatestMenuEventTokenAsync(string location, CancellationToken cancellationToken = default) =>
+        LatestTokenAsync(RedisKeys.MenuEvents(location), cancellationToken);
+
+    /// <summary>
+    /// The items whose availability or count changed after <paramref name="afterToken"/> ("*" when the
+    /// whole menu was reloaded), and the token to read on from.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Items, string Token)> ReadMenuEventsAsync(string location, string afterToken, int count, CancellationToken cancellationToken = default)
+    {
+        var entries = await Db.StreamRangeAsync(RedisKeys.MenuEvents(location), "(" + afterToken, "+", count).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return entries.Length == 0
+            ? ([], afterToken)
+            : ([.. entries.Select(e => e["item"].ToString()).Distinct()], entries[^1].Id.ToString());
+    }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>Parsed menus by content hash, so a read costs one small round trip while the menu is unchanged.</summary>
+    private sealed class MenuCache
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Hash, LocationDefinition Definition)> _entries = new();
+
+        public async Task<LocationDefinition> GetAsync(string location, string hash, Func<Task<LocationDefinition>> load)
+        {
+            if (_entries.TryGetValue(location, out var entry) && entry.Hash == hash)
+            {
+                return entry.Definition;
+            }
+
+            var definition = await load().ConfigureAwait(false);
+            _entries[location] = (hash, definition);
+            return definition;
+        }
+    }
+}

@@ -1,0 +1,371 @@
+using System.Text.Json;
+using Restaurant.Core.Domain;
+using Restaurant.Core.Kitchen;
+using Restaurant.Core.Locations;
+using StackExchange.Redis;
+using static Restaurant.Core.Redis.StoredRecords;
+
+namespace Restaurant.Core.Redis;
+
+/// <summary>Orders: placed, read, cancelled, rushed, amended (a round, a void), fired by course, and their history.</summary>
+public sealed partial class RedisStore
+{
+    /// <summary>
+    /// Stores and queues a new order in one script, which also checks the menu (unknown or 86'd items)
+    /// atomically. The same order id with the same content answers with the stored order.
+    /// </summary>
+    public async Task<PlaceResult> PlaceOrderAsync(
+        string location, string orderId, IReadOnlyList<OrderLineData> lines, bool rush = false, CancellationToken cancellationToken = default, string? trace = null)
+    {
+        var now = NowMs;
+        var day = (await SettingsOfAsync(location, cancellationToken).ConfigureAwait(false)).BusinessDay(clock.GetUtcNow());
+        var body = JsonSerializer.Serialize(new OrderBody(lines, now, trace), CoreJson.Default.OrderBody);
+        var n = lines.Count;
+        var args = new RedisValue[8 + 3 * n + lines.Sum(l => l.Modifiers.Count)];
+        args[0] = orderId;
+        args[1] = OrderRules.Fingerprint(lines, rush);
+        args[2] = body;
+        args[3] = now;
+        args[4] = TrimMinId(now);
+        args[5] = RedisKeys.Bell(location).ToString();
+        args[6] = rush ? "1" : "0";
+        args[7] = n;
+        var at = 8 + 3 * n;
+        for (var i = 0; i < n; i++)
+        {
+            args[8 + i] = lines[i].MenuItemId;
+            args[8 + n + i] = lines[i].Quantity;
+            args[8 + 2 * n + i] = lines[i].Modifiers.Count;
+            foreach (var modifier in lines[i].Modifiers)
+            {
+                args[at++] = ModifierDefinition.Normalize(modifier);
+            }
+        }
+
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+            _scripts.PlaceOrder,
+            [
+                RedisKeys.Order(location, orderId), RedisKeys.Menu(location), RedisKeys.EightySixed(location), RedisKeys.OrderQueue(location),
+                RedisKeys.OrderEvents(location), RedisKeys.Counts(location), RedisKeys.MenuEvents(location), RedisKeys.OrderNumbers(location, day),
+            ],
+            args).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        switch ((string?)result[0])
+        {
+            case "CREATED":
+                await WaitForReplicasAsync(RedisKeys.Order(location, orderId), cancellationToken).ConfigureAwait(false);
+                return new PlaceResult(ReadOrder(location, ToHash(result[1])), true);
+            case "EXISTS":
+                // The same order again, maybe because the first answer timed out waiting for a replica.
+                await WaitForReplicasAsync(RedisKeys.Order(location, orderId), cancellationToken).ConfigureAwait(false);
+                return new PlaceResult(ReadOrder(location, ToHash(result[1])), false);
+            case "CONFLICT":
+                throw new RestaurantException(ErrorKind.AlreadyExists, $"order_id {orderId} was already placed with different content");
+            case "NO_LOCATION":
+                throw RestaurantException.NotFound($"location '{location}' is not known");
+            case "CLOSED":
+                throw RestaurantException.Precondition($"location '{location}' is closed (its data file was removed): it takes no new orders");
+            case "BAD_MODIFIER":
+                var line = int.Parse((string)result[1]!, System.Globalization.CultureInfo.InvariantCulture);
+                var index = int.Parse((string)result[2]!, System.Globalization.CultureInfo.InvariantCulture);
+                throw RestaurantException.Invalid(
+                    $"lines[{line}].modifiers[{index}]: '{OrderValidator.Shorten(lines[line].Modifiers[index])}' is not a modifier of '{(string?)result[3]}'");
+            case "UNKNOWN_ITEM":
+                throw RestaurantException.NotFound($"menu item '{(string?)result[1]}' is not on the menu of '{location}'");
+            case "UNAVAILABLE":
+                throw RestaurantException.Precondition($"menu item '{(string?)result[1]}' is 86'd (sold out)");
+            case "SHORT":
+                throw RestaurantException.Precondition($"menu item '{(string?)result[1]}' has only {(string?)result[2]} left; the order needs {(string?)result[3]}");
+            default:
+                throw new InvalidOperationException($"place_order answered '{(string?)result[0]}'");
+        }
+    }
+
+    /// <summary>
+    /// With <see cref="RedisOptions.WaitReplicas"/> set: waits until that many replicas of the key's
+    /// master hold what was written so far, or answers UNAVAILABLE (the caller may send the same again).
+    /// </summary>
+    private async Task WaitForReplicasAsync(RedisKey key, CancellationToken cancellationToken)
+    {
+        if (_waitReplicas <= 0)
+        {
+            return;
+        }
+
+        var timeout = (long)_waitTimeout.TotalMilliseconds;
+        var acked = (long)await redis.GetServer(key).ExecuteAsync("WAIT", _waitReplicas, timeout).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (acked < _waitReplicas)
+        {
+            throw new RestaurantException(
+                ErrorKind.Unavailable,
+                $"the order is stored but only {acked} of {_waitReplicas} replicas confirmed it within {timeout} ms; send the same order again");
+        }
+    }
+
+    public async Task<OrderData?> FindOrderAsync(string location, string orderId, CancellationToken cancellationToken = default)
+    {
+        var entries = await Db.HashGetAllAsync(RedisKeys.Order(location, orderId)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return entries.Length == 0 ? null : ReadOrder(location, entries.ToDictionary(e => e.Name.ToString(), e => e.Value));
+    }
+
+    /// <summary>
+    /// What routing a batch needs, in one round trip: the location's definition (kept while its content
+    /// hash is unchanged) and the orders, in the order asked (a missing one is null).
+    /// </summary>
+    public async Task<(LocationDefinition Location, IReadOnlyList<OrderData?> Orders)> ReadForRoutingAsync(
+        string location, IReadOnlyList<string> orderIds, CancellationToken cancellationToken = default)
+    {
+        var batch = Db.CreateBatch();
+        var hashTask = batch.HashGetAsync(RedisKeys.Menu(location), "hash");
+        var reads = orderIds.Select(id => batch.HashGetAllAsync(RedisKeys.Order(location, id))).ToArray();
+        batch.Execute();
+        var hash = await hashTask.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (hash.IsNull)
+        {
+            throw RestaurantException.NotFound($"location '{location}' is not known");
+        }
+
+        var definition = await DefinitionAsync(location, hash.ToString(), cancellationToken).ConfigureAwait(false);
+        var orders = new OrderData?[reads.Length];
+        for (var i = 0; i < reads.Length; i++)
+        {
+            var entries = await reads[i].WaitAsync(cancellationToken).ConfigureAwait(false);
+            orders[i] = entries.Length == 0 ? null : ReadOrder(location, entries.ToDictionary(e => e.Name.ToString(), e => e.Value));
+        }
+
+        return (definition, orders);
+    }
+
+    public async Task<OrderData> GetOrderAsync(string location, string orderId, CancellationToken cancellationToken = default) =>
+        await FindOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false)
+        ?? throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
+
+    public async Task<OrderData> CancelOrderAsync(string location, string orderId, CancellationToken cancellationToken = default)
+    {
+        var answer = await RunOnOrderTicketsAsync(
+            location,
+            orderId,
+            [RedisKeys.Counts(location), RedisKeys.EightySixed(location), RedisKeys.MenuEvents(location)],
+            order =>
+            {
+                var taken = OrderRules.Taken(order.Lines);
+                var args = new List<RedisValue> { (long)_options.FinishedOrderRetention.TotalMilliseconds, string.Join(',', order.TicketIds), order.Version, taken.Count };
+                foreach (var (item, quantity) in taken)
+                {
+                    args.Add(item);
+                    args.Add(quantity);
+                }
+
+                return args;
+            },
+            _scripts.CancelOrder,
+            cancellationToken).ConfigureAwait(false);
+        if ((string?)answer[0] == "COMPLETED")
+        {
+            throw RestaurantException.Precondition($"order {orderId} is completed and can no longer be cancelled");
+        }
+
+        return await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Marks an open order rush, or not: its open tickets jump ahead on every screen.</summary>
+    public async Task<OrderData> SetRushAsync(string location, string orderId, bool rush, CancellationToken cancellationToken = default)
+    {
+        var answer = await RunOnOrderTicketsAsync(
+            location, orderId, [], order => [rush ? "1" : "0", string.Join(',', order.TicketIds)], _scripts.SetRush, cancellationToken).ConfigureAwait(false);
+        if ((string?)answer[0] == "FINISHED")
+        {
+            throw RestaurantException.Precondition($"order {orderId} is {((string?)answer[1])?.ToLowerInvariant()}; only an open order can be rushed");
+        }
+
+        return await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Adds a round of lines to an open order. The same <paramref name="roundId"/> again answers with
+    /// the order as it stands and adds nothing.
+    /// </summary>
+    public Task<OrderData> AddItemsAsync(string location, string orderId, string roundId, IReadOnlyList<OrderLineData> lines, CancellationToken cancellationToken = default) =>
+        AmendAsync(location, orderId, roundId, order => AmendmentPlan.AddRound(order, lines), cancellationToken);
+
+    /// <summary>Voids lines of an open order by their index; voiding a voided line changes nothing.</summary>
+    public Task<OrderData> VoidItemsAsync(string location, string orderId, IReadOnlyList<int> lineIndexes, CancellationToken cancellationToken = default) =>
+        AmendAsync(location, orderId, "", order => AmendmentPlan.Void(order, lineIndexes), cancellationToken);
+
+    /// <summary>
+    /// Changes an order's lines and, once it is routed, its tickets with them, as
+    /// <see cref="AmendmentPlan"/> decides. The script applies the plan only if the order is still at
+    /// the version it was read at, and checks the counts and the 86 list itself, atomically.
+    /// </summary>
+    private async Task<OrderData> AmendAsync(
+        string location, string orderId, string roundId, Func<OrderData, IReadOnlyList<OrderLineData>> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var hash = (await Db.HashGetAllAsync(RedisKeys.Order(location, orderId)).WaitAsync(cancellationToken).ConfigureAwait(false))
+                .ToDictionary(e => e.Name.ToString(), e => e.Value);
+            if (hash.Count == 0)
+            {
+                throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
+            }
+
+            var order = ReadOrder(location, hash);
+            var lines = change(order);
+            var menu = await GetMenuAsync(location, cancellationToken).ConfigureAwait(false);
+            var routed = hash.ContainsKey("routed");
+            var bodies = routed ? await ReadTicketBodiesAsync(location, order.TicketIds, cancellationToken).ConfigureAwait(false) : [];
+            var now = NowMs;
+            var plan = AmendmentPlan.For(order, lines, menu.Location, routed, bodies, now, isRound: roundId.Length > 0);
+            await Interleavings.At(Interleavings.OrderPoint(location, orderId)).ConfigureAwait(false);
+
+            var keys = new List<RedisKey>
+            {
+                RedisKeys.Order(location, orderId), RedisKeys.OrderEvents(location), RedisKeys.Counts(location),
+                RedisKeys.EightySixed(location), RedisKeys.MenuEvents(location),
+            };
+            var args = new List<RedisValue>
+            {
+                now, TrimMinId(now), RedisKeys.Bell(location).ToString(), order.Version,
+                JsonSerializer.Serialize(new OrderBody(plan.Lines, order.CreatedAt.ToUnixTimeMilliseconds()), CoreJson.Default.OrderBody),
+                string.Join(',', plan.TicketIds), string.Join(',', plan.CookingSuffixes), roundId, plan.CountDeltas.Count,
+            };
+            foreach (var (item, delta) in plan.CountDeltas)
+            {
+                args.Add(item);
+                args.Add(delta);
+            }
+
+            foreach (var ticket in plan.Tickets)
+            {
+                var body = ticket.Body;
+                AddTicketKeys(keys, location, body.TicketId, body.StationId);
+                args.AddRange([body.TicketId, body.StationId, JsonSerializer.Serialize(body, CoreJson.Default.TicketBody), body.Course, KindName(ticket.Kind), ticket.Grew ? "1" : "0"]);
+            }
+
+            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(_scripts.AmendOrder, [.. keys], [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+            switch ((string?)result[0])
+            {
+                case "OK":
+                case "REPLAY":
+                    return await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
+                case "RETRY":
+                    continue;
+                case "NOT_FOUND":
+                    throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
+                case "FINISHED":
+                    throw RestaurantException.Precondition($"order {orderId} is {((string?)result[1])?.ToLowerInvariant()} and can no longer be changed");
+                case "UNAVAILABLE":
+                    throw RestaurantException.Precondition($"menu item '{(string?)result[1]}' is 86'd (sold out)");
+                case "SHORT":
+                    throw RestaurantException.Precondition($"menu item '{(string?)result[1]}' has only {(string?)result[2]} left; the change needs {(string?)result[3]}");
+                default:
+                    throw new InvalidOperationException($"amend_order answered '{(string?)result[0]}'");
+            }
+        }
+
+        throw new TimeoutException($"order {orderId} kept changing while it was being amended");
+    }
+
+    /// <summary>The word amend_order.lua knows each ticket change by.</summary>
+    private static string KindName(TicketAmendmentKind kind) => kind switch
+    {
+        TicketAmendmentKind.New => "new",
+        TicketAmendmentKind.Void => "void",
+        _ => "update",
+    };
+
+    private async Task<Dictionary<string, TicketBody>> ReadTicketBodiesAsync(string location, IReadOnlyList<string> ticketIds, CancellationToken cancellationToken)
+    {
+        var batch = Db.CreateBatch();
+        var reads = ticketIds.Select(id => batch.HashGetAsync(RedisKeys.Ticket(location, id), "body")).ToArray();
+        batch.Execute();
+        var bodies = new Dictionary<string, TicketBody>(StringComparer.Ordinal);
+        for (var i = 0; i < reads.Length; i++)
+        {
+            var body = await reads[i].WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!body.IsNull)
+            {
+                bodies[ticketIds[i]] = JsonSerializer.Deserialize(body.ToString(), CoreJson.Default.TicketBody)!;
+            }
+        }
+
+        return bodies;
+    }
+
+    /// <summary>Fires a held course of an order: its tickets reach their stations now.</summary>
+    public async Task<OrderData> FireCourseAsync(string location, string orderId, int course, CancellationToken cancellationToken = default)
+    {
+        var answer = await RunOnOrderTicketsAsync(
+            location, orderId, [], order => [course, string.Join(',', order.TicketIds)], _scripts.FireCourse, cancellationToken).ConfigureAwait(false);
+        switch ((string?)answer[0])
+        {
+            case "FINISHED":
+                throw RestaurantException.Precondition($"order {orderId} is {((string?)answer[1])?.ToLowerInvariant()}; its courses can no longer be fired");
+            case "NOT_ROUTED":
+                throw RestaurantException.Precondition($"order {orderId} has not reached the kitchen yet; fire course {course} in a moment");
+            case "NO_COURSE":
+                throw RestaurantException.NotFound($"order {orderId} has no course {course}");
+        }
+
+        return await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The latest position of the location's order history ("0-0" when empty).</summary>
+    public Task<string> LatestOrderEventTokenAsync(string location, CancellationToken cancellationToken = default) =>
+        LatestTokenAsync(RedisKeys.OrderEvents(location), cancellationToken);
+
+    /// <summary>One order and the position of the order history at that moment, read together.</summary>
+    public async Task<(OrderData? Order, string Token)> OrderWithTokenAsync(string location, string orderId, CancellationToken cancellationToken = default)
+    {
+        var tx = Db.CreateTransaction();
+        var orderTask = tx.HashGetAllAsync(RedisKeys.Order(location, orderId));
+        var lastTask = tx.StreamRangeAsync(RedisKeys.OrderEvents(location), "-", "+", 1, Order.Descending);
+        await tx.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var entries = await orderTask.ConfigureAwait(false);
+        var last = await lastTask.ConfigureAwait(false);
+        var order = entries.Length == 0 ? null : ReadOrder(location, entries.ToDictionary(e => e.Name.ToString(), e => e.Value));
+        return (order, last.Length == 0 ? "0-0" : last[0].Id.ToString());
+    }
+
+    /// <summary>Order status changes after <paramref name="afterToken"/>, each with its order's lines and tickets.</summary>
+    public async Task<IReadOnlyList<OrderEventData>> ReadOrderEventsAsync(string location, string afterToken, string? orderId, int count, CancellationToken cancellationToken = default)
+    {
+        var entries = await Db.StreamRangeAsync(RedisKeys.OrderEvents(location), "(" + afterToken, "+", count)
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        var wanted = entries.Where(e => orderId is null || e["order"] == orderId).ToArray();
+
+        // An order that changed several times in the batch is read once.
+        var batch = Db.CreateBatch();
+        var reads = new Dictionary<string, Task<HashEntry[]>>(StringComparer.Ordinal);
+        foreach (var id in wanted.Select(e => e["order"].ToString()).Distinct(StringComparer.Ordinal))
+        {
+            reads[id] = batch.HashGetAllAsync(RedisKeys.Order(location, id));
+        }
+
+        batch.Execute();
+        var orders = new Dictionary<string, OrderData?>(StringComparer.Ordinal);
+        foreach (var (id, read) in reads)
+        {
+            var hash = (await read.WaitAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.Name.ToString(), e => e.Value);
+            orders[id] = hash.ContainsKey("body") ? ReadOrder(location, hash) : null;
+        }
+
+        var events = new List<OrderEventData>(wanted.Length);
+        foreach (var entry in wanted)
+        {
+            var at = DateTimeOffset.FromUnixTimeMilliseconds((long)entry["at"]);
+            var status = StateNames.ParseOrderState(entry["status"]);
+            var order = orders[entry["order"].ToString()] is { } stored
+                ? stored with { Status = status, UpdatedAt = at }
+                : new OrderData(entry["order"].ToString(), location, status, [], at, at, []);
+            events.Add(new OrderEventData(entry.Id.ToString(), order));
+        }
+
+        // The last token read counts even when the filter kept nothing, so a watcher moves past it.
+        if (entries.Length > 0 && (wanted.Length == 0 || wanted[^1].Id != entries[^1].Id))
+        {
+            events.Add(new OrderEventData(entries[^1].Id.ToString(), null));
+        }
+
+        return events;
+    }
+}

@@ -1,0 +1,360 @@
+using System.Text.Json;
+using Restaurant.Core.Domain;
+using Restaurant.Core.Kitchen;
+using Restaurant.Core.Locations;
+using StackExchange.Redis;
+using static Restaurant.Core.Redis.StoredRecords;
+
+namespace Restaurant.Core.Redis;
+
+/// <summary>The kitchen's stations: routing an order onto them, bump and recall, snapshots and history, balanced screens, and receipts of what a screen showed.</summary>
+public sealed partial class RedisStore
+{
+    /// <summary>Writes an order's tickets, queues the first course to its stations and acknowledges the message, at once.</summary>
+    public async Task<RouteOutcome> RouteOrderAsync(
+        string location, string messageId, OrderData order, RoutePlan plan, bool autoFire, CancellationToken cancellationToken = default)
+    {
+        var now = NowMs;
+        var tickets = plan.Tickets;
+        var keys = new List<RedisKey>(3 + tickets.Count * 4)
+        {
+            RedisKeys.Order(location, order.OrderId), RedisKeys.OrderQueue(location), RedisKeys.OrderEvents(location),
+        };
+        var args = new List<RedisValue>(12 + tickets.Count * 4)
+        {
+            RedisKeys.WorkerGroup, messageId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(),
+            string.Join(',', plan.CookingSuffixes), plan.Expo.StationId, string.Join(',', tickets.Select(t => t.TicketId)),
+            autoFire ? "1" : "0", string.Join(',', plan.Courses), string.Join(',', plan.HeldCourses), order.Version,
+        };
+        foreach (var ticket in tickets)
+        {
+            AddTicketKeys(keys, location, ticket.TicketId, ticket.StationId);
+            args.Add(ticket.TicketId);
+            args.Add(ticket.StationId);
+            args.Add(JsonSerializer.Serialize(ticket, CoreJson.Default.TicketBody));
+            args.Add(ticket.Course);
+        }
+
+        var result = (string?)await Db.ScriptEvaluateAsync(_scripts.RouteOrder, [.. keys], [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return result switch
+        {
+            "ROUTED" => RouteOutcome.Routed,
+            "SKIPPED" => RouteOutcome.Skipped,
+            "MISSING" => RouteOutcome.Missing,
+            "RETRY" => RouteOutcome.Stale,
+            _ => throw new InvalidOperationException($"route_order answered '{result}'"),
+        };
+    }
+
+    public async Task<TicketChange> BumpTicketAsync(string location, string stationId, string ticketId, CancellationToken cancellationToken = default)
+    {
+        var (orderId, suffix) = SplitTicketId(ticketId, stationId);
+        var keys = await TicketKeysAsync(location, stationId, ticketId, orderId, cancellationToken).ConfigureAwait(false);
+        var now = NowMs;
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+            _scripts.BumpTicket,
+            [.. keys, RedisKeys.SpeedOfService(location)],
+            [
+                stationId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(), (long)_options.FinishedOrderRetention.TotalMilliseconds, suffix,
+                $"{now - (long)_options.ReportRetention.TotalMilliseconds}-0",
+            ])
+            .WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        switch ((string?)result[0])
+        {
+            case "BUMPED":
+            case "NOOP":
+                var status = StateNames.ParseOrderState((string?)result[1]);
+                if (int.Parse((string)result[2]!, System.Globalization.CultureInfo.InvariantCulture) is > 0 and var next)
+                {
+                    // The course is done and the location fires the next one by itself. Firing is
+                    // idempotent, and a course left held (by a crash here, or because the order was
+                    // cancelled meanwhile) is still fired by hand at expo. The answer is the bump's.
+                    try
+                    {
+                        await FireCourseAsync(location, orderId, next, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is RestaurantException or TimeoutException)
+                    {
+                        Log.AutoFireFailed(_logger, location, orderId, next, ex.Message);
+                    }
+                }
+
+                return new TicketChange(ReadTicketView(result, 3), status, (string?)result[0] == "BUMPED");
+            case "NOT_FOUND":
+                throw RestaurantException.NotFound($"ticket {OrderValidator.Shorten(ticketId)} is not at station '{stationId}' of '{location}'");
+            case "VOIDED":
+                throw RestaurantException.Precondition($"ticket {OrderValidator.Shorten(ticketId)} is voided and cannot be bumped");
+            case "HELD":
+                throw RestaurantException.Precondition($"ticket {OrderValidator.Shorten(ticketId)} is in course {(string?)result[1]}, which is held: fire the course first");
+            case "NOT_READY":
+                var cooking = (string?)result[1];
+                throw RestaurantException.Precondition(string.IsNullOrEmpty(cooking)
+                    ? $"order {orderId} is {(string?)result[2]} and cannot leave expo yet"
+                    : $"order {orderId} is not ready: still cooking at {cooking}");
+            default:
+                throw new InvalidOperationException($"bump_ticket answered '{(string?)result[0]}'");
+        }
+    }
+
+    public async Task<TicketChange> RecallTicketAsync(string location, string stationId, string ticketId, CancellationToken cancellationToken = default)
+    {
+        var (orderId, suffix) = SplitTicketId(ticketId, stationId);
+        var keys = await TicketKeysAsync(location, stationId, ticketId, orderId, cancellationToken).ConfigureAwait(false);
+        var now = NowMs;
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+            _scripts.RecallTicket,
+            keys,
+            [stationId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(), suffix])
+            .WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        switch ((string?)result[0])
+        {
+            case "RECALLED":
+            case "NOOP":
+                return new TicketChange(ReadTicketView(result, 2), StateNames.ParseOrderState((string?)result[1]));
+            case "NOT_FOUND":
+                throw RestaurantException.NotFound($"ticket {OrderValidator.Shorten(ticketId)} is not at station '{stationId}' of '{location}'");
+            case "VOIDED":
+                throw RestaurantException.Precondition($"ticket {OrderValidator.Shorten(ticketId)} is voided (order cancelled) and cannot be recalled");
+            case "COMPLETED":
+                throw RestaurantException.Precondition($"order {orderId} is completed: recall it at expo first");
+            default:
+                throw new InvalidOperationException($"recall_ticket answered '{(string?)result[0]}'");
+        }
+    }
+
+    /// <summary>
+    /// The station's open tickets, its all-day counts and the token of that same moment, read by one
+    /// script: an amend rewrites ticket bodies, so bodies read after the token could be newer than it.
+    /// </summary>
+    public async Task<StationSnapshot> SnapshotAsync(string location, string stationId, CancellationToken cancellationToken = default)
+    {
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+            _scripts.Snapshot,
+            [RedisKeys.OpenTickets(location, stationId), RedisKeys.StationEvents(location, stationId), RedisKeys.AllDay(location, stationId)],
+            [RedisKeys.Tag(location) + "ticket:"])
+            .WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        await Interleavings.At(Interleavings.SnapshotPoint(location, stationId)).ConfigureAwait(false);
+        var token = (string)result[0]!;
+        var allDay = ToCounts((RedisResult[])result[1]!);
+        var views = (RedisResult[])result[2]!;
+        var tickets = new List<TicketData>(views.Length / TicketViewFields.Length);
+        for (var at = 0; at + TicketViewFields.Length <= views.Length; at += TicketViewFields.Length)
+        {
+            tickets.Add(ReadTicketView(views, at));
+        }
+
+        return new StationSnapshot(tickets, allDay, token);
+    }
+
+    /// <summary>A station's all-day counts: each item's quantity across its open tickets.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> GetAllDayAsync(string location, string stationId, CancellationToken cancellationToken = default) =>
+        ToCounts(await Db.HashGetAllAsync(RedisKeys.AllDay(location, stationId)).WaitAsync(cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// How far a station's all-day counts would have gone below zero, per item, since it opened: any
+    /// entry here is an undercount somewhere (screens show the floor of zero).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> GetAllDayUndercountsAsync(string location, string stationId, CancellationToken cancellationToken = default) =>
+        ToCounts(await Db.HashGetAllAsync(RedisKeys.AllDayUndercounts(location, stationId)).WaitAsync(cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// Fails OUT_OF_RANGE unless <paramref name="token"/> is a position in the station's history that
+    /// is still kept, so that reading after it gives exactly what the screen missed.
+    /// </summary>
+    public async Task ValidateResumeTokenAsync(string location, string stationId, string token, CancellationToken cancellationToken = default)
+    {
+        if (!StreamIds.TryParse(token, out var position))
+        {
+            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{OrderValidator.Shorten(token)}' is not a token this service gave out; start again with an empty token");
+        }
+
+        var key = RedisKeys.StationEvents(location, stationId);
+        RedisResult info;
+        try
+        {
+            info = await Db.ExecuteAsync("XINFO", "STREAM", key).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (ex.Message.Contains("no such key", StringComparison.OrdinalIgnoreCase))
+        {
+            if (position == (0, 0))
+            {
+                return;
+            }
+
+            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{OrderValidator.Shorten(token)}' is unknown for station '{stationId}'; start again with an empty token");
+        }
+
+        var fields = (RedisResult[])info!;
+        (long, long) lastGenerated = (0, 0), maxDeleted = (0, 0), firstKept = (0, 0);
+        long length = 0, added = 0;
+        for (var i = 0; i + 1 < fields.Length; i += 2)
+        {
+            switch ((string?)fields[i])
+            {
+                case "last-generated-id":
+                    StreamIds.TryParse((string?)fields[i + 1], out lastGenerated);
+                    break;
+                case "max-deleted-entry-id":
+                    StreamIds.TryParse((string?)fields[i + 1], out maxDeleted);
+                    break;
+                case "recorded-first-entry-id":
+                    StreamIds.TryParse((string?)fields[i + 1], out firstKept);
+                    break;
+                case "length":
+                    length = (long)fields[i + 1];
+                    break;
+                case "entries-added":
+                    added = (long)fields[i + 1];
+                    break;
+            }
+        }
+
+        if (position.CompareTo(lastGenerated) > 0)
+        {
+            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{OrderValidator.Shorten(token)}' is unknown for station '{stationId}'; start again with an empty token");
+        }
+
+        // Trimming by age does not move max-deleted-entry-id, so a token from before the oldest entry
+        // still kept is expired whenever anything was trimmed: what followed it may be gone.
+        var trimmed = added > length;
+        var beforeKept = length == 0 ? position.CompareTo(lastGenerated) < 0 : position.CompareTo(firstKept) < 0;
+        if (position.CompareTo(maxDeleted) < 0 || (trimmed && beforeKept))
+        {
+            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{OrderValidator.Shorten(token)}' has expired for station '{stationId}'; start again with an empty token");
+        }
+    }
+
+    /// <summary>Notes that a screen of a balanced station is live now.</summary>
+    public async Task TouchScreenAsync(string location, string stationId, string screenId, CancellationToken cancellationToken = default) =>
+        await Db.HashSetAsync(RedisKeys.Screens(location, stationId), screenId, NowMs).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Gives every open ticket of a balanced station that has no live screen to the live screen with
+    /// the fewest open items. Safe to run from any number of processes at once.
+    /// </summary>
+    public async Task<int> BalanceStationAsync(string location, string stationId, TimeSpan screenTimeout, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var open = await Db.SortedSetRangeByRankAsync(RedisKeys.OpenTickets(location, stationId)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await Interleavings.At(Interleavings.BalancePoint(location, stationId)).ConfigureAwait(false);
+            List<RedisKey> keys = [RedisKeys.OpenTickets(location, stationId), RedisKeys.Screens(location, stationId), RedisKeys.StationEvents(location, stationId)];
+            keys.AddRange(open.Select(id => RedisKeys.Ticket(location, id.ToString())));
+            var now = NowMs;
+            var moved = (int)await Db.ScriptEvaluateAsync(
+                _scripts.BalanceStation,
+                [.. keys],
+                [now, TrimMinId(now), RedisKeys.Bell(location).ToString(), stationId, (long)screenTimeout.TotalMilliseconds, string.Join(',', open)])
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (moved >= 0)
+            {
+                return moved;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>The station's events after <paramref name="afterToken"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<StationEventData>> ReadStationEventsAsync(string location, string stationId, string afterToken, int count, CancellationToken cancellationToken = default)
+    {
+        var entries = await Db.StreamRangeAsync(RedisKeys.StationEvents(location, stationId), "(" + afterToken, "+", count)
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        var events = new List<StationEventData>(entries.Length);
+        var previous = afterToken;
+        foreach (var entry in entries)
+        {
+            // A ticket entry may carry the station's all-day counts: they come first, under the token
+            // before the entry, so a screen that resumes between the two gets the counts again (they
+            // are a whole state, so twice is harmless) and the ticket once.
+            var allDay = entry["allday"];
+            if (!allDay.IsNull)
+            {
+                events.Add(new StationEventData(previous, StationEventKind.AllDay, null, ReadCounts(allDay)));
+            }
+
+            previous = entry.Id.ToString();
+            var kind = (string?)entry["kind"] switch
+            {
+                "added" => StationEventKind.Added,
+                "removed" => StationEventKind.Removed,
+                "allday" => StationEventKind.AllDay,
+                "assigned" => StationEventKind.Assigned,
+                _ => StationEventKind.Updated,
+            };
+            if (kind == StationEventKind.AllDay)
+            {
+                events.Add(new StationEventData(entry.Id.ToString(), kind, null, ReadCounts(entry["counts"])));
+                continue;
+            }
+
+            var ticket = ReadTicket(
+                entry["body"].ToString(), StateNames.ParseTicketState(entry["status"]), entry["rush"], entry["fired"], entry["held"], entry["bumped"], entry["progress"],
+                entry["screen"]);
+            events.Add(new StationEventData(entry.Id.ToString(), kind, ticket, null, entry["from"].IsNull ? "" : entry["from"].ToString()));
+        }
+
+        return events;
+    }
+
+    /// <summary>The order of a ticket id and its suffix; an id of another shape or station names no order.</summary>
+    private static (string OrderId, string Suffix) SplitTicketId(string ticketId, string stationId) =>
+        TicketIds.Parse(ticketId) is { } parsed && parsed.StationId == stationId
+            ? (parsed.OrderId, TicketIds.Suffix(ticketId, parsed.OrderId))
+            : ("", "");
+
+    private async Task<RedisKey[]> TicketKeysAsync(string location, string stationId, string ticketId, string orderId, CancellationToken cancellationToken)
+    {
+        var expo = await ExpoOfAsync(location, cancellationToken).ConfigureAwait(false);
+        return
+        [
+            RedisKeys.Ticket(location, ticketId),
+            RedisKeys.OpenTickets(location, stationId),
+            RedisKeys.StationEvents(location, stationId),
+            RedisKeys.Order(location, orderId),
+            RedisKeys.OrderEvents(location),
+            RedisKeys.AllDay(location, stationId),
+            RedisKeys.Ticket(location, TicketIds.Of(orderId, expo)),
+            RedisKeys.StationEvents(location, expo),
+        ];
+    }
+
+    /// <summary>
+    /// Notes that a screen showed these tickets; the first showing of each is the POS's receipt and
+    /// turns expo's "waiting" into "cooking". One round trip for them all.
+    /// </summary>
+    public async Task MarkShownAsync(string location, IReadOnlyCollection<string> ticketIds, CancellationToken cancellationToken = default)
+    {
+        if (ticketIds.Count == 0)
+        {
+            return;
+        }
+
+        var expo = await ExpoOfAsync(location, cancellationToken).ConfigureAwait(false);
+        var now = NowMs;
+        RedisValue[] args = [now, TrimMinId(now), RedisKeys.Bell(location).ToString()];
+
+        // A script per 256 tickets, sent together: a screen's whole snapshot never holds Redis long.
+        var calls = new List<Task>();
+        var batch = Db.CreateBatch();
+        foreach (var chunk in ticketIds.Chunk(256))
+        {
+            var keys = new RedisKey[2 + 3 * chunk.Length];
+            keys[0] = RedisKeys.OrderEvents(location);
+            keys[1] = RedisKeys.StationEvents(location, expo);
+            var i = 2;
+            foreach (var ticketId in chunk)
+            {
+                var orderId = TicketIds.Parse(ticketId)?.OrderId ?? "";
+                keys[i++] = RedisKeys.Ticket(location, ticketId);
+                keys[i++] = RedisKeys.Order(location, orderId);
+                keys[i++] = RedisKeys.Ticket(location, TicketIds.Of(orderId, expo));
+            }
+
+            calls.Add(batch.ScriptEvaluateAsync(_scripts.MarkShown, keys, args));
+        }
+
+        batch.Execute();
+        await Task.WhenAll(calls).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
