@@ -12,7 +12,7 @@ namespace Restaurant.KitchenWorker;
 /// workers at once. A worker that dies stops renewing: its leases lapse and the others take them.
 /// </summary>
 public sealed partial class LocationShare(
-    WorkerLeases leases, RedisStore store, IOptions<KitchenWorkerOptions> options, TimeProvider clock, ILogger<LocationShare> logger)
+    WorkerLeases leases, MenuStore menus, IOptions<KitchenWorkerOptions> options, TimeProvider clock, ILogger<LocationShare> logger)
 {
     private readonly KitchenWorkerOptions _options = options.Value;
     private volatile Share _share = new(new HashSet<string>(), new HashSet<string>());
@@ -48,7 +48,7 @@ public sealed partial class LocationShare(
 
     public async Task RefreshAsync(string me, CancellationToken cancellationToken)
     {
-        var locations = await store.GetLocationIdsAsync(cancellationToken).ConfigureAwait(false);
+        var locations = await menus.GetLocationIdsAsync(cancellationToken).ConfigureAwait(false);
         if (!_options.ShareLocations)
         {
             var all = locations.ToHashSet(StringComparer.Ordinal);

@@ -15,7 +15,8 @@ namespace Restaurant.KitchenWorker;
 /// the acknowledgement in one script. A thin adapter: the routing decision is <see cref="KitchenRouter"/>.
 /// </summary>
 public sealed partial class OrderRoutingWorker(
-    RedisStore store,
+    OrderStore orders,
+    StationStore stations,
     OrderQueue queue,
     Doorbell bell,
     WorkerPulse pulse,
@@ -217,12 +218,12 @@ public sealed partial class OrderRoutingWorker(
         // order, and the route scripts sent together (Redis runs them in queue order, so the kitchen
         // sees the orders in the order they were placed).
         telemetry.BatchRouted(location);
-        var (menu, orders) = await store.ReadForRoutingAsync(location, [.. routable.Select(m => m.OrderId!)], cancellationToken);
+        var (menu, batch) = await orders.ReadForRoutingAsync(location, [.. routable.Select(m => m.OrderId!)], cancellationToken);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var routes = new Task<RouteOutcome>[routable.Count];
         for (var i = 0; i < routable.Count; i++)
         {
-            routes[i] = StartRoute(location, routable[i], orders[i], menu, now, cancellationToken);
+            routes[i] = StartRoute(location, routable[i], batch[i], menu, now, cancellationToken);
         }
 
         for (var i = 0; i < routable.Count; i++)
@@ -283,7 +284,7 @@ public sealed partial class OrderRoutingWorker(
             return RouteOutcome.DeadLettered;
         }
 
-        var outcome = await store.RouteOrderAsync(location, message.MessageId, order, plan, menu.Options.AutoFireNextCourse, cancellationToken);
+        var outcome = await stations.RouteOrderAsync(location, message.MessageId, order, plan, menu.Options.AutoFireNextCourse, cancellationToken);
         activity?.SetTag("restaurant.route", outcome.ToString());
         if (outcome == RouteOutcome.Routed)
         {
@@ -297,7 +298,7 @@ public sealed partial class OrderRoutingWorker(
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var order = await store.FindOrderAsync(location, message.OrderId!, cancellationToken);
+            var order = await orders.FindOrderAsync(location, message.OrderId!, cancellationToken);
             var outcome = await StartRoute(location, message, order, menu, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
             if (outcome != RouteOutcome.Stale)
             {

@@ -33,7 +33,7 @@ public class HostileInputTests
         // sees one modifier "side salad\nnut allergy", which is no modifier of the burger.
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
-        var store = world.Factory.Services.GetRequiredService<RedisStore>();
+        var store = world.Factory.Services.GetRequiredService<OrderStore>();
         var orderId = Guid.NewGuid().ToString();
 
         var ex = await Assert.ThrowsAsync<RestaurantException>(() => store.PlaceOrderAsync(

@@ -14,7 +14,7 @@ public class LocationLoadingTests
     {
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
-        var store = world.Factory.Services.GetRequiredService<RedisStore>();
+        var store = world.Factory.Services.GetRequiredService<MenuStore>();
         var definition = (await store.GetMenuAsync(location)).Location;
         await world.Menu.SetItemAvailabilityAsync(new SetItemAvailabilityRequest { LocationId = location, MenuItemId = "ribeye", Available = false });
         await world.Menu.SetItemAvailabilityAsync(new SetItemAvailabilityRequest { LocationId = location, MenuItemId = "tiramisu", Available = false });

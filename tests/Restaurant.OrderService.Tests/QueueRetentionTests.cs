@@ -19,9 +19,11 @@ public class QueueRetentionTests
         await using var redis = await RedisServer.StartAsync();
         await using var mux = await redis.ConnectAsync();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var store = new RedisStore(mux, Options.Create(new RedisStoreOptions()), clock);
+        var context = new RedisContext(mux, Options.Create(new RedisStoreOptions()), clock, Options.Create(new RedisOptions()));
+        var menus = new MenuStore(context);
+        var store = new OrderStore(context, menus);
         var demo = LocationLoader.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "locations", "demo.json")), "demo.json");
-        await store.LoadLocationAsync(demo);
+        await menus.LoadLocationAsync(demo);
         var key = RedisKeys.OrderQueue(demo.Id);
         var db = mux.GetDatabase();
 
@@ -57,7 +59,7 @@ public class QueueRetentionTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var mux = await redis.ConnectAsync();
-        var store = new RedisStore(mux, Options.Create(new RedisStoreOptions()), TimeProvider.System);
+        var store = new MenuStore(new RedisContext(mux, Options.Create(new RedisStoreOptions()), TimeProvider.System, Options.Create(new RedisOptions())));
         var demo = LocationLoader.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "locations", "demo.json")), "demo.json");
 
         // A change from two days ago (stream ids are Redis's clock, so the old entry is written by id).

@@ -15,7 +15,9 @@ namespace Restaurant.OrderService.Tests;
 /// </summary>
 public class RaceAndRecoveryTests
 {
-    private static RedisStore Store(TestWorld world) => world.Factory.Services.GetRequiredService<RedisStore>();
+    private static Interleavings Races(TestWorld world) => world.Factory.Services.GetRequiredService<RedisContext>().Interleavings;
+
+    private static StationStore Stations(TestWorld world) => world.Factory.Services.GetRequiredService<StationStore>();
 
     private static async Task<int?> RemainingAsync(TestWorld world, string location, string item)
     {
@@ -34,7 +36,7 @@ public class RaceAndRecoveryTests
         await world.PlaceInKitchenAsync(order);
         Assert.Equal(3, await RemainingAsync(world, location, "bbq-ribs"));
 
-        Store(world).Interleavings.Once(Interleavings.OrderPoint(location, order.OrderId), async () =>
+        Races(world).Once(Interleavings.OrderPoint(location, order.OrderId), async () =>
         {
             var voiding = new VoidItemsRequest { LocationId = location, OrderId = order.OrderId };
             voiding.LineIndexes.Add(0);
@@ -54,7 +56,7 @@ public class RaceAndRecoveryTests
         var order = Order(location, Line("bbq-ribs", 2));
         await world.PlaceInKitchenAsync(order);
 
-        Store(world).Interleavings.Once(Interleavings.OrderPoint(location, order.OrderId), async () =>
+        Races(world).Once(Interleavings.OrderPoint(location, order.OrderId), async () =>
         {
             var round = new AddItemsRequest { LocationId = location, OrderId = order.OrderId, RoundId = Guid.NewGuid().ToString() };
             round.Lines.Add(Line("bbq-ribs"));
@@ -101,7 +103,7 @@ public class RaceAndRecoveryTests
         await world.PlaceInKitchenAsync(order);
 
         // Between the bump and the auto-fire, a server cancels the order: the fire is refused.
-        Store(world).Interleavings.Once(Interleavings.OrderPoint(location, order.OrderId), async () =>
+        Races(world).Once(Interleavings.OrderPoint(location, order.OrderId), async () =>
             await world.Orders.CancelOrderAsync(new CancelOrderRequest { LocationId = location, OrderId = order.OrderId }));
         var bump = await world.BumpAsync(location, "grill", order.OrderId);
 
@@ -115,7 +117,7 @@ public class RaceAndRecoveryTests
     {
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
-        var store = Store(world);
+        var store = Stations(world);
         var first = Order(location, Line("classic-burger"));
         await world.PlaceInKitchenAsync(first);
         await store.TouchScreenAsync(location, "grill", "left");
@@ -124,7 +126,7 @@ public class RaceAndRecoveryTests
         // Between the balancer's read and its script: one ticket bumped and one added, so the station
         // holds as many open tickets as the balancer read.
         var second = Order(location, Line("ribeye"));
-        store.Interleavings.Once(Interleavings.BalancePoint(location, "grill"), async () =>
+        Races(world).Once(Interleavings.BalancePoint(location, "grill"), async () =>
         {
             await world.BumpAsync(location, "grill", first.OrderId);
             await world.PlaceInKitchenAsync(second);
@@ -144,7 +146,7 @@ public class RaceAndRecoveryTests
         await world.PlaceInKitchenAsync(order);
 
         // The grill's snapshot, taken while a round is added at the grill.
-        Store(world).Interleavings.Once(Interleavings.SnapshotPoint(location, "grill"), async () =>
+        Races(world).Once(Interleavings.SnapshotPoint(location, "grill"), async () =>
         {
             var round = new AddItemsRequest { LocationId = location, OrderId = order.OrderId, RoundId = Guid.NewGuid().ToString() };
             round.Lines.Add(Line("classic-burger", 2));
@@ -249,7 +251,7 @@ public class RaceAndRecoveryTests
 
         var allDay = await world.Kitchen.GetAllDayAsync(new GetAllDayRequest { LocationId = location, StationId = "grill" });
         Assert.Empty(allDay.AllDay.Counts);
-        var undercounts = await Store(world).GetAllDayUndercountsAsync(location, "grill");
+        var undercounts = await Stations(world).GetAllDayUndercountsAsync(location, "grill");
         Assert.Equal(1, undercounts.GetValueOrDefault("Classic Burger"));
     }
 }

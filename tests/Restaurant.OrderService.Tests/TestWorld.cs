@@ -117,7 +117,7 @@ public sealed class TestWorld
     {
         var id = $"t{Interlocked.Increment(ref _locations)}-{Guid.NewGuid().ToString("N")[..8]}";
         var demo = LocationLoader.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "locations", "demo.json")), "demo.json");
-        await Factory.Services.GetRequiredService<RedisStore>().LoadLocationAsync((change ?? (d => d))(demo) with { Id = id });
+        await Factory.Services.GetRequiredService<MenuStore>().LoadLocationAsync((change ?? (d => d))(demo) with { Id = id });
         return id;
     }
 

@@ -24,7 +24,7 @@ public sealed class LocationOptions
 /// Loads every location data file into Redis. Loading the same file again changes nothing; a changed
 /// file replaces that location's menu (86 marks of items still on it survive).
 /// </summary>
-public sealed partial class LocationLoader(RedisStore store, IOptions<LocationOptions> options, ILogger<LocationLoader> logger)
+public sealed partial class LocationLoader(MenuStore menus, IOptions<LocationOptions> options, ILogger<LocationLoader> logger)
 {
     public static LocationDefinition Parse(string json, string source)
     {
@@ -117,7 +117,7 @@ public sealed partial class LocationLoader(RedisStore store, IOptions<LocationOp
         {
             _seen.Remove(file);
             if (was.Location.Length > 0 && !_seen.Values.Any(v => v.Location == was.Location)
-                && await store.CloseLocationAsync(was.Location, cancellationToken).ConfigureAwait(false))
+                && await menus.CloseLocationAsync(was.Location, cancellationToken).ConfigureAwait(false))
             {
                 Log.Closed(logger, was.Location, file);
             }
@@ -139,7 +139,7 @@ public sealed partial class LocationLoader(RedisStore store, IOptions<LocationOp
     {
         var info = new FileInfo(file);
         var location = Parse(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false), file);
-        var changed = await store.LoadLocationAsync(location, cancellationToken).ConfigureAwait(false);
+        var changed = await menus.LoadLocationAsync(location, cancellationToken).ConfigureAwait(false);
         _seen[file] = (info.Length, info.LastWriteTimeUtc, location.Id);
         Log.Loaded(logger, location.Id, location.Items.Count, location.Stations.Count, changed ? "loaded" : "unchanged");
         return location;

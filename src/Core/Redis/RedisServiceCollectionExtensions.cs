@@ -47,7 +47,11 @@ public static class RedisServiceCollectionExtensions
         builder.Services.AddOptions<RedisStoreOptions>().BindConfiguration(RedisStoreOptions.Section);
         builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section);
         builder.Services.AddOptions<LocationOptions>().BindConfiguration(LocationOptions.Section);
-        builder.Services.AddSingleton<RedisStore>();
+        builder.Services.AddSingleton<RedisContext>();
+        builder.Services.AddSingleton<MenuStore>();
+        builder.Services.AddSingleton<OrderStore>();
+        builder.Services.AddSingleton<StationStore>();
+        builder.Services.AddSingleton<ReportStore>();
         builder.Services.AddSingleton<Doorbell>();
         builder.Services.AddSingleton<OrderQueue>();
         builder.Services.AddMetrics();

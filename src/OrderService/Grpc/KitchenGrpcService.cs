@@ -13,7 +13,7 @@ using Restaurant.OrderService.Mapping;
 namespace Restaurant.OrderService.Grpc;
 
 public sealed class KitchenGrpcService(
-    StreamGuard guard, RedisStore store, Doorbell bell, IOptions<StreamOptions> streamOptions, TimeProvider clock, RestaurantTelemetry telemetry) : Kitchen.KitchenBase
+    StreamGuard guard, StationStore stations, MenuStore menus, Doorbell bell, IOptions<StreamOptions> streamOptions, TimeProvider clock, RestaurantTelemetry telemetry) : Kitchen.KitchenBase
 {
     private const int MaxTicketIdLength = 200;
     private readonly StreamOptions _streams = streamOptions.Value;
@@ -35,23 +35,23 @@ public sealed class KitchenGrpcService(
         if (request.ResumeToken.Length > 0)
         {
             // Checked before the screen is marked live, so a refused call changes nothing.
-            await store.ValidateResumeTokenAsync(location, station, request.ResumeToken, cancellationToken);
+            await stations.ValidateResumeTokenAsync(location, station, request.ResumeToken, cancellationToken);
         }
 
-        var screen = new ScreenShare(store, location, station, definition.IsBalanced ? request.ScreenId : "", TimeSpan.FromSeconds(settings.ScreenTimeoutSeconds), clock);
+        var screen = new ScreenShare(stations, location, station, definition.IsBalanced ? request.ScreenId : "", TimeSpan.FromSeconds(settings.ScreenTimeoutSeconds), clock);
         await screen.KeepAsync(cancellationToken);
 
         string token;
         if (request.ResumeToken.Length == 0)
         {
-            var snapshot = await store.SnapshotAsync(location, station, cancellationToken);
+            var snapshot = await stations.SnapshotAsync(location, station, cancellationToken);
             var mine = snapshot.Tickets.Where(screen.Shows).ToList();
             foreach (var ticket in mine)
             {
                 await responseStream.WriteWithinAsync(new StationEvent { TicketAdded = ticket.ToProto(location) }, _streams.WriteTimeout, context, cancellationToken);
             }
 
-            await store.MarkShownAsync(location, [.. mine.Select(t => t.TicketId)], cancellationToken);
+            await stations.MarkShownAsync(location, [.. mine.Select(t => t.TicketId)], cancellationToken);
             token = snapshot.Token;
             await responseStream.WriteWithinAsync(
                 new StationEvent
@@ -72,7 +72,7 @@ public sealed class KitchenGrpcService(
         while (!cancellationToken.IsCancellationRequested)
         {
             var wake = bell.Next(location, station);
-            var events = await store.ReadStationEventsAsync(location, station, token, _streams.BatchSize, cancellationToken);
+            var events = await stations.ReadStationEventsAsync(location, station, token, _streams.BatchSize, cancellationToken);
             var batch = new List<(StationEvent Message, StationEventData Change)>(events.Count);
             foreach (var change in events)
             {
@@ -116,7 +116,7 @@ public sealed class KitchenGrpcService(
             }
 
             // Written to the screen's stream: the POS's receipt says a screen has shown them.
-            await store.MarkShownAsync(location, shown, cancellationToken);
+            await stations.MarkShownAsync(location, shown, cancellationToken);
             if (events.Count == _streams.BatchSize)
             {
                 continue;
@@ -145,7 +145,7 @@ public sealed class KitchenGrpcService(
     public override async Task<BumpTicketResponse> BumpTicket(BumpTicketRequest request, ServerCallContext context)
     {
         ValidateTicketRef(request.LocationId, request.StationId, request.TicketId);
-        var change = await store.BumpTicketAsync(request.LocationId, request.StationId, request.TicketId, context.CancellationToken);
+        var change = await stations.BumpTicketAsync(request.LocationId, request.StationId, request.TicketId, context.CancellationToken);
         if (change.Changed)
         {
             telemetry.TicketBumped(request.LocationId, request.StationId);
@@ -157,7 +157,7 @@ public sealed class KitchenGrpcService(
     public override async Task<RecallTicketResponse> RecallTicket(RecallTicketRequest request, ServerCallContext context)
     {
         ValidateTicketRef(request.LocationId, request.StationId, request.TicketId);
-        var change = await store.RecallTicketAsync(request.LocationId, request.StationId, request.TicketId, context.CancellationToken);
+        var change = await stations.RecallTicketAsync(request.LocationId, request.StationId, request.TicketId, context.CancellationToken);
         return new RecallTicketResponse { Ticket = change.Ticket.ToProto(request.LocationId), OrderStatus = change.OrderStatus.ToProto() };
     }
 
@@ -166,7 +166,7 @@ public sealed class KitchenGrpcService(
         OrderValidator.RequireId(request.LocationId, "location_id");
         var lines = request.Lines.Select(l => l.ToDomain()).ToList();
         OrderValidator.ValidateLines(lines);
-        var menu = await store.GetMenuAsync(request.LocationId, context.CancellationToken);
+        var menu = await menus.GetMenuAsync(request.LocationId, context.CancellationToken);
         MenuValidator.Check(lines, menu.Location);
         var response = new ExplainRoutingResponse();
         response.Decisions.AddRange(KitchenRouter.Explain(lines, menu.Location).Select(d => d.ToProto()));
@@ -178,13 +178,13 @@ public sealed class KitchenGrpcService(
         OrderValidator.RequireId(request.LocationId, "location_id");
         OrderValidator.RequireId(request.StationId, "station_id");
         await RequireStationAsync(request.LocationId, request.StationId, context.CancellationToken);
-        var counts = await store.GetAllDayAsync(request.LocationId, request.StationId, context.CancellationToken);
+        var counts = await stations.GetAllDayAsync(request.LocationId, request.StationId, context.CancellationToken);
         return new GetAllDayResponse { AllDay = counts.ToProto() };
     }
 
     private async Task<(StationDefinition Station, LocationSettings Settings)> RequireStationAsync(string location, string station, CancellationToken cancellationToken)
     {
-        var menu = await store.GetMenuAsync(location, cancellationToken);
+        var menu = await menus.GetMenuAsync(location, cancellationToken);
         var definition = menu.Location.FindStation(station)
             ?? throw RestaurantException.NotFound($"station '{station}' is not known at '{location}'");
         return (definition, menu.Location.Options);

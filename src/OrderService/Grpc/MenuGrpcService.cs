@@ -7,14 +7,14 @@ using Restaurant.OrderService.Mapping;
 
 namespace Restaurant.OrderService.Grpc;
 
-public sealed class MenuGrpcService(StreamGuard guard, RedisStore store, Doorbell bell, IOptions<StreamOptions> streamOptions) : Menu.MenuBase
+public sealed class MenuGrpcService(StreamGuard guard, MenuStore menus, Doorbell bell, IOptions<StreamOptions> streamOptions) : Menu.MenuBase
 {
     private readonly StreamOptions _streams = streamOptions.Value;
 
     public override async Task<GetMenuResponse> GetMenu(GetMenuRequest request, ServerCallContext context)
     {
         OrderValidator.RequireId(request.LocationId, "location_id");
-        var menu = await store.GetMenuAsync(request.LocationId, context.CancellationToken);
+        var menu = await menus.GetMenuAsync(request.LocationId, context.CancellationToken);
         return menu.ToProto();
     }
 
@@ -27,9 +27,9 @@ public sealed class MenuGrpcService(StreamGuard guard, RedisStore store, Doorbel
             throw RestaurantException.Invalid($"remaining is {request.Remaining}, at most 10000");
         }
 
-        await store.SetItemAvailabilityAsync(
+        await menus.SetItemAvailabilityAsync(
             request.LocationId, request.MenuItemId, request.Available, request.HasRemaining ? request.Remaining : null, context.CancellationToken);
-        var menu = await store.GetMenuAsync(request.LocationId, context.CancellationToken);
+        var menu = await menus.GetMenuAsync(request.LocationId, context.CancellationToken);
         var item = menu.Location.FindItem(request.MenuItemId)
             ?? throw RestaurantException.NotFound($"menu item '{request.MenuItemId}' is not on the menu of '{request.LocationId}'");
         return new SetItemAvailabilityResponse { Item = item.ToProto(menu) };
@@ -41,8 +41,8 @@ public sealed class MenuGrpcService(StreamGuard guard, RedisStore store, Doorbel
         var location = request.LocationId;
         using var streamLifetime = guard.Link(context);
         var cancellationToken = streamLifetime.Token;
-        var token = await store.LatestMenuEventTokenAsync(location, cancellationToken);
-        var menu = await store.GetMenuAsync(location, cancellationToken);
+        var token = await menus.LatestMenuEventTokenAsync(location, cancellationToken);
+        var menu = await menus.GetMenuAsync(location, cancellationToken);
         var first = new MenuEvent { Full = true };
         first.Items.AddRange(menu.Location.Items.Select(i => i.ToProto(menu)));
         await responseStream.WriteWithinAsync(first, _streams.WriteTimeout, context, cancellationToken);
@@ -50,11 +50,11 @@ public sealed class MenuGrpcService(StreamGuard guard, RedisStore store, Doorbel
         while (!cancellationToken.IsCancellationRequested)
         {
             var wake = bell.Next(location, RedisKeys.MenuTopic);
-            var (changed, next) = await store.ReadMenuEventsAsync(location, token, _streams.BatchSize, cancellationToken);
+            var (changed, next) = await menus.ReadMenuEventsAsync(location, token, _streams.BatchSize, cancellationToken);
             if (changed.Count > 0)
             {
                 token = next;
-                menu = await store.GetMenuAsync(location, cancellationToken);
+                menu = await menus.GetMenuAsync(location, cancellationToken);
                 var full = changed.Contains("*");
                 var message = new MenuEvent { Full = full };
                 message.Items.AddRange(menu.Location.Items.Where(i => full || changed.Contains(i.Id)).Select(i => i.ToProto(menu)));

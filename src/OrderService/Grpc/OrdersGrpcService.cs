@@ -9,7 +9,7 @@ using Restaurant.OrderService.Mapping;
 
 namespace Restaurant.OrderService.Grpc;
 
-public sealed class OrdersGrpcService(StreamGuard guard, RedisStore store, Doorbell bell, IOptions<StreamOptions> streamOptions, RestaurantTelemetry telemetry) : Orders.OrdersBase
+public sealed class OrdersGrpcService(StreamGuard guard, OrderStore orders, MenuStore menus, Doorbell bell, IOptions<StreamOptions> streamOptions, RestaurantTelemetry telemetry) : Orders.OrdersBase
 {
     private readonly StreamOptions _streams = streamOptions.Value;
 
@@ -23,7 +23,7 @@ public sealed class OrdersGrpcService(StreamGuard guard, RedisStore store, Doorb
         using var activity = RestaurantTelemetry.Source.StartActivity("PlaceOrder", ActivityKind.Producer);
         activity?.SetTag("restaurant.location", request.LocationId);
         activity?.SetTag("restaurant.order", orderId);
-        var result = await store.PlaceOrderAsync(request.LocationId, orderId, lines, request.Rush, context.CancellationToken, activity?.Id);
+        var result = await orders.PlaceOrderAsync(request.LocationId, orderId, lines, request.Rush, context.CancellationToken, activity?.Id);
         if (result.Created)
         {
             telemetry.OrderPlaced(request.LocationId);
@@ -35,21 +35,21 @@ public sealed class OrdersGrpcService(StreamGuard guard, RedisStore store, Doorb
     public override async Task<GetOrderResponse> GetOrder(GetOrderRequest request, ServerCallContext context)
     {
         var (location, orderId) = ValidateOrderRef(request.LocationId, request.OrderId);
-        var order = await store.GetOrderAsync(location, orderId, context.CancellationToken);
+        var order = await orders.GetOrderAsync(location, orderId, context.CancellationToken);
         return new GetOrderResponse { Order = order.ToProto() };
     }
 
     public override async Task<CancelOrderResponse> CancelOrder(CancelOrderRequest request, ServerCallContext context)
     {
         var (location, orderId) = ValidateOrderRef(request.LocationId, request.OrderId);
-        var order = await store.CancelOrderAsync(location, orderId, context.CancellationToken);
+        var order = await orders.CancelOrderAsync(location, orderId, context.CancellationToken);
         return new CancelOrderResponse { Order = order.ToProto() };
     }
 
     public override async Task<SetRushResponse> SetRush(SetRushRequest request, ServerCallContext context)
     {
         var (location, orderId) = ValidateOrderRef(request.LocationId, request.OrderId);
-        var order = await store.SetRushAsync(location, orderId, request.Rush, context.CancellationToken);
+        var order = await orders.SetRushAsync(location, orderId, request.Rush, context.CancellationToken);
         return new SetRushResponse { Order = order.ToProto() };
     }
 
@@ -61,7 +61,7 @@ public sealed class OrdersGrpcService(StreamGuard guard, RedisStore store, Doorb
             throw RestaurantException.Invalid($"course must be 1 to {OrderValidator.MaxCourse}, was {request.Course}");
         }
 
-        var order = await store.FireCourseAsync(location, orderId, request.Course, context.CancellationToken);
+        var order = await orders.FireCourseAsync(location, orderId, request.Course, context.CancellationToken);
         return new FireCourseResponse { Order = order.ToProto() };
     }
 
@@ -71,7 +71,7 @@ public sealed class OrdersGrpcService(StreamGuard guard, RedisStore store, Doorb
         OrderValidator.RequireOrderId(request.RoundId, "round_id");
         var lines = request.Lines.Select(l => l.ToDomain()).ToList();
         OrderValidator.ValidateLines(lines);
-        var order = await store.AddItemsAsync(location, orderId, OrderValidator.NormalizeOrderId(request.RoundId), lines, context.CancellationToken);
+        var order = await orders.AddItemsAsync(location, orderId, OrderValidator.NormalizeOrderId(request.RoundId), lines, context.CancellationToken);
         return new AddItemsResponse { Order = order.ToProto() };
     }
 
@@ -83,7 +83,7 @@ public sealed class OrdersGrpcService(StreamGuard guard, RedisStore store, Doorb
             throw RestaurantException.Invalid("line_indexes: name at least one line to void");
         }
 
-        var order = await store.VoidItemsAsync(location, orderId, [.. request.LineIndexes.Distinct()], context.CancellationToken);
+        var order = await orders.VoidItemsAsync(location, orderId, [.. request.LineIndexes.Distinct()], context.CancellationToken);
         return new VoidItemsResponse { Order = order.ToProto() };
     }
 
@@ -99,10 +99,10 @@ public sealed class OrdersGrpcService(StreamGuard guard, RedisStore store, Doorb
         {
             OrderValidator.RequireOrderId(request.OrderId);
             orderId = OrderValidator.NormalizeOrderId(request.OrderId);
-            var (order, at) = await store.OrderWithTokenAsync(location, orderId, cancellationToken);
+            var (order, at) = await orders.OrderWithTokenAsync(location, orderId, cancellationToken);
             if (order is null)
             {
-                await store.GetMenuAsync(location, cancellationToken);
+                await menus.GetMenuAsync(location, cancellationToken);
                 throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
             }
 
@@ -111,8 +111,8 @@ public sealed class OrdersGrpcService(StreamGuard guard, RedisStore store, Doorb
         }
         else
         {
-            await store.GetMenuAsync(location, cancellationToken);
-            token = await store.LatestOrderEventTokenAsync(location, cancellationToken);
+            await menus.GetMenuAsync(location, cancellationToken);
+            token = await orders.LatestOrderEventTokenAsync(location, cancellationToken);
 
             // Headers tell the client the watch is in place: every change from here on reaches it.
             await context.WriteResponseHeadersAsync([]);
@@ -121,7 +121,7 @@ public sealed class OrdersGrpcService(StreamGuard guard, RedisStore store, Doorb
         while (!cancellationToken.IsCancellationRequested)
         {
             var wake = bell.Next(location, RedisKeys.OrderEventsTopic);
-            var events = await store.ReadOrderEventsAsync(location, token, orderId, _streams.BatchSize, cancellationToken);
+            var events = await orders.ReadOrderEventsAsync(location, token, orderId, _streams.BatchSize, cancellationToken);
             var changed = events.Where(e => e.Order is not null).ToList();
             for (var i = 0; i < changed.Count; i++)
             {

@@ -7,7 +7,7 @@ using Restaurant.Core.Reports;
 
 namespace Restaurant.OrderService.Grpc;
 
-public sealed class ReportsGrpcService(RedisStore store, TimeProvider clock) : Reports.ReportsBase
+public sealed class ReportsGrpcService(MenuStore menus, ReportStore reports, TimeProvider clock) : Reports.ReportsBase
 {
     private static readonly TimeSpan LongestRange = TimeSpan.FromDays(31);
 
@@ -26,8 +26,8 @@ public sealed class ReportsGrpcService(RedisStore store, TimeProvider clock) : R
             throw RestaurantException.Invalid($"the range from..to is {(to - from).TotalDays:0.#} days, at most {LongestRange.TotalDays}");
         }
 
-        var menu = await store.GetMenuAsync(request.LocationId, context.CancellationToken);
-        var samples = await store.ReadSpeedOfServiceAsync(request.LocationId, from, to, context.CancellationToken);
+        var menu = await menus.GetMenuAsync(request.LocationId, context.CancellationToken);
+        var samples = await reports.ReadSpeedOfServiceAsync(request.LocationId, from, to, context.CancellationToken);
         var report = SpeedOfService.Build(samples, menu.Location);
         var response = new GetSpeedOfServiceResponse
         {

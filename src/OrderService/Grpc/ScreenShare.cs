@@ -11,7 +11,7 @@ namespace Restaurant.OrderService.Grpc;
 /// marked live and balances the station's tickets over its live screens, and turns an 'assigned'
 /// event into an added ticket (given to this screen) or a removed one (taken from it).
 /// </summary>
-internal sealed class ScreenShare(RedisStore store, string location, string station, string screenId, TimeSpan timeout, TimeProvider clock)
+internal sealed class ScreenShare(StationStore stations, string location, string station, string screenId, TimeSpan timeout, TimeProvider clock)
 {
     // Marked live well within the timeout, so a screen that is there is never taken for gone.
     private readonly TimeSpan _interval = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(1).Ticks));
@@ -33,8 +33,8 @@ internal sealed class ScreenShare(RedisStore store, string location, string stat
         }
 
         _lastKept = clock.GetTimestamp();
-        await store.TouchScreenAsync(location, station, screenId, cancellationToken);
-        return await store.BalanceStationAsync(location, station, timeout, cancellationToken) > 0;
+        await stations.TouchScreenAsync(location, station, screenId, cancellationToken);
+        return await stations.BalanceStationAsync(location, station, timeout, cancellationToken) > 0;
     }
 
     /// <summary>The event as this screen should see it, or null when it is not this screen's.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -9,16 +10,27 @@ using static Restaurant.Core.Redis.StoredRecords;
 
 namespace Restaurant.Core.Redis;
 
-/// <summary>The menu: locations loaded and closed, the definition and its cache, 86 and counts, menu changes.</summary>
-public sealed partial class RedisStore
+/// <summary>
+/// A location's menu in Redis: loading and closing a location, the definition (parsed once per
+/// content hash), 86 marks and counts, and the history of their changes.
+/// </summary>
+public sealed class MenuStore(RedisContext redis)
 {
+    private readonly MenuCache _definitions = new();
+
+    /// <summary>Each location's expo station, for scripts that bring expo's ticket up to date.</summary>
+    private readonly ConcurrentDictionary<string, string> _expo = new(StringComparer.Ordinal);
+
+    /// <summary>Each location's settings (its time zone gives the business day of an order's number).</summary>
+    private readonly ConcurrentDictionary<string, LocationSettings> _settings = new(StringComparer.Ordinal);
+
     public async Task<bool> LoadLocationAsync(LocationDefinition location, CancellationToken cancellationToken = default)
     {
         var json = JsonSerializer.Serialize(location, CoreJson.Default.LocationDefinition);
         var anyItem = location.ModifierList.Where(m => m.AnyItem).Select(m => m.Key);
         var args = new List<RedisValue>
         {
-            location.Id, Hash(json), json, RedisKeys.Bell(location.Id).ToString(), Framed(anyItem), TrimMinId(NowMs),
+            location.Id, Hash(json), json, RedisKeys.Bell(location.Id).ToString(), Framed(anyItem), redis.TrimMinId(redis.NowMs),
         };
         foreach (var item in location.Items)
         {
@@ -27,15 +39,15 @@ public sealed partial class RedisStore
             args.Add(Framed(item.AllowedModifiers.Select(ModifierDefinition.Normalize)));
         }
 
-        var result = await Db.ScriptEvaluateAsync(
-            _scripts.LoadMenu,
+        var result = await redis.Db.ScriptEvaluateAsync(
+            redis.Scripts.LoadMenu,
             [RedisKeys.Menu(location.Id), RedisKeys.EightySixed(location.Id), RedisKeys.Counts(location.Id), RedisKeys.MenuEvents(location.Id)],
             [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false);
 
         _settings[location.Id] = location.Options;
 
         // After the menu is in place, so a worker that finds the location finds its menu too.
-        await Db.SetAddAsync(RedisKeys.Locations, location.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await redis.Db.SetAddAsync(RedisKeys.Locations, location.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
         return (string?)result is "LOADED" or "REOPENED";
     }
 
@@ -48,30 +60,30 @@ public sealed partial class RedisStore
     /// </summary>
     public async Task<bool> CloseLocationAsync(string location, CancellationToken cancellationToken = default)
     {
-        var tx = Db.CreateTransaction();
+        var tx = redis.Db.CreateTransaction();
         tx.AddCondition(Condition.KeyExists(RedisKeys.Menu(location)));
         tx.AddCondition(Condition.HashNotExists(RedisKeys.Menu(location), "closed"));
         _ = tx.HashSetAsync(RedisKeys.Menu(location), "closed", "1");
-        _ = tx.ExecuteAsync("XADD", RedisKeys.MenuEvents(location), "MINID", TrimMinId(NowMs), "*", "item", "*");
+        _ = tx.ExecuteAsync("XADD", RedisKeys.MenuEvents(location), "MINID", redis.TrimMinId(redis.NowMs), "*", "item", "*");
         if (!await tx.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
 
-        await Db.PublishAsync(RedisKeys.Bell(location, _sharded), RedisKeys.MenuTopic).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await redis.Db.PublishAsync(RedisKeys.Bell(location, redis.Sharded), RedisKeys.MenuTopic).WaitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
     public async Task<IReadOnlyList<string>> GetLocationIdsAsync(CancellationToken cancellationToken = default)
     {
-        var members = await Db.SetMembersAsync(RedisKeys.Locations).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var members = await redis.Db.SetMembersAsync(RedisKeys.Locations).WaitAsync(cancellationToken).ConfigureAwait(false);
         return [.. members.Select(m => m.ToString()).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>The location's menu as it stands, or NOT_FOUND for an unknown location.</summary>
     public async Task<MenuSnapshot> GetMenuAsync(string location, CancellationToken cancellationToken = default)
     {
-        var batch = Db.CreateBatch();
+        var batch = redis.Db.CreateBatch();
         var hashTask = batch.HashGetAsync(RedisKeys.Menu(location), "hash");
         var offTask = batch.SetMembersAsync(RedisKeys.EightySixed(location));
         var countsTask = batch.HashGetAllAsync(RedisKeys.Counts(location));
@@ -92,11 +104,11 @@ public sealed partial class RedisStore
     }
 
     /// <summary>The location's definition for its content hash: read and parsed only when the hash changed.</summary>
-    private async Task<LocationDefinition> DefinitionAsync(string location, string hash, CancellationToken cancellationToken)
+    internal async Task<LocationDefinition> DefinitionAsync(string location, string hash, CancellationToken cancellationToken)
     {
-        var definition = await _menus.GetAsync(location, hash, async () =>
+        var definition = await _definitions.GetAsync(location, hash, async () =>
         {
-            var json = await Db.HashGetAsync(RedisKeys.Menu(location), "def").WaitAsync(cancellationToken).ConfigureAwait(false);
+            var json = await redis.Db.HashGetAsync(RedisKeys.Menu(location), "def").WaitAsync(cancellationToken).ConfigureAwait(false);
             return JsonSerializer.Deserialize(json.ToString(), CoreJson.Default.LocationDefinition)!;
         }).ConfigureAwait(false);
         _expo[location] = definition.Expo.Id;
@@ -105,10 +117,21 @@ public sealed partial class RedisStore
     }
 
     /// <summary>A location's settings, from the definition this process last read (read once when it has none).</summary>
-    private async Task<LocationSettings> SettingsOfAsync(string location, CancellationToken cancellationToken) =>
+    internal async Task<LocationSettings> SettingsOfAsync(string location, CancellationToken cancellationToken) =>
         _settings.TryGetValue(location, out var settings)
             ? settings
             : (await GetMenuAsync(location, cancellationToken).ConfigureAwait(false)).Location.Options;
+
+    /// <summary>A location's expo station, from the definition this process last read (read once when it has none).</summary>
+    internal async Task<string> ExpoOfAsync(string location, CancellationToken cancellationToken)
+    {
+        if (!_expo.TryGetValue(location, out var expo))
+        {
+            expo = (await GetMenuAsync(location, cancellationToken).ConfigureAwait(false)).Location.Expo.Id;
+        }
+
+        return expo;
+    }
 
     /// <summary>
     /// 86s an item or brings it back; <paramref name="remaining"/> also sets how many are left (a
@@ -116,10 +139,10 @@ public sealed partial class RedisStore
     /// </summary>
     public async Task SetItemAvailabilityAsync(string location, string itemId, bool available, int? remaining = null, CancellationToken cancellationToken = default)
     {
-        var result = (string?)await Db.ScriptEvaluateAsync(
-            _scripts.SetAvailability,
+        var result = (string?)await redis.Db.ScriptEvaluateAsync(
+            redis.Scripts.SetAvailability,
             [RedisKeys.Menu(location), RedisKeys.EightySixed(location), RedisKeys.Counts(location), RedisKeys.MenuEvents(location)],
-            [itemId, available ? "1" : "0", RedisKeys.Bell(location).ToString(), remaining switch { null => "", < 0 => "-1", { } n => n }, TrimMinId(NowMs)])
+            [itemId, available ? "1" : "0", RedisKeys.Bell(location).ToString(), remaining switch { null => "", < 0 => "-1", { } n => n }, redis.TrimMinId(redis.NowMs)])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         switch (result)
         {
@@ -132,7 +155,7 @@ public sealed partial class RedisStore
 
     /// <summary>The latest position of the location's menu changes ("0-0" when empty).</summary>
     public Task<string> LatestMenuEventTokenAsync(string location, CancellationToken cancellationToken = default) =>
-        LatestTokenAsync(RedisKeys.MenuEvents(location), cancellationToken);
+        redis.LatestTokenAsync(RedisKeys.MenuEvents(location), cancellationToken);
 
     /// <summary>
     /// The items whose availability or count changed after <paramref name="afterToken"/> ("*" when the
@@ -140,7 +163,7 @@ public sealed partial class RedisStore
     /// </summary>
     public async Task<(IReadOnlyList<string> Items, string Token)> ReadMenuEventsAsync(string location, string afterToken, int count, CancellationToken cancellationToken = default)
     {
-        var entries = await Db.StreamRangeAsync(RedisKeys.MenuEvents(location), "(" + afterToken, "+", count).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var entries = await redis.Db.StreamRangeAsync(RedisKeys.MenuEvents(location), "(" + afterToken, "+", count).WaitAsync(cancellationToken).ConfigureAwait(false);
         return entries.Length == 0
             ? ([], afterToken)
             : ([.. entries.Select(e => e["item"].ToString()).Distinct()], entries[^1].Id.ToString());

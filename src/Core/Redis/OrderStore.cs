@@ -7,8 +7,12 @@ using static Restaurant.Core.Redis.StoredRecords;
 
 namespace Restaurant.Core.Redis;
 
-/// <summary>Orders: placed, read, cancelled, rushed, amended (a round, a void), fired by course, and their history.</summary>
-public sealed partial class RedisStore
+/// <summary>
+/// Orders in Redis: placed, read, cancelled, rushed, amended (a round, a void) and fired by course,
+/// and their history for the POS. Each change is one script; the decisions are the domain's
+/// (<see cref="AmendmentPlan"/>, <see cref="OrderRules"/>), and this only packs them into keys and arguments.
+/// </summary>
+public sealed class OrderStore(RedisContext redis, MenuStore menus)
 {
     /// <summary>
     /// Stores and queues a new order in one script, which also checks the menu (unknown or 86'd items)
@@ -17,8 +21,8 @@ public sealed partial class RedisStore
     public async Task<PlaceResult> PlaceOrderAsync(
         string location, string orderId, IReadOnlyList<OrderLineData> lines, bool rush = false, CancellationToken cancellationToken = default, string? trace = null)
     {
-        var now = NowMs;
-        var day = (await SettingsOfAsync(location, cancellationToken).ConfigureAwait(false)).BusinessDay(clock.GetUtcNow());
+        var now = redis.NowMs;
+        var day = (await menus.SettingsOfAsync(location, cancellationToken).ConfigureAwait(false)).BusinessDay(redis.Clock.GetUtcNow());
         var body = JsonSerializer.Serialize(new OrderBody(lines, now, trace), CoreJson.Default.OrderBody);
         var n = lines.Count;
         var args = new RedisValue[8 + 3 * n + lines.Sum(l => l.Modifiers.Count)];
@@ -26,7 +30,7 @@ public sealed partial class RedisStore
         args[1] = OrderRules.Fingerprint(lines, rush);
         args[2] = body;
         args[3] = now;
-        args[4] = TrimMinId(now);
+        args[4] = redis.TrimMinId(now);
         args[5] = RedisKeys.Bell(location).ToString();
         args[6] = rush ? "1" : "0";
         args[7] = n;
@@ -42,8 +46,8 @@ public sealed partial class RedisStore
             }
         }
 
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
-            _scripts.PlaceOrder,
+        var result = (RedisResult[])(await redis.Db.ScriptEvaluateAsync(
+            redis.Scripts.PlaceOrder,
             [
                 RedisKeys.Order(location, orderId), RedisKeys.Menu(location), RedisKeys.EightySixed(location), RedisKeys.OrderQueue(location),
                 RedisKeys.OrderEvents(location), RedisKeys.Counts(location), RedisKeys.MenuEvents(location), RedisKeys.OrderNumbers(location, day),
@@ -52,11 +56,11 @@ public sealed partial class RedisStore
         switch ((string?)result[0])
         {
             case "CREATED":
-                await WaitForReplicasAsync(RedisKeys.Order(location, orderId), cancellationToken).ConfigureAwait(false);
+                await redis.WaitForReplicasAsync(RedisKeys.Order(location, orderId), cancellationToken).ConfigureAwait(false);
                 return new PlaceResult(ReadOrder(location, ToHash(result[1])), true);
             case "EXISTS":
                 // The same order again, maybe because the first answer timed out waiting for a replica.
-                await WaitForReplicasAsync(RedisKeys.Order(location, orderId), cancellationToken).ConfigureAwait(false);
+                await redis.WaitForReplicasAsync(RedisKeys.Order(location, orderId), cancellationToken).ConfigureAwait(false);
                 return new PlaceResult(ReadOrder(location, ToHash(result[1])), false);
             case "CONFLICT":
                 throw new RestaurantException(ErrorKind.AlreadyExists, $"order_id {orderId} was already placed with different content");
@@ -80,30 +84,9 @@ public sealed partial class RedisStore
         }
     }
 
-    /// <summary>
-    /// With <see cref="RedisOptions.WaitReplicas"/> set: waits until that many replicas of the key's
-    /// master hold what was written so far, or answers UNAVAILABLE (the caller may send the same again).
-    /// </summary>
-    private async Task WaitForReplicasAsync(RedisKey key, CancellationToken cancellationToken)
-    {
-        if (_waitReplicas <= 0)
-        {
-            return;
-        }
-
-        var timeout = (long)_waitTimeout.TotalMilliseconds;
-        var acked = (long)await redis.GetServer(key).ExecuteAsync("WAIT", _waitReplicas, timeout).WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (acked < _waitReplicas)
-        {
-            throw new RestaurantException(
-                ErrorKind.Unavailable,
-                $"the order is stored but only {acked} of {_waitReplicas} replicas confirmed it within {timeout} ms; send the same order again");
-        }
-    }
-
     public async Task<OrderData?> FindOrderAsync(string location, string orderId, CancellationToken cancellationToken = default)
     {
-        var entries = await Db.HashGetAllAsync(RedisKeys.Order(location, orderId)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var entries = await redis.Db.HashGetAllAsync(RedisKeys.Order(location, orderId)).WaitAsync(cancellationToken).ConfigureAwait(false);
         return entries.Length == 0 ? null : ReadOrder(location, entries.ToDictionary(e => e.Name.ToString(), e => e.Value));
     }
 
@@ -114,7 +97,7 @@ public sealed partial class RedisStore
     public async Task<(LocationDefinition Location, IReadOnlyList<OrderData?> Orders)> ReadForRoutingAsync(
         string location, IReadOnlyList<string> orderIds, CancellationToken cancellationToken = default)
     {
-        var batch = Db.CreateBatch();
+        var batch = redis.Db.CreateBatch();
         var hashTask = batch.HashGetAsync(RedisKeys.Menu(location), "hash");
         var reads = orderIds.Select(id => batch.HashGetAllAsync(RedisKeys.Order(location, id))).ToArray();
         batch.Execute();
@@ -124,7 +107,7 @@ public sealed partial class RedisStore
             throw RestaurantException.NotFound($"location '{location}' is not known");
         }
 
-        var definition = await DefinitionAsync(location, hash.ToString(), cancellationToken).ConfigureAwait(false);
+        var definition = await menus.DefinitionAsync(location, hash.ToString(), cancellationToken).ConfigureAwait(false);
         var orders = new OrderData?[reads.Length];
         for (var i = 0; i < reads.Length; i++)
         {
@@ -148,7 +131,7 @@ public sealed partial class RedisStore
             order =>
             {
                 var taken = OrderRules.Taken(order.Lines);
-                var args = new List<RedisValue> { (long)_options.FinishedOrderRetention.TotalMilliseconds, string.Join(',', order.TicketIds), order.Version, taken.Count };
+                var args = new List<RedisValue> { (long)redis.Options.FinishedOrderRetention.TotalMilliseconds, string.Join(',', order.TicketIds), order.Version, taken.Count };
                 foreach (var (item, quantity) in taken)
                 {
                     args.Add(item);
@@ -157,7 +140,7 @@ public sealed partial class RedisStore
 
                 return args;
             },
-            _scripts.CancelOrder,
+            redis.Scripts.CancelOrder,
             cancellationToken).ConfigureAwait(false);
         if ((string?)answer[0] == "COMPLETED")
         {
@@ -171,7 +154,7 @@ public sealed partial class RedisStore
     public async Task<OrderData> SetRushAsync(string location, string orderId, bool rush, CancellationToken cancellationToken = default)
     {
         var answer = await RunOnOrderTicketsAsync(
-            location, orderId, [], order => [rush ? "1" : "0", string.Join(',', order.TicketIds)], _scripts.SetRush, cancellationToken).ConfigureAwait(false);
+            location, orderId, [], order => [rush ? "1" : "0", string.Join(',', order.TicketIds)], redis.Scripts.SetRush, cancellationToken).ConfigureAwait(false);
         if ((string?)answer[0] == "FINISHED")
         {
             throw RestaurantException.Precondition($"order {orderId} is {((string?)answer[1])?.ToLowerInvariant()}; only an open order can be rushed");
@@ -201,7 +184,7 @@ public sealed partial class RedisStore
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var hash = (await Db.HashGetAllAsync(RedisKeys.Order(location, orderId)).WaitAsync(cancellationToken).ConfigureAwait(false))
+            var hash = (await redis.Db.HashGetAllAsync(RedisKeys.Order(location, orderId)).WaitAsync(cancellationToken).ConfigureAwait(false))
                 .ToDictionary(e => e.Name.ToString(), e => e.Value);
             if (hash.Count == 0)
             {
@@ -210,12 +193,12 @@ public sealed partial class RedisStore
 
             var order = ReadOrder(location, hash);
             var lines = change(order);
-            var menu = await GetMenuAsync(location, cancellationToken).ConfigureAwait(false);
+            var menu = await menus.GetMenuAsync(location, cancellationToken).ConfigureAwait(false);
             var routed = hash.ContainsKey("routed");
             var bodies = routed ? await ReadTicketBodiesAsync(location, order.TicketIds, cancellationToken).ConfigureAwait(false) : [];
-            var now = NowMs;
+            var now = redis.NowMs;
             var plan = AmendmentPlan.For(order, lines, menu.Location, routed, bodies, now, isRound: roundId.Length > 0);
-            await Interleavings.At(Interleavings.OrderPoint(location, orderId)).ConfigureAwait(false);
+            await redis.Interleavings.At(Interleavings.OrderPoint(location, orderId)).ConfigureAwait(false);
 
             var keys = new List<RedisKey>
             {
@@ -224,7 +207,7 @@ public sealed partial class RedisStore
             };
             var args = new List<RedisValue>
             {
-                now, TrimMinId(now), RedisKeys.Bell(location).ToString(), order.Version,
+                now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString(), order.Version,
                 JsonSerializer.Serialize(new OrderBody(plan.Lines, order.CreatedAt.ToUnixTimeMilliseconds()), CoreJson.Default.OrderBody),
                 string.Join(',', plan.TicketIds), string.Join(',', plan.CookingSuffixes), roundId, plan.CountDeltas.Count,
             };
@@ -237,11 +220,11 @@ public sealed partial class RedisStore
             foreach (var ticket in plan.Tickets)
             {
                 var body = ticket.Body;
-                AddTicketKeys(keys, location, body.TicketId, body.StationId);
+                RedisContext.AddTicketKeys(keys, location, body.TicketId, body.StationId);
                 args.AddRange([body.TicketId, body.StationId, JsonSerializer.Serialize(body, CoreJson.Default.TicketBody), body.Course, KindName(ticket.Kind), ticket.Grew ? "1" : "0"]);
             }
 
-            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(_scripts.AmendOrder, [.. keys], [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+            var result = (RedisResult[])(await redis.Db.ScriptEvaluateAsync(redis.Scripts.AmendOrder, [.. keys], [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
             switch ((string?)result[0])
             {
                 case "OK":
@@ -275,7 +258,7 @@ public sealed partial class RedisStore
 
     private async Task<Dictionary<string, TicketBody>> ReadTicketBodiesAsync(string location, IReadOnlyList<string> ticketIds, CancellationToken cancellationToken)
     {
-        var batch = Db.CreateBatch();
+        var batch = redis.Db.CreateBatch();
         var reads = ticketIds.Select(id => batch.HashGetAsync(RedisKeys.Ticket(location, id), "body")).ToArray();
         batch.Execute();
         var bodies = new Dictionary<string, TicketBody>(StringComparer.Ordinal);
@@ -295,7 +278,7 @@ public sealed partial class RedisStore
     public async Task<OrderData> FireCourseAsync(string location, string orderId, int course, CancellationToken cancellationToken = default)
     {
         var answer = await RunOnOrderTicketsAsync(
-            location, orderId, [], order => [course, string.Join(',', order.TicketIds)], _scripts.FireCourse, cancellationToken).ConfigureAwait(false);
+            location, orderId, [], order => [course, string.Join(',', order.TicketIds)], redis.Scripts.FireCourse, cancellationToken).ConfigureAwait(false);
         switch ((string?)answer[0])
         {
             case "FINISHED":
@@ -311,12 +294,12 @@ public sealed partial class RedisStore
 
     /// <summary>The latest position of the location's order history ("0-0" when empty).</summary>
     public Task<string> LatestOrderEventTokenAsync(string location, CancellationToken cancellationToken = default) =>
-        LatestTokenAsync(RedisKeys.OrderEvents(location), cancellationToken);
+        redis.LatestTokenAsync(RedisKeys.OrderEvents(location), cancellationToken);
 
     /// <summary>One order and the position of the order history at that moment, read together.</summary>
     public async Task<(OrderData? Order, string Token)> OrderWithTokenAsync(string location, string orderId, CancellationToken cancellationToken = default)
     {
-        var tx = Db.CreateTransaction();
+        var tx = redis.Db.CreateTransaction();
         var orderTask = tx.HashGetAllAsync(RedisKeys.Order(location, orderId));
         var lastTask = tx.StreamRangeAsync(RedisKeys.OrderEvents(location), "-", "+", 1, Order.Descending);
         await tx.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -329,12 +312,12 @@ public sealed partial class RedisStore
     /// <summary>Order status changes after <paramref name="afterToken"/>, each with its order's lines and tickets.</summary>
     public async Task<IReadOnlyList<OrderEventData>> ReadOrderEventsAsync(string location, string afterToken, string? orderId, int count, CancellationToken cancellationToken = default)
     {
-        var entries = await Db.StreamRangeAsync(RedisKeys.OrderEvents(location), "(" + afterToken, "+", count)
+        var entries = await redis.Db.StreamRangeAsync(RedisKeys.OrderEvents(location), "(" + afterToken, "+", count)
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         var wanted = entries.Where(e => orderId is null || e["order"] == orderId).ToArray();
 
         // An order that changed several times in the batch is read once.
-        var batch = Db.CreateBatch();
+        var batch = redis.Db.CreateBatch();
         var reads = new Dictionary<string, Task<HashEntry[]>>(StringComparer.Ordinal);
         foreach (var id in wanted.Select(e => e["order"].ToString()).Distinct(StringComparer.Ordinal))
         {
@@ -367,5 +350,42 @@ public sealed partial class RedisStore
         }
 
         return events;
+    }
+
+    /// <summary>
+    /// Runs a script over an order and all its tickets. KEYS: the order, the order events, then
+    /// <paramref name="extraKeys"/>, then per ticket its hash, station open set and station events.
+    /// ARGV: now, trim min id, bell, then what <paramref name="args"/> gives. The script answers RETRY
+    /// when the order's tickets changed since they were read here (a worker routed it meanwhile).
+    /// </summary>
+    private async Task<RedisResult[]> RunOnOrderTicketsAsync(
+        string location, string orderId, RedisKey[] extraKeys, Func<OrderData, List<RedisValue>> args, string script, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var order = await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
+            await redis.Interleavings.At(Interleavings.OrderPoint(location, orderId)).ConfigureAwait(false);
+            var keys = new List<RedisKey> { RedisKeys.Order(location, orderId), RedisKeys.OrderEvents(location) };
+            keys.AddRange(extraKeys);
+            foreach (var ticketId in order.TicketIds)
+            {
+                RedisContext.AddTicketKeys(keys, location, ticketId, TicketIds.StationOf(ticketId));
+            }
+
+            var now = redis.NowMs;
+            List<RedisValue> values = [now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString(), .. args(order)];
+            var result = (RedisResult[])(await redis.Db.ScriptEvaluateAsync(script, [.. keys], [.. values]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+            switch ((string?)result[0])
+            {
+                case "NOT_FOUND":
+                    throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
+                case "RETRY":
+                    continue;
+                default:
+                    return result;
+            }
+        }
+
+        throw new TimeoutException($"order {orderId} kept changing while it was being updated");
     }
 }

@@ -1,14 +1,9 @@
-using System.Text.Json;
-using Restaurant.Core.Domain;
-using Restaurant.Core.Kitchen;
-using Restaurant.Core.Locations;
 using StackExchange.Redis;
-using static Restaurant.Core.Redis.StoredRecords;
 
 namespace Restaurant.Core.Redis;
 
-/// <summary>What the reports read: speed-of-service samples.</summary>
-public sealed partial class RedisStore
+/// <summary>What the reports read from Redis: the speed-of-service samples.</summary>
+public sealed class ReportStore(RedisContext redis)
 {
     /// <summary>The speed-of-service samples taken between two times, oldest first.</summary>
     public async Task<IReadOnlyList<ServiceSample>> ReadSpeedOfServiceAsync(string location, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
@@ -18,7 +13,7 @@ public sealed partial class RedisStore
         var end = $"{to.ToUnixTimeMilliseconds()}-{long.MaxValue}";
         while (true)
         {
-            var entries = await Db.StreamRangeAsync(RedisKeys.SpeedOfService(location), start, end, 5000).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var entries = await redis.Db.StreamRangeAsync(RedisKeys.SpeedOfService(location), start, end, 5000).WaitAsync(cancellationToken).ConfigureAwait(false);
             foreach (var entry in entries)
             {
                 var id = entry.Id.ToString();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Text.Json;
 using Restaurant.Core.Domain;
 using Restaurant.Core.Kitchen;
@@ -7,14 +9,20 @@ using static Restaurant.Core.Redis.StoredRecords;
 
 namespace Restaurant.Core.Redis;
 
-/// <summary>The kitchen's stations: routing an order onto them, bump and recall, snapshots and history, balanced screens, and receipts of what a screen showed.</summary>
-public sealed partial class RedisStore
+/// <summary>
+/// The kitchen's stations in Redis: routing an order onto them (<see cref="RoutePlan"/> decides what),
+/// bump and recall, a station's snapshot and history, balanced screens, and the receipts of what a
+/// screen showed.
+/// </summary>
+public sealed partial class StationStore(RedisContext redis, MenuStore menus, OrderStore orders, ILogger<StationStore>? logger = null)
 {
+    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
+
     /// <summary>Writes an order's tickets, queues the first course to its stations and acknowledges the message, at once.</summary>
     public async Task<RouteOutcome> RouteOrderAsync(
         string location, string messageId, OrderData order, RoutePlan plan, bool autoFire, CancellationToken cancellationToken = default)
     {
-        var now = NowMs;
+        var now = redis.NowMs;
         var tickets = plan.Tickets;
         var keys = new List<RedisKey>(3 + tickets.Count * 4)
         {
@@ -22,20 +30,20 @@ public sealed partial class RedisStore
         };
         var args = new List<RedisValue>(12 + tickets.Count * 4)
         {
-            RedisKeys.WorkerGroup, messageId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(),
+            RedisKeys.WorkerGroup, messageId, now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString(),
             string.Join(',', plan.CookingSuffixes), plan.Expo.StationId, string.Join(',', tickets.Select(t => t.TicketId)),
             autoFire ? "1" : "0", string.Join(',', plan.Courses), string.Join(',', plan.HeldCourses), order.Version,
         };
         foreach (var ticket in tickets)
         {
-            AddTicketKeys(keys, location, ticket.TicketId, ticket.StationId);
+            RedisContext.AddTicketKeys(keys, location, ticket.TicketId, ticket.StationId);
             args.Add(ticket.TicketId);
             args.Add(ticket.StationId);
             args.Add(JsonSerializer.Serialize(ticket, CoreJson.Default.TicketBody));
             args.Add(ticket.Course);
         }
 
-        var result = (string?)await Db.ScriptEvaluateAsync(_scripts.RouteOrder, [.. keys], [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var result = (string?)await redis.Db.ScriptEvaluateAsync(redis.Scripts.RouteOrder, [.. keys], [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false);
         return result switch
         {
             "ROUTED" => RouteOutcome.Routed,
@@ -50,13 +58,13 @@ public sealed partial class RedisStore
     {
         var (orderId, suffix) = SplitTicketId(ticketId, stationId);
         var keys = await TicketKeysAsync(location, stationId, ticketId, orderId, cancellationToken).ConfigureAwait(false);
-        var now = NowMs;
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
-            _scripts.BumpTicket,
+        var now = redis.NowMs;
+        var result = (RedisResult[])(await redis.Db.ScriptEvaluateAsync(
+            redis.Scripts.BumpTicket,
             [.. keys, RedisKeys.SpeedOfService(location)],
             [
-                stationId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(), (long)_options.FinishedOrderRetention.TotalMilliseconds, suffix,
-                $"{now - (long)_options.ReportRetention.TotalMilliseconds}-0",
+                stationId, now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString(), (long)redis.Options.FinishedOrderRetention.TotalMilliseconds, suffix,
+                $"{now - (long)redis.Options.ReportRetention.TotalMilliseconds}-0",
             ])
             .WaitAsync(cancellationToken).ConfigureAwait(false))!;
         switch ((string?)result[0])
@@ -71,7 +79,7 @@ public sealed partial class RedisStore
                     // cancelled meanwhile) is still fired by hand at expo. The answer is the bump's.
                     try
                     {
-                        await FireCourseAsync(location, orderId, next, cancellationToken).ConfigureAwait(false);
+                        await orders.FireCourseAsync(location, orderId, next, cancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is RestaurantException or TimeoutException)
                     {
@@ -100,11 +108,11 @@ public sealed partial class RedisStore
     {
         var (orderId, suffix) = SplitTicketId(ticketId, stationId);
         var keys = await TicketKeysAsync(location, stationId, ticketId, orderId, cancellationToken).ConfigureAwait(false);
-        var now = NowMs;
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
-            _scripts.RecallTicket,
+        var now = redis.NowMs;
+        var result = (RedisResult[])(await redis.Db.ScriptEvaluateAsync(
+            redis.Scripts.RecallTicket,
             keys,
-            [stationId, now, TrimMinId(now), RedisKeys.Bell(location).ToString(), suffix])
+            [stationId, now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString(), suffix])
             .WaitAsync(cancellationToken).ConfigureAwait(false))!;
         switch ((string?)result[0])
         {
@@ -128,12 +136,12 @@ public sealed partial class RedisStore
     /// </summary>
     public async Task<StationSnapshot> SnapshotAsync(string location, string stationId, CancellationToken cancellationToken = default)
     {
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
-            _scripts.Snapshot,
+        var result = (RedisResult[])(await redis.Db.ScriptEvaluateAsync(
+            redis.Scripts.Snapshot,
             [RedisKeys.OpenTickets(location, stationId), RedisKeys.StationEvents(location, stationId), RedisKeys.AllDay(location, stationId)],
             [RedisKeys.Tag(location) + "ticket:"])
             .WaitAsync(cancellationToken).ConfigureAwait(false))!;
-        await Interleavings.At(Interleavings.SnapshotPoint(location, stationId)).ConfigureAwait(false);
+        await redis.Interleavings.At(Interleavings.SnapshotPoint(location, stationId)).ConfigureAwait(false);
         var token = (string)result[0]!;
         var allDay = ToCounts((RedisResult[])result[1]!);
         var views = (RedisResult[])result[2]!;
@@ -148,14 +156,14 @@ public sealed partial class RedisStore
 
     /// <summary>A station's all-day counts: each item's quantity across its open tickets.</summary>
     public async Task<IReadOnlyDictionary<string, int>> GetAllDayAsync(string location, string stationId, CancellationToken cancellationToken = default) =>
-        ToCounts(await Db.HashGetAllAsync(RedisKeys.AllDay(location, stationId)).WaitAsync(cancellationToken).ConfigureAwait(false));
+        ToCounts(await redis.Db.HashGetAllAsync(RedisKeys.AllDay(location, stationId)).WaitAsync(cancellationToken).ConfigureAwait(false));
 
     /// <summary>
     /// How far a station's all-day counts would have gone below zero, per item, since it opened: any
     /// entry here is an undercount somewhere (screens show the floor of zero).
     /// </summary>
     public async Task<IReadOnlyDictionary<string, int>> GetAllDayUndercountsAsync(string location, string stationId, CancellationToken cancellationToken = default) =>
-        ToCounts(await Db.HashGetAllAsync(RedisKeys.AllDayUndercounts(location, stationId)).WaitAsync(cancellationToken).ConfigureAwait(false));
+        ToCounts(await redis.Db.HashGetAllAsync(RedisKeys.AllDayUndercounts(location, stationId)).WaitAsync(cancellationToken).ConfigureAwait(false));
 
     /// <summary>
     /// Fails OUT_OF_RANGE unless <paramref name="token"/> is a position in the station's history that
@@ -172,7 +180,7 @@ public sealed partial class RedisStore
         RedisResult info;
         try
         {
-            info = await Db.ExecuteAsync("XINFO", "STREAM", key).WaitAsync(cancellationToken).ConfigureAwait(false);
+            info = await redis.Db.ExecuteAsync("XINFO", "STREAM", key).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (RedisServerException ex) when (ex.Message.Contains("no such key", StringComparison.OrdinalIgnoreCase))
         {
@@ -226,7 +234,7 @@ public sealed partial class RedisStore
 
     /// <summary>Notes that a screen of a balanced station is live now.</summary>
     public async Task TouchScreenAsync(string location, string stationId, string screenId, CancellationToken cancellationToken = default) =>
-        await Db.HashSetAsync(RedisKeys.Screens(location, stationId), screenId, NowMs).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await redis.Db.HashSetAsync(RedisKeys.Screens(location, stationId), screenId, redis.NowMs).WaitAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Gives every open ticket of a balanced station that has no live screen to the live screen with
@@ -236,15 +244,15 @@ public sealed partial class RedisStore
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var open = await Db.SortedSetRangeByRankAsync(RedisKeys.OpenTickets(location, stationId)).WaitAsync(cancellationToken).ConfigureAwait(false);
-            await Interleavings.At(Interleavings.BalancePoint(location, stationId)).ConfigureAwait(false);
+            var open = await redis.Db.SortedSetRangeByRankAsync(RedisKeys.OpenTickets(location, stationId)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await redis.Interleavings.At(Interleavings.BalancePoint(location, stationId)).ConfigureAwait(false);
             List<RedisKey> keys = [RedisKeys.OpenTickets(location, stationId), RedisKeys.Screens(location, stationId), RedisKeys.StationEvents(location, stationId)];
             keys.AddRange(open.Select(id => RedisKeys.Ticket(location, id.ToString())));
-            var now = NowMs;
-            var moved = (int)await Db.ScriptEvaluateAsync(
-                _scripts.BalanceStation,
+            var now = redis.NowMs;
+            var moved = (int)await redis.Db.ScriptEvaluateAsync(
+                redis.Scripts.BalanceStation,
                 [.. keys],
-                [now, TrimMinId(now), RedisKeys.Bell(location).ToString(), stationId, (long)screenTimeout.TotalMilliseconds, string.Join(',', open)])
+                [now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString(), stationId, (long)screenTimeout.TotalMilliseconds, string.Join(',', open)])
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
             if (moved >= 0)
             {
@@ -258,7 +266,7 @@ public sealed partial class RedisStore
     /// <summary>The station's events after <paramref name="afterToken"/>, oldest first.</summary>
     public async Task<IReadOnlyList<StationEventData>> ReadStationEventsAsync(string location, string stationId, string afterToken, int count, CancellationToken cancellationToken = default)
     {
-        var entries = await Db.StreamRangeAsync(RedisKeys.StationEvents(location, stationId), "(" + afterToken, "+", count)
+        var entries = await redis.Db.StreamRangeAsync(RedisKeys.StationEvents(location, stationId), "(" + afterToken, "+", count)
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         var events = new List<StationEventData>(entries.Length);
         var previous = afterToken;
@@ -305,7 +313,7 @@ public sealed partial class RedisStore
 
     private async Task<RedisKey[]> TicketKeysAsync(string location, string stationId, string ticketId, string orderId, CancellationToken cancellationToken)
     {
-        var expo = await ExpoOfAsync(location, cancellationToken).ConfigureAwait(false);
+        var expo = await menus.ExpoOfAsync(location, cancellationToken).ConfigureAwait(false);
         return
         [
             RedisKeys.Ticket(location, ticketId),
@@ -330,13 +338,13 @@ public sealed partial class RedisStore
             return;
         }
 
-        var expo = await ExpoOfAsync(location, cancellationToken).ConfigureAwait(false);
-        var now = NowMs;
-        RedisValue[] args = [now, TrimMinId(now), RedisKeys.Bell(location).ToString()];
+        var expo = await menus.ExpoOfAsync(location, cancellationToken).ConfigureAwait(false);
+        var now = redis.NowMs;
+        RedisValue[] args = [now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString()];
 
         // A script per 256 tickets, sent together: a screen's whole snapshot never holds Redis long.
         var calls = new List<Task>();
-        var batch = Db.CreateBatch();
+        var batch = redis.Db.CreateBatch();
         foreach (var chunk in ticketIds.Chunk(256))
         {
             var keys = new RedisKey[2 + 3 * chunk.Length];
@@ -351,10 +359,16 @@ public sealed partial class RedisStore
                 keys[i++] = RedisKeys.Ticket(location, TicketIds.Of(orderId, expo));
             }
 
-            calls.Add(batch.ScriptEvaluateAsync(_scripts.MarkShown, keys, args));
+            calls.Add(batch.ScriptEvaluateAsync(redis.Scripts.MarkShown, keys, args));
         }
 
         batch.Execute();
         await Task.WhenAll(calls).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "{Location}: order {OrderId} was bumped, but firing its course {Course} by itself failed ({Reason}); expo can fire it")]
+        public static partial void AutoFireFailed(ILogger logger, string location, string orderId, int course, string reason);
     }
 }
