@@ -221,7 +221,11 @@ public sealed class OrderStore(RedisContext redis, MenuStore menus)
             {
                 var body = ticket.Body;
                 RedisContext.AddTicketKeys(keys, location, body.TicketId, body.StationId);
-                args.AddRange([body.TicketId, body.StationId, JsonSerializer.Serialize(body, CoreJson.Default.TicketBody), body.Course, KindName(ticket.Kind), ticket.Grew ? "1" : "0"]);
+                args.AddRange(
+                [
+                    body.TicketId, body.StationId, JsonSerializer.Serialize(body, CoreJson.Default.TicketBody), body.Course, KindName(ticket.Kind), ticket.Grew ? "1" : "0",
+                    TicketIds.Suffix(body.TicketId, orderId),
+                ]);
             }
 
             var result = (RedisResult[])(await redis.Db.ScriptEvaluateAsync(redis.Scripts.AmendOrder, [.. keys], [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
@@ -355,7 +359,8 @@ public sealed class OrderStore(RedisContext redis, MenuStore menus)
     /// <summary>
     /// Runs a script over an order and all its tickets. KEYS: the order, the order events, then
     /// <paramref name="extraKeys"/>, then per ticket its hash, station open set and station events.
-    /// ARGV: now, trim min id, bell, then what <paramref name="args"/> gives. The script answers RETRY
+    /// ARGV: now, trim min id, bell, then what <paramref name="args"/> gives, and last the tickets'
+    /// suffixes csv (in the KEYS' order), so no script cuts them out of ids. The script answers RETRY
     /// when the order's tickets changed since they were read here (a worker routed it meanwhile).
     /// </summary>
     private async Task<RedisResult[]> RunOnOrderTicketsAsync(
@@ -373,7 +378,11 @@ public sealed class OrderStore(RedisContext redis, MenuStore menus)
             }
 
             var now = redis.NowMs;
-            List<RedisValue> values = [now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString(), .. args(order)];
+            List<RedisValue> values =
+            [
+                now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString(), .. args(order),
+                string.Join(',', order.TicketIds.Select(id => TicketIds.Suffix(id, orderId))),
+            ];
             var result = (RedisResult[])(await redis.Db.ScriptEvaluateAsync(script, [.. keys], [.. values]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
             switch ((string?)result[0])
             {

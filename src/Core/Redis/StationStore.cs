@@ -340,7 +340,6 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
 
         var expo = await menus.ExpoOfAsync(location, cancellationToken).ConfigureAwait(false);
         var now = redis.NowMs;
-        RedisValue[] args = [now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString()];
 
         // A script per 256 tickets, sent together: a screen's whole snapshot never holds Redis long.
         var calls = new List<Task>();
@@ -348,15 +347,21 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
         foreach (var chunk in ticketIds.Chunk(256))
         {
             var keys = new RedisKey[2 + 3 * chunk.Length];
+            var args = new RedisValue[3 + chunk.Length];
             keys[0] = RedisKeys.OrderEvents(location);
             keys[1] = RedisKeys.StationEvents(location, expo);
+            args[0] = now;
+            args[1] = redis.TrimMinId(now);
+            args[2] = RedisKeys.Bell(location).ToString();
             var i = 2;
+            var a = 3;
             foreach (var ticketId in chunk)
             {
                 var orderId = TicketIds.Parse(ticketId)?.OrderId ?? "";
                 keys[i++] = RedisKeys.Ticket(location, ticketId);
                 keys[i++] = RedisKeys.Order(location, orderId);
                 keys[i++] = RedisKeys.Ticket(location, TicketIds.Of(orderId, expo));
+                args[a++] = orderId.Length == 0 ? "" : TicketIds.Suffix(ticketId, orderId);
             }
 
             calls.Add(batch.ScriptEvaluateAsync(redis.Scripts.MarkShown, keys, args));

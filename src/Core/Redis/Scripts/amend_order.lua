@@ -7,16 +7,15 @@
 -- ARGV: 1 now ms, 2 trim min id, 3 bell channel, 4 the order's version the change was made from,
 --       5 new order body json, 6 ticket ids csv after the change, 7 cooking ticket suffixes csv,
 --       8 round id ('' when voiding), 9 count of item/delta pairs, then the pairs (delta > 0 takes),
---       then per ticket: ticket id, station, body json, course, action (new, update, void), grew (1/0)
-local o = redis.call('HMGET', KEYS[1], 'status', 'version', 'id', 'routed', 'rush')
-if not o[1] then
-  return {'NOT_FOUND'}
-end
+--       then per ticket: ticket id, station, body json, course, action (new, update, void), grew (1/0),
+--       suffix (the ticket id after the order's: 'grill', 'dessert:2')
+-- A round seen before answers as it did, even once the order is finished.
 if ARGV[8] ~= '' and redis.call('HEXISTS', KEYS[1], 'round:' .. ARGV[8]) == 1 then
   return {'REPLAY'}
 end
-if o[1] == 'COMPLETED' or o[1] == 'CANCELLED' then
-  return {'FINISHED', o[1]}
+local o, refusal = read_open_order(KEYS[1], 'version', 'id', 'routed', 'rush')
+if not o then
+  return refusal
 end
 if (o[2] or '0') ~= ARGV[4] then
   return {'RETRY'}
@@ -59,13 +58,12 @@ local status = o[1]
 if o[4] == '1' then
   redis.call('HSET', KEYS[1], 'tickets', ARGV[6], 'cooking', ARGV[7])
   local base = 10 + changes * 2
-  local n = (#KEYS - 5) / 4
+  local n = ticket_count(6)
   local newHeld = {}
   for i = 0, n - 1 do
-    local tkey, open, events, allday = KEYS[6 + i * 4], KEYS[7 + i * 4], KEYS[8 + i * 4], KEYS[9 + i * 4]
-    local a = base + i * 6
-    local tid, station, body, course, action, grew = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
-    local suffix = string.sub(tid, #o[3] + 2)
+    local tkey, open, events, allday = ticket_keys(6, i)
+    local a = base + i * 7
+    local tid, station, body, course, action, grew, suffix = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6]
     if i == n - 1 then
       -- Expo's ticket is last, after every station ticket's state is set: it shows their progress.
       redis.call('HSET', tkey, 'progress', expo_progress(KEYS[1]))

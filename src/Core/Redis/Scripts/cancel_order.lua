@@ -6,7 +6,7 @@
 -- ARGV: 1 now ms, 2 trim min id, 3 bell channel, 4 retention ms, 5 the order's ticket ids csv and
 --       6 its version, as the caller read them (a mismatch means it was routed or amended meanwhile,
 --       so the quantities below may be stale: the caller reads again), 7 how many item/quantity pairs
---       follow, then the pairs
+--       follow, then the pairs, and last the tickets' suffixes csv (in the KEYS' order)
 local o = redis.call('HMGET', KEYS[1], 'status', 'tickets', 'id', 'version')
 if not o[1] then
   return {'NOT_FOUND'}
@@ -38,13 +38,13 @@ end
 if returned then
   table.insert(topics, 'menu')
 end
-local n = (#KEYS - 5) / 4
-for i = 0, n - 1 do
-  local tkey, open, events, allday = KEYS[6 + i * 4], KEYS[7 + i * 4], KEYS[8 + i * 4], KEYS[9 + i * 4]
+local suffixes = split(ARGV[#ARGV])
+for i = 0, ticket_count(6) - 1 do
+  local tkey, open, events, allday = ticket_keys(6, i)
   local t = redis.call('HMGET', tkey, 'status', 'body', 'id', 'station')
   if t[1] == 'OPEN' or t[1] == 'HELD' then
     redis.call('HSET', tkey, 'status', 'VOIDED')
-    redis.call('HSET', KEYS[1], 't:' .. string.sub(t[3], #o[3] + 2), 'VOIDED')
+    redis.call('HSET', KEYS[1], 't:' .. suffixes[i + 1], 'VOIDED')
   end
   if t[1] == 'OPEN' then
     redis.call('ZREM', open, t[3])

@@ -2,13 +2,11 @@
 -- as fired, and an order that was READY is back IN_KITCHEN. Firing a fired course is a no-op.
 -- KEYS: 1 order, 2 order events, then per ticket: ticket, station open set, station events, station all-day
 -- ARGV: 1 now ms, 2 trim min id, 3 bell channel, 4 course, 5 the order's ticket ids csv as the caller
---       read them (a mismatch means the worker routed it meanwhile: the caller reads again)
-local o = redis.call('HMGET', KEYS[1], 'status', 'tickets', 'id', 'expo')
-if not o[1] then
-  return {'NOT_FOUND'}
-end
-if o[1] == 'COMPLETED' or o[1] == 'CANCELLED' then
-  return {'FINISHED', o[1]}
+--       read them (a mismatch means the worker routed it meanwhile: the caller reads again), 6 the
+--       tickets' suffixes csv (in the KEYS' order)
+local o, refusal = read_open_order(KEYS[1], 'tickets', 'id', 'expo')
+if not o then
+  return refusal
 end
 if o[1] == 'ACCEPTED' then
   return {'NOT_ROUTED'}
@@ -25,13 +23,13 @@ if state == 'FIRED' then
 end
 local topics = {'order-events'}
 local expo = nil
-local n = (#KEYS - 2) / 4
-for i = 0, n - 1 do
-  local tkey, open, events, allday = KEYS[3 + i * 4], KEYS[4 + i * 4], KEYS[5 + i * 4], KEYS[6 + i * 4]
+local suffixes = split(ARGV[#ARGV])
+for i = 0, ticket_count(3) - 1 do
+  local tkey, open, events, allday = ticket_keys(3, i)
   local t = redis.call('HMGET', tkey, 'status', 'id', 'station', 'course', 'score')
   if t[1] == 'HELD' and t[4] == ARGV[4] then
     ticket_open(tkey, open, events, allday, t[5], ARGV[1], ARGV[2])
-    redis.call('HSET', KEYS[1], 't:' .. string.sub(t[2], #o[3] + 2), 'OPEN', 'f:' .. string.sub(t[2], #o[3] + 2), ARGV[1])
+    redis.call('HSET', KEYS[1], 't:' .. suffixes[i + 1], 'OPEN', 'f:' .. suffixes[i + 1], ARGV[1])
     table.insert(topics, t[3])
   elseif t[3] == o[4] then
     expo = {tkey, events}

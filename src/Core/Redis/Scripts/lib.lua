@@ -100,6 +100,32 @@ local function course_of(suffix)
   return tonumber(c or '1')
 end
 
+-- An order's fields, status first and then those named, read at the top of a script that changes an
+-- open order. Instead of the fields, the refusal to answer comes back when there is no such order
+-- ({'NOT_FOUND'}) or it is completed or cancelled ({'FINISHED', status}).
+local function read_open_order(key, ...)
+  local o = redis.call('HMGET', key, 'status', ...)
+  if not o[1] then
+    return nil, {'NOT_FOUND'}
+  end
+  if o[1] == 'COMPLETED' or o[1] == 'CANCELLED' then
+    return nil, {'FINISHED', o[1]}
+  end
+  return o
+end
+
+-- The tickets handed to a script from KEYS[first] on, four keys each (the order the store's
+-- AddTicketKeys gives them): how many there are, and the i-th's (from 0) ticket, station open set,
+-- station events and station all-day counts.
+local function ticket_count(first)
+  return (#KEYS - first + 1) / 4
+end
+
+local function ticket_keys(first, i)
+  local k = first + i * 4
+  return KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3]
+end
+
 local function split(csv)
   local out = {}
   for part in string.gmatch(csv or '', '[^,]+') do

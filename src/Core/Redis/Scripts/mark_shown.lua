@@ -2,7 +2,7 @@
 -- than "waiting". Only the first screen's showing of a ticket counts. One call takes every ticket a
 -- screen was just sent, so a burst costs one script, not one per ticket.
 -- KEYS: 1 order events, 2 expo's station events, then per ticket: ticket, its order, expo's ticket of the order
--- ARGV: 1 now ms, 2 trim min id, 3 bell channel
+-- ARGV: 1 now ms, 2 trim min id, 3 bell channel, then per ticket its suffix (the id after the order's)
 -- Returns how many tickets were shown for the first time.
 local n = (#KEYS - 2) / 3
 local shown = 0
@@ -12,12 +12,12 @@ for i = 0, n - 1 do
   local tkey, okey, ekey = KEYS[3 + i * 3], KEYS[4 + i * 3], KEYS[5 + i * 3]
   if redis.call('EXISTS', tkey) == 1 and redis.call('HSETNX', tkey, 'shown', ARGV[1]) == 1 then
     shown = shown + 1
-    local t = redis.call('HMGET', tkey, 'id', 'station')
+    local station = redis.call('HGET', tkey, 'station')
     local o = redis.call('HMGET', okey, 'status', 'id', 'expo')
     if o[1] then
       expo = o[3]
-      if t[2] ~= o[3] then
-        redis.call('HSET', okey, 's:' .. string.sub(t[1], #o[2] + 2), ARGV[1])
+      if station ~= o[3] then
+        redis.call('HSET', okey, 's:' .. ARGV[4 + i], ARGV[1])
         if expo_refresh(okey, ekey, KEYS[2], ARGV[2]) then
           expo_changed = true
         end

@@ -24,7 +24,8 @@ end
 local oid = redis.call('HGET', KEYS[1], 'id')
 local rush = redis.call('HGET', KEYS[1], 'rush') or '0'
 local score = ticket_score(ARGV[3], rush)
-local n = (#KEYS - 3) / 4
+local n = ticket_count(4)
+local suffixes = split(ARGV[6])
 -- What expo's progress is computed from, written before expo's ticket; the rest goes last.
 local progress = {'cooking', ARGV[6]}
 local final = {'routed', '1', 'status', 'IN_KITCHEN', 'updated', ARGV[3], 'expo', ARGV[7], 'tickets', ARGV[8],
@@ -39,7 +40,7 @@ for _, c in ipairs(split(ARGV[10])) do
   end
 end
 for i = 0, n - 1 do
-  local tkey, open, events, allday = KEYS[4 + i * 4], KEYS[5 + i * 4], KEYS[6 + i * 4], KEYS[7 + i * 4]
+  local tkey, open, events, allday = ticket_keys(4, i)
   local tid, station, body, course = ARGV[13 + i * 4], ARGV[14 + i * 4], ARGV[15 + i * 4], ARGV[16 + i * 4]
   local isExpo = i == n - 1
   local state = 'OPEN'
@@ -57,7 +58,7 @@ for i = 0, n - 1 do
     redis.call('HSET', KEYS[1], unpack(progress))
     redis.call('HSET', tkey, 'held', ARGV[11], 'progress', expo_progress(KEYS[1]))
   else
-    local suffix = string.sub(tid, #oid + 2)
+    local suffix = suffixes[i + 1]
     table.insert(progress, 't:' .. suffix)
     table.insert(progress, state)
     if state == 'OPEN' then

@@ -2,13 +2,11 @@
 -- the POS hears the change.
 -- KEYS: 1 order, 2 order events, then per ticket: ticket, station open set, station events, station all-day
 -- ARGV: 1 now ms, 2 trim min id, 3 bell channel, 4 rush (1/0), 5 the order's ticket ids csv as the
---       caller read them (a mismatch means the worker routed it meanwhile: the caller reads again)
-local o = redis.call('HMGET', KEYS[1], 'status', 'tickets', 'id', 'rush')
-if not o[1] then
-  return {'NOT_FOUND'}
-end
-if o[1] == 'COMPLETED' or o[1] == 'CANCELLED' then
-  return {'FINISHED', o[1]}
+--       caller read them (a mismatch means the worker routed it meanwhile: the caller reads again),
+--       6 the tickets' suffixes csv (unused here: every script run over an order's tickets gets it last)
+local o, refusal = read_open_order(KEYS[1], 'tickets', 'id', 'rush')
+if not o then
+  return refusal
 end
 if (o[4] or '0') == ARGV[4] then
   return {'NOOP'}
@@ -17,9 +15,8 @@ if (o[2] or '') ~= ARGV[5] then
   return {'RETRY'}
 end
 local topics = {'order-events'}
-local n = (#KEYS - 2) / 4
-for i = 0, n - 1 do
-  local tkey, open, events = KEYS[3 + i * 4], KEYS[4 + i * 4], KEYS[5 + i * 4]
+for i = 0, ticket_count(3) - 1 do
+  local tkey, open, events = ticket_keys(3, i)
   local t = redis.call('HMGET', tkey, 'status', 'id', 'station', 'created')
   if t[1] then
     local score = ticket_score(t[4], ARGV[4])
