@@ -19,7 +19,7 @@ public static class MenuValidator
                 {
                     if (!location.Allows(item, lines[i].Modifiers[m]))
                     {
-                        throw RestaurantException.Invalid($"lines[{i}].modifiers[{m}]: '{OrderValidator.Shorten(lines[i].Modifiers[m])}' is not a modifier of '{item.Id}'");
+                        throw Refusals.NotAModifier(i, m, lines[i].Modifiers[m], item.Id);
                     }
                 }
             }
@@ -29,7 +29,7 @@ public static class MenuValidator
         {
             if (location.FindItem(lines[i].MenuItemId) is null)
             {
-                throw RestaurantException.NotFound($"menu item '{lines[i].MenuItemId}' is not on the menu of '{location.Id}'");
+                throw Refusals.UnknownItem(location.Id, lines[i].MenuItemId);
             }
         }
     }

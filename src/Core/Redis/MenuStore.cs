@@ -39,16 +39,22 @@ public sealed class MenuStore(RedisContext redis)
             args.Add(Framed(item.AllowedModifiers.Select(ModifierDefinition.Normalize)));
         }
 
-        var result = await redis.Db.ScriptEvaluateAsync(
+        var answer = await redis.RunAsync(
             redis.Scripts.LoadMenu,
             [RedisKeys.Menu(location.Id), RedisKeys.EightySixed(location.Id), RedisKeys.Counts(location.Id), RedisKeys.MenuEvents(location.Id)],
-            [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false);
+            [.. args],
+            cancellationToken).ConfigureAwait(false);
 
         _settings[location.Id] = location.Options;
 
         // After the menu is in place, so a worker that finds the location finds its menu too.
         await redis.Db.SetAddAsync(RedisKeys.Locations, location.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return (string?)result is "LOADED" or "REOPENED";
+        return answer.Code switch
+        {
+            ScriptCode.Loaded or ScriptCode.Reopened => true,
+            ScriptCode.Unchanged => false,
+            _ => throw answer.Unexpected(),
+        };
     }
 
     /// <summary>Names framed by newlines ("\na\nb\n"), so a script can look one up with a plain find.</summary>
@@ -93,7 +99,7 @@ public sealed class MenuStore(RedisContext redis)
         var counts = await countsTask.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (hash.IsNull)
         {
-            throw RestaurantException.NotFound($"location '{location}' is not known");
+            throw Refusals.UnknownLocation(location);
         }
 
         var definition = await DefinitionAsync(location, hash.ToString(), cancellationToken).ConfigureAwait(false);
@@ -139,17 +145,21 @@ public sealed class MenuStore(RedisContext redis)
     /// </summary>
     public async Task SetItemAvailabilityAsync(string location, string itemId, bool available, int? remaining = null, CancellationToken cancellationToken = default)
     {
-        var result = (string?)await redis.Db.ScriptEvaluateAsync(
+        var answer = await redis.RunAsync(
             redis.Scripts.SetAvailability,
             [RedisKeys.Menu(location), RedisKeys.EightySixed(location), RedisKeys.Counts(location), RedisKeys.MenuEvents(location)],
-            [itemId, available ? "1" : "0", RedisKeys.Bell(location).ToString(), remaining switch { null => "", < 0 => "-1", { } n => n }, redis.TrimMinId(redis.NowMs)])
-            .WaitAsync(cancellationToken).ConfigureAwait(false);
-        switch (result)
+            [itemId, available ? "1" : "0", RedisKeys.Bell(location).ToString(), remaining switch { null => "", < 0 => "-1", { } n => n }, redis.TrimMinId(redis.NowMs)],
+            cancellationToken).ConfigureAwait(false);
+        switch (answer.Code)
         {
-            case "NO_LOCATION":
-                throw RestaurantException.NotFound($"location '{location}' is not known");
-            case "UNKNOWN_ITEM":
-                throw RestaurantException.NotFound($"menu item '{itemId}' is not on the menu of '{location}'");
+            case ScriptCode.Ok:
+                return;
+            case ScriptCode.NoLocation:
+                throw Refusals.UnknownLocation(location);
+            case ScriptCode.UnknownItem:
+                throw Refusals.UnknownItem(location, itemId);
+            default:
+                throw answer.Unexpected();
         }
     }
 

@@ -46,41 +46,28 @@ public sealed class OrderStore(RedisContext redis, MenuStore menus)
             }
         }
 
-        var result = (RedisResult[])(await redis.Db.ScriptEvaluateAsync(
+        var answer = await redis.RunAsync(
             redis.Scripts.PlaceOrder,
             [
                 RedisKeys.Order(location, orderId), RedisKeys.Menu(location), RedisKeys.EightySixed(location), RedisKeys.OrderQueue(location),
                 RedisKeys.OrderEvents(location), RedisKeys.Counts(location), RedisKeys.MenuEvents(location), RedisKeys.OrderNumbers(location, day),
             ],
-            args).WaitAsync(cancellationToken).ConfigureAwait(false))!;
-        switch ((string?)result[0])
+            args,
+            cancellationToken).ConfigureAwait(false);
+        switch (answer.Code)
         {
-            case "CREATED":
+            case ScriptCode.Created:
+            case ScriptCode.Exists:
+                // The same order again may come because the first answer timed out waiting for a replica.
                 await redis.WaitForReplicasAsync(RedisKeys.Order(location, orderId), cancellationToken).ConfigureAwait(false);
-                return new PlaceResult(ReadOrder(location, ToHash(result[1])), true);
-            case "EXISTS":
-                // The same order again, maybe because the first answer timed out waiting for a replica.
-                await redis.WaitForReplicasAsync(RedisKeys.Order(location, orderId), cancellationToken).ConfigureAwait(false);
-                return new PlaceResult(ReadOrder(location, ToHash(result[1])), false);
-            case "CONFLICT":
-                throw new RestaurantException(ErrorKind.AlreadyExists, $"order_id {orderId} was already placed with different content");
-            case "NO_LOCATION":
-                throw RestaurantException.NotFound($"location '{location}' is not known");
-            case "CLOSED":
-                throw RestaurantException.Precondition($"location '{location}' is closed (its data file was removed): it takes no new orders");
-            case "BAD_MODIFIER":
-                var line = int.Parse((string)result[1]!, System.Globalization.CultureInfo.InvariantCulture);
-                var index = int.Parse((string)result[2]!, System.Globalization.CultureInfo.InvariantCulture);
-                throw RestaurantException.Invalid(
-                    $"lines[{line}].modifiers[{index}]: '{OrderValidator.Shorten(lines[line].Modifiers[index])}' is not a modifier of '{(string?)result[3]}'");
-            case "UNKNOWN_ITEM":
-                throw RestaurantException.NotFound($"menu item '{(string?)result[1]}' is not on the menu of '{location}'");
-            case "UNAVAILABLE":
-                throw RestaurantException.Precondition($"menu item '{(string?)result[1]}' is 86'd (sold out)");
-            case "SHORT":
-                throw RestaurantException.Precondition($"menu item '{(string?)result[1]}' has only {(string?)result[2]} left; the order needs {(string?)result[3]}");
+                return new PlaceResult(ReadOrder(location, ToHash(answer.Values[1])), answer.Code == ScriptCode.Created);
+            case ScriptCode.Conflict:
+                throw Refusals.PlacedDifferently(orderId);
+            case ScriptCode.BadModifier:
+                var (line, index) = (answer.Number(1), answer.Number(2));
+                throw Refusals.NotAModifier(line, index, lines[line].Modifiers[index], answer[3]!);
             default:
-                throw new InvalidOperationException($"place_order answered '{(string?)result[0]}'");
+                throw Refuse(answer, location, orderId, "the order");
         }
     }
 
@@ -104,7 +91,7 @@ public sealed class OrderStore(RedisContext redis, MenuStore menus)
         var hash = await hashTask.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (hash.IsNull)
         {
-            throw RestaurantException.NotFound($"location '{location}' is not known");
+            throw Refusals.UnknownLocation(location);
         }
 
         var definition = await menus.DefinitionAsync(location, hash.ToString(), cancellationToken).ConfigureAwait(false);
@@ -120,7 +107,7 @@ public sealed class OrderStore(RedisContext redis, MenuStore menus)
 
     public async Task<OrderData> GetOrderAsync(string location, string orderId, CancellationToken cancellationToken = default) =>
         await FindOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false)
-        ?? throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
+        ?? throw Refusals.UnknownOrder(location, orderId);
 
     public async Task<OrderData> CancelOrderAsync(string location, string orderId, CancellationToken cancellationToken = default)
     {
@@ -142,12 +129,12 @@ public sealed class OrderStore(RedisContext redis, MenuStore menus)
             },
             redis.Scripts.CancelOrder,
             cancellationToken).ConfigureAwait(false);
-        if ((string?)answer[0] == "COMPLETED")
+        return answer.Code switch
         {
-            throw RestaurantException.Precondition($"order {orderId} is completed and can no longer be cancelled");
-        }
-
-        return await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
+            ScriptCode.Cancelled or ScriptCode.Noop => await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false),
+            ScriptCode.Completed => throw Refusals.Finished(orderId, "COMPLETED", " and can no longer be cancelled"),
+            _ => throw answer.Unexpected(),
+        };
     }
 
     /// <summary>Marks an open order rush, or not: its open tickets jump ahead on every screen.</summary>
@@ -155,9 +142,15 @@ public sealed class OrderStore(RedisContext redis, MenuStore menus)
     {
         var answer = await RunOnOrderTicketsAsync(
             location, orderId, [], order => [rush ? "1" : "0", string.Join(',', order.TicketIds)], redis.Scripts.SetRush, cancellationToken).ConfigureAwait(false);
-        if ((string?)answer[0] == "FINISHED")
+        switch (answer.Code)
         {
-            throw RestaurantException.Precondition($"order {orderId} is {((string?)answer[1])?.ToLowerInvariant()}; only an open order can be rushed");
+            case ScriptCode.Ok:
+            case ScriptCode.Noop:
+                break;
+            case ScriptCode.Finished:
+                throw Refusals.Finished(orderId, answer[1], "; only an open order can be rushed");
+            default:
+                throw answer.Unexpected();
         }
 
         return await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
@@ -188,7 +181,7 @@ public sealed class OrderStore(RedisContext redis, MenuStore menus)
                 .ToDictionary(e => e.Name.ToString(), e => e.Value);
             if (hash.Count == 0)
             {
-                throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
+                throw Refusals.UnknownOrder(location, orderId);
             }
 
             var order = ReadOrder(location, hash);
@@ -228,24 +221,18 @@ public sealed class OrderStore(RedisContext redis, MenuStore menus)
                 ]);
             }
 
-            var result = (RedisResult[])(await redis.Db.ScriptEvaluateAsync(redis.Scripts.AmendOrder, [.. keys], [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
-            switch ((string?)result[0])
+            var answer = await redis.RunAsync(redis.Scripts.AmendOrder, [.. keys], [.. args], cancellationToken).ConfigureAwait(false);
+            switch (answer.Code)
             {
-                case "OK":
-                case "REPLAY":
+                case ScriptCode.Ok:
+                case ScriptCode.Replay:
                     return await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
-                case "RETRY":
+                case ScriptCode.Retry:
                     continue;
-                case "NOT_FOUND":
-                    throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
-                case "FINISHED":
-                    throw RestaurantException.Precondition($"order {orderId} is {((string?)result[1])?.ToLowerInvariant()} and can no longer be changed");
-                case "UNAVAILABLE":
-                    throw RestaurantException.Precondition($"menu item '{(string?)result[1]}' is 86'd (sold out)");
-                case "SHORT":
-                    throw RestaurantException.Precondition($"menu item '{(string?)result[1]}' has only {(string?)result[2]} left; the change needs {(string?)result[3]}");
+                case ScriptCode.Finished:
+                    throw Refusals.Finished(orderId, answer[1], " and can no longer be changed");
                 default:
-                    throw new InvalidOperationException($"amend_order answered '{(string?)result[0]}'");
+                    throw Refuse(answer, location, orderId, "the change");
             }
         }
 
@@ -283,14 +270,19 @@ public sealed class OrderStore(RedisContext redis, MenuStore menus)
     {
         var answer = await RunOnOrderTicketsAsync(
             location, orderId, [], order => [course, string.Join(',', order.TicketIds)], redis.Scripts.FireCourse, cancellationToken).ConfigureAwait(false);
-        switch ((string?)answer[0])
+        switch (answer.Code)
         {
-            case "FINISHED":
-                throw RestaurantException.Precondition($"order {orderId} is {((string?)answer[1])?.ToLowerInvariant()}; its courses can no longer be fired");
-            case "NOT_ROUTED":
-                throw RestaurantException.Precondition($"order {orderId} has not reached the kitchen yet; fire course {course} in a moment");
-            case "NO_COURSE":
-                throw RestaurantException.NotFound($"order {orderId} has no course {course}");
+            case ScriptCode.Fired:
+            case ScriptCode.Noop:
+                break;
+            case ScriptCode.Finished:
+                throw Refusals.Finished(orderId, answer[1], "; its courses can no longer be fired");
+            case ScriptCode.NotRouted:
+                throw Refusals.NotInKitchenYet(orderId, course);
+            case ScriptCode.NoCourse:
+                throw Refusals.NoCourse(orderId, course);
+            default:
+                throw answer.Unexpected();
         }
 
         return await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
@@ -357,14 +349,30 @@ public sealed class OrderStore(RedisContext redis, MenuStore menus)
     }
 
     /// <summary>
+    /// The refusal an order script's answer stands for, where the words are the same for every script:
+    /// an unknown location, order or item, a closed location, an 86'd item, a count that runs short of
+    /// what <paramref name="what"/> ("the order", "the change") needs. Anything else was not expected.
+    /// </summary>
+    private static Exception Refuse(ScriptAnswer answer, string location, string orderId, string what) => answer.Code switch
+    {
+        ScriptCode.NoLocation => Refusals.UnknownLocation(location),
+        ScriptCode.Closed => Refusals.ClosedLocation(location),
+        ScriptCode.NotFound => Refusals.UnknownOrder(location, orderId),
+        ScriptCode.UnknownItem => Refusals.UnknownItem(location, answer[1]!),
+        ScriptCode.Unavailable => Refusals.EightySixed(answer[1]!),
+        ScriptCode.Short => Refusals.Short(answer[1]!, answer[2]!, answer[3]!, what),
+        _ => answer.Unexpected(),
+    };
+
+    /// <summary>
     /// Runs a script over an order and all its tickets. KEYS: the order, the order events, then
     /// <paramref name="extraKeys"/>, then per ticket its hash, station open set and station events.
     /// ARGV: now, trim min id, bell, then what <paramref name="args"/> gives, and last the tickets'
     /// suffixes csv (in the KEYS' order), so no script cuts them out of ids. The script answers RETRY
     /// when the order's tickets changed since they were read here (a worker routed it meanwhile).
     /// </summary>
-    private async Task<RedisResult[]> RunOnOrderTicketsAsync(
-        string location, string orderId, RedisKey[] extraKeys, Func<OrderData, List<RedisValue>> args, string script, CancellationToken cancellationToken)
+    private async Task<ScriptAnswer> RunOnOrderTicketsAsync(
+        string location, string orderId, RedisKey[] extraKeys, Func<OrderData, List<RedisValue>> args, Script script, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
@@ -383,15 +391,15 @@ public sealed class OrderStore(RedisContext redis, MenuStore menus)
                 now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString(), .. args(order),
                 string.Join(',', order.TicketIds.Select(id => TicketIds.Suffix(id, orderId))),
             ];
-            var result = (RedisResult[])(await redis.Db.ScriptEvaluateAsync(script, [.. keys], [.. values]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
-            switch ((string?)result[0])
+            var answer = await redis.RunAsync(script, [.. keys], [.. values], cancellationToken).ConfigureAwait(false);
+            switch (answer.Code)
             {
-                case "NOT_FOUND":
-                    throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
-                case "RETRY":
+                case ScriptCode.NotFound:
+                    throw Refusals.UnknownOrder(location, orderId);
+                case ScriptCode.Retry:
                     continue;
                 default:
-                    return result;
+                    return answer;
             }
         }
 

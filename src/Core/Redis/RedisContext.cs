@@ -33,6 +33,14 @@ public sealed class RedisContext(IConnectionMultiplexer connection, IOptions<Red
     /// <summary>The oldest stream id kept when a stream is appended to.</summary>
     internal string TrimMinId(long nowMs) => $"{nowMs - (long)Options.StreamRetention.TotalMilliseconds}-0";
 
+    /// <summary>Runs a script and decodes its answer (a code, then details).</summary>
+    internal async Task<ScriptAnswer> RunAsync(Script script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken) =>
+        ScriptAnswer.Of(script.Name, await Db.ScriptEvaluateAsync(script.Source, keys, args).WaitAsync(cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Runs a script whose answer is data rather than a code (a count, a snapshot).</summary>
+    internal async Task<RedisResult> ReadAsync(Script script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken) =>
+        await Db.ScriptEvaluateAsync(script.Source, keys, args).WaitAsync(cancellationToken).ConfigureAwait(false);
+
     /// <summary>The four keys every script that touches a ticket takes for it, in the scripts' order.</summary>
     internal static void AddTicketKeys(List<RedisKey> keys, string location, string ticketId, string station)
     {

@@ -15,7 +15,7 @@ internal sealed class Scripts
     private Scripts(string bellCommand)
     {
         var lib = $"local BELL_COMMAND = '{bellCommand}'\n" + Read("lib.lua") + "\n";
-        string Load(string name) => lib + Read(name);
+        Script Load(string name) => new(name[..^".lua".Length], lib + Read(name));
         PlaceOrder = Load("place_order.lua");
         RouteOrder = Load("route_order.lua");
         BumpTicket = Load("bump_ticket.lua");
@@ -33,31 +33,31 @@ internal sealed class Scripts
 
     public static Scripts For(bool sharded) => sharded ? Sharded : Classic;
 
-    public string PlaceOrder { get; }
+    public Script PlaceOrder { get; }
 
-    public string RouteOrder { get; }
+    public Script RouteOrder { get; }
 
-    public string BumpTicket { get; }
+    public Script BumpTicket { get; }
 
-    public string RecallTicket { get; }
+    public Script RecallTicket { get; }
 
-    public string CancelOrder { get; }
+    public Script CancelOrder { get; }
 
-    public string LoadMenu { get; }
+    public Script LoadMenu { get; }
 
-    public string SetAvailability { get; }
+    public Script SetAvailability { get; }
 
-    public string SetRush { get; }
+    public Script SetRush { get; }
 
-    public string FireCourse { get; }
+    public Script FireCourse { get; }
 
-    public string AmendOrder { get; }
+    public Script AmendOrder { get; }
 
-    public string MarkShown { get; }
+    public Script MarkShown { get; }
 
-    public string BalanceStation { get; }
+    public Script BalanceStation { get; }
 
-    public string Snapshot { get; }
+    public Script Snapshot { get; }
 
     private static string Read(string name)
     {
@@ -68,3 +68,6 @@ internal sealed class Scripts
         return reader.ReadToEnd();
     }
 }
+
+/// <summary>A script as sent to Redis (the shared lib.lua first), with its name for messages.</summary>
+internal sealed record Script(string Name, string Source);

@@ -43,14 +43,14 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
             args.Add(ticket.Course);
         }
 
-        var result = (string?)await redis.Db.ScriptEvaluateAsync(redis.Scripts.RouteOrder, [.. keys], [.. args]).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return result switch
+        var answer = await redis.RunAsync(redis.Scripts.RouteOrder, [.. keys], [.. args], cancellationToken).ConfigureAwait(false);
+        return answer.Code switch
         {
-            "ROUTED" => RouteOutcome.Routed,
-            "SKIPPED" => RouteOutcome.Skipped,
-            "MISSING" => RouteOutcome.Missing,
-            "RETRY" => RouteOutcome.Stale,
-            _ => throw new InvalidOperationException($"route_order answered '{result}'"),
+            ScriptCode.Routed => RouteOutcome.Routed,
+            ScriptCode.Skipped => RouteOutcome.Skipped,
+            ScriptCode.Missing => RouteOutcome.Missing,
+            ScriptCode.Retry => RouteOutcome.Stale,
+            _ => throw answer.Unexpected(),
         };
     }
 
@@ -59,20 +59,20 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
         var (orderId, suffix) = SplitTicketId(ticketId, stationId);
         var keys = await TicketKeysAsync(location, stationId, ticketId, orderId, cancellationToken).ConfigureAwait(false);
         var now = redis.NowMs;
-        var result = (RedisResult[])(await redis.Db.ScriptEvaluateAsync(
+        var answer = await redis.RunAsync(
             redis.Scripts.BumpTicket,
             [.. keys, RedisKeys.SpeedOfService(location)],
             [
                 stationId, now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString(), (long)redis.Options.FinishedOrderRetention.TotalMilliseconds, suffix,
                 $"{now - (long)redis.Options.ReportRetention.TotalMilliseconds}-0",
-            ])
-            .WaitAsync(cancellationToken).ConfigureAwait(false))!;
-        switch ((string?)result[0])
+            ],
+            cancellationToken).ConfigureAwait(false);
+        switch (answer.Code)
         {
-            case "BUMPED":
-            case "NOOP":
-                var status = StateNames.ParseOrderState((string?)result[1]);
-                if (int.Parse((string)result[2]!, System.Globalization.CultureInfo.InvariantCulture) is > 0 and var next)
+            case ScriptCode.Bumped:
+            case ScriptCode.Noop:
+                var status = StateNames.ParseOrderState(answer[1]);
+                if (answer.Number(2) is > 0 and var next)
                 {
                     // The course is done and the location fires the next one by itself. Firing is
                     // idempotent, and a course left held (by a crash here, or because the order was
@@ -87,20 +87,17 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
                     }
                 }
 
-                return new TicketChange(ReadTicketView(result, 3), status, (string?)result[0] == "BUMPED");
-            case "NOT_FOUND":
-                throw RestaurantException.NotFound($"ticket {OrderValidator.Shorten(ticketId)} is not at station '{stationId}' of '{location}'");
-            case "VOIDED":
-                throw RestaurantException.Precondition($"ticket {OrderValidator.Shorten(ticketId)} is voided and cannot be bumped");
-            case "HELD":
-                throw RestaurantException.Precondition($"ticket {OrderValidator.Shorten(ticketId)} is in course {(string?)result[1]}, which is held: fire the course first");
-            case "NOT_READY":
-                var cooking = (string?)result[1];
-                throw RestaurantException.Precondition(string.IsNullOrEmpty(cooking)
-                    ? $"order {orderId} is {(string?)result[2]} and cannot leave expo yet"
-                    : $"order {orderId} is not ready: still cooking at {cooking}");
+                return new TicketChange(ReadTicketView(answer.Values, 3), status, answer.Code == ScriptCode.Bumped);
+            case ScriptCode.NotFound:
+                throw Refusals.UnknownTicket(location, stationId, ticketId);
+            case ScriptCode.Voided:
+                throw Refusals.VoidedTicket(ticketId, "and cannot be bumped");
+            case ScriptCode.Held:
+                throw Refusals.HeldTicket(ticketId, answer[1]);
+            case ScriptCode.NotReady:
+                throw Refusals.NotReady(orderId, answer[1], answer[2]);
             default:
-                throw new InvalidOperationException($"bump_ticket answered '{(string?)result[0]}'");
+                throw answer.Unexpected();
         }
     }
 
@@ -109,25 +106,19 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
         var (orderId, suffix) = SplitTicketId(ticketId, stationId);
         var keys = await TicketKeysAsync(location, stationId, ticketId, orderId, cancellationToken).ConfigureAwait(false);
         var now = redis.NowMs;
-        var result = (RedisResult[])(await redis.Db.ScriptEvaluateAsync(
+        var answer = await redis.RunAsync(
             redis.Scripts.RecallTicket,
             keys,
-            [stationId, now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString(), suffix])
-            .WaitAsync(cancellationToken).ConfigureAwait(false))!;
-        switch ((string?)result[0])
+            [stationId, now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString(), suffix],
+            cancellationToken).ConfigureAwait(false);
+        return answer.Code switch
         {
-            case "RECALLED":
-            case "NOOP":
-                return new TicketChange(ReadTicketView(result, 2), StateNames.ParseOrderState((string?)result[1]));
-            case "NOT_FOUND":
-                throw RestaurantException.NotFound($"ticket {OrderValidator.Shorten(ticketId)} is not at station '{stationId}' of '{location}'");
-            case "VOIDED":
-                throw RestaurantException.Precondition($"ticket {OrderValidator.Shorten(ticketId)} is voided (order cancelled) and cannot be recalled");
-            case "COMPLETED":
-                throw RestaurantException.Precondition($"order {orderId} is completed: recall it at expo first");
-            default:
-                throw new InvalidOperationException($"recall_ticket answered '{(string?)result[0]}'");
-        }
+            ScriptCode.Recalled or ScriptCode.Noop => new TicketChange(ReadTicketView(answer.Values, 2), StateNames.ParseOrderState(answer[1])),
+            ScriptCode.NotFound => throw Refusals.UnknownTicket(location, stationId, ticketId),
+            ScriptCode.Voided => throw Refusals.VoidedTicket(ticketId, "(order cancelled) and cannot be recalled"),
+            ScriptCode.Completed => throw Refusals.RecallAtExpoFirst(orderId),
+            _ => throw answer.Unexpected(),
+        };
     }
 
     /// <summary>
@@ -136,11 +127,11 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
     /// </summary>
     public async Task<StationSnapshot> SnapshotAsync(string location, string stationId, CancellationToken cancellationToken = default)
     {
-        var result = (RedisResult[])(await redis.Db.ScriptEvaluateAsync(
+        var result = (RedisResult[])(await redis.ReadAsync(
             redis.Scripts.Snapshot,
             [RedisKeys.OpenTickets(location, stationId), RedisKeys.StationEvents(location, stationId), RedisKeys.AllDay(location, stationId)],
-            [RedisKeys.Tag(location) + "ticket:"])
-            .WaitAsync(cancellationToken).ConfigureAwait(false))!;
+            [RedisKeys.Tag(location) + "ticket:"],
+            cancellationToken).ConfigureAwait(false))!;
         await redis.Interleavings.At(Interleavings.SnapshotPoint(location, stationId)).ConfigureAwait(false);
         var token = (string)result[0]!;
         var allDay = ToCounts((RedisResult[])result[1]!);
@@ -173,7 +164,7 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
     {
         if (!StreamIds.TryParse(token, out var position))
         {
-            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{OrderValidator.Shorten(token)}' is not a token this service gave out; start again with an empty token");
+            throw Refusals.TokenNotOurs(token);
         }
 
         var key = RedisKeys.StationEvents(location, stationId);
@@ -189,7 +180,7 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
                 return;
             }
 
-            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{OrderValidator.Shorten(token)}' is unknown for station '{stationId}'; start again with an empty token");
+            throw Refusals.TokenUnknown(token, stationId);
         }
 
         var fields = (RedisResult[])info!;
@@ -219,7 +210,7 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
 
         if (position.CompareTo(lastGenerated) > 0)
         {
-            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{OrderValidator.Shorten(token)}' is unknown for station '{stationId}'; start again with an empty token");
+            throw Refusals.TokenUnknown(token, stationId);
         }
 
         // Trimming by age does not move max-deleted-entry-id, so a token from before the oldest entry
@@ -228,7 +219,7 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
         var beforeKept = length == 0 ? position.CompareTo(lastGenerated) < 0 : position.CompareTo(firstKept) < 0;
         if (position.CompareTo(maxDeleted) < 0 || (trimmed && beforeKept))
         {
-            throw new RestaurantException(ErrorKind.OutOfRange, $"resume_token '{OrderValidator.Shorten(token)}' has expired for station '{stationId}'; start again with an empty token");
+            throw Refusals.TokenExpired(token, stationId);
         }
     }
 
@@ -249,11 +240,11 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
             List<RedisKey> keys = [RedisKeys.OpenTickets(location, stationId), RedisKeys.Screens(location, stationId), RedisKeys.StationEvents(location, stationId)];
             keys.AddRange(open.Select(id => RedisKeys.Ticket(location, id.ToString())));
             var now = redis.NowMs;
-            var moved = (int)await redis.Db.ScriptEvaluateAsync(
+            var moved = (int)await redis.ReadAsync(
                 redis.Scripts.BalanceStation,
                 [.. keys],
-                [now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString(), stationId, (long)screenTimeout.TotalMilliseconds, string.Join(',', open)])
-                .WaitAsync(cancellationToken).ConfigureAwait(false);
+                [now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString(), stationId, (long)screenTimeout.TotalMilliseconds, string.Join(',', open)],
+                cancellationToken).ConfigureAwait(false);
             if (moved >= 0)
             {
                 return moved;
@@ -364,7 +355,7 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
                 args[a++] = orderId.Length == 0 ? "" : TicketIds.Suffix(ticketId, orderId);
             }
 
-            calls.Add(batch.ScriptEvaluateAsync(redis.Scripts.MarkShown, keys, args));
+            calls.Add(batch.ScriptEvaluateAsync(redis.Scripts.MarkShown.Source, keys, args));
         }
 
         batch.Execute();

@@ -186,7 +186,7 @@ public sealed class KitchenGrpcService(
     {
         var menu = await menus.GetMenuAsync(location, cancellationToken);
         var definition = menu.Location.FindStation(station)
-            ?? throw RestaurantException.NotFound($"station '{station}' is not known at '{location}'");
+            ?? throw Refusals.UnknownStation(location, station);
         return (definition, menu.Location.Options);
     }
 

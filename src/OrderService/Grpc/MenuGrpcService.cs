@@ -31,7 +31,7 @@ public sealed class MenuGrpcService(StreamGuard guard, MenuStore menus, Doorbell
             request.LocationId, request.MenuItemId, request.Available, request.HasRemaining ? request.Remaining : null, context.CancellationToken);
         var menu = await menus.GetMenuAsync(request.LocationId, context.CancellationToken);
         var item = menu.Location.FindItem(request.MenuItemId)
-            ?? throw RestaurantException.NotFound($"menu item '{request.MenuItemId}' is not on the menu of '{request.LocationId}'");
+            ?? throw Refusals.UnknownItem(request.LocationId, request.MenuItemId);
         return new SetItemAvailabilityResponse { Item = item.ToProto(menu) };
     }
 

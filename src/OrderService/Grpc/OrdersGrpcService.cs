@@ -103,7 +103,7 @@ public sealed class OrdersGrpcService(StreamGuard guard, OrderStore orders, Menu
             if (order is null)
             {
                 await menus.GetMenuAsync(location, cancellationToken);
-                throw RestaurantException.NotFound($"order {orderId} is not known at '{location}'");
+                throw Refusals.UnknownOrder(location, orderId);
             }
 
             await responseStream.WriteWithinAsync(new OrderEvent { Order = order.ToProto() }, _streams.WriteTimeout, context, cancellationToken);
