@@ -14,7 +14,7 @@ internal sealed class Scripts
 
     private Scripts(string bellCommand)
     {
-        var lib = $"local BELL_COMMAND = '{bellCommand}'\n" + Read("lib.lua") + "\n";
+        var lib = $"local BELL_COMMAND = '{bellCommand}'\nlocal TICKET_VIEW = {TicketView.LuaTable}\n" + Read("lib.lua") + "\n";
         Script Load(string name) => new(name[..^".lua".Length], lib + Read(name));
         PlaceOrder = Load("place_order.lua");
         RouteOrder = Load("route_order.lua");

@@ -136,8 +136,8 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
         var token = (string)result[0]!;
         var allDay = ToCounts((RedisResult[])result[1]!);
         var views = (RedisResult[])result[2]!;
-        var tickets = new List<TicketData>(views.Length / TicketViewFields.Length);
-        for (var at = 0; at + TicketViewFields.Length <= views.Length; at += TicketViewFields.Length)
+        var tickets = new List<TicketData>(views.Length / TicketView.Fields.Length);
+        for (var at = 0; at + TicketView.Fields.Length <= views.Length; at += TicketView.Fields.Length)
         {
             tickets.Add(ReadTicketView(views, at));
         }

@@ -33,14 +33,13 @@ internal static class StoredRecords
     internal static SortedDictionary<string, int> ReadCounts(RedisValue json) =>
         new(JsonSerializer.Deserialize(json.ToString(), CoreJson.Default.DictionaryStringInt32) ?? [], StringComparer.Ordinal);
 
-    /// <summary>The ticket hash fields a caller reads to show a ticket, in the order of the scripts' ticket_view.</summary>
-    internal static readonly RedisValue[] TicketViewFields = ["status", "body", "rush", "fired", "held", "bumped", "progress", "screen"];
 
-    /// <summary>A ticket from a script's answer: status, body, rush, fired, held, bumped, progress from <paramref name="at"/> on.</summary>
+    /// <summary>A ticket from a script's answer: its <see cref="TicketView"/> fields from <paramref name="at"/> on.</summary>
     internal static TicketData ReadTicketView(RedisResult[] result, int at) =>
         ReadTicket(
-            (string)result[at + 1]!, StateNames.ParseTicketState((string?)result[at]), (RedisValue)result[at + 2], (RedisValue)result[at + 3],
-            (RedisValue)result[at + 4], (RedisValue)result[at + 5], (RedisValue)result[at + 6], (RedisValue)result[at + 7]);
+            (string)result[at + TicketView.Body]!, StateNames.ParseTicketState((string?)result[at + TicketView.Status]), (RedisValue)result[at + TicketView.Rush],
+            (RedisValue)result[at + TicketView.Fired], (RedisValue)result[at + TicketView.Held], (RedisValue)result[at + TicketView.Bumped],
+            (RedisValue)result[at + TicketView.Progress], (RedisValue)result[at + TicketView.Screen]);
 
     internal static TicketData ReadTicket(
         string bodyJson, TicketState status, RedisValue rush, RedisValue fired, RedisValue held, RedisValue bumped, RedisValue progress, RedisValue screen)

@@ -1,5 +1,6 @@
--- Shared by every script (prepended when the scripts are loaded, after the line that sets
--- BELL_COMMAND: SPUBLISH, sharded pub/sub, where the server has it; PUBLISH otherwise).
+-- Shared by every script (prepended when the scripts are loaded, after the lines that set
+-- BELL_COMMAND: SPUBLISH, sharded pub/sub, where the server has it; PUBLISH otherwise; and
+-- TICKET_VIEW: the ticket fields a caller reads to show a ticket, named once in the store's TicketView).
 
 -- Rings a location's bell: the channel carries the location's hash tag, so with sharded pub/sub the
 -- message stays on the shard that holds the location.
@@ -43,12 +44,12 @@ local function allday_json(key)
   return cjson.encode(counts)
 end
 
--- What a caller needs to show a ticket: status, body, rush, fired, held courses, bumped, on expo's
--- ticket each station ticket's progress, and at a balanced station the screen it is assigned to.
--- Missing fields come back as '' (a nil would cut a Lua array short).
+-- What a caller needs to show a ticket: the TICKET_VIEW fields in their order (status, body, rush,
+-- fired, held courses, bumped, on expo's ticket each station ticket's progress, and at a balanced
+-- station the screen it is assigned to). Missing fields come back as '' (a nil would cut a Lua array short).
 local function ticket_view(key)
-  local v = redis.call('HMGET', key, 'status', 'body', 'rush', 'fired', 'held', 'bumped', 'progress', 'screen')
-  for i = 1, 8 do
+  local v = redis.call('HMGET', key, unpack(TICKET_VIEW))
+  for i = 1, #TICKET_VIEW do
     if not v[i] then
       v[i] = ''
     end
@@ -62,8 +63,11 @@ end
 local function ticket_event(events, key, kind, minid, allday)
   local id = redis.call('HGET', key, 'id')
   local v = ticket_view(key)
-  local fields = {'kind', kind, 'ticket', id, 'status', v[1], 'body', v[2], 'rush', v[3], 'fired', v[4], 'held', v[5],
-    'bumped', v[6], 'progress', v[7], 'screen', v[8]}
+  local fields = {'kind', kind, 'ticket', id}
+  for i, name in ipairs(TICKET_VIEW) do
+    table.insert(fields, name)
+    table.insert(fields, v[i])
+  end
   if allday then
     table.insert(fields, 'allday')
     table.insert(fields, allday_json(allday))

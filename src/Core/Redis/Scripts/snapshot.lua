@@ -3,7 +3,7 @@
 -- token (an amend rewrites bodies).
 -- KEYS: 1 station open set, 2 station events, 3 station all-day counts
 -- ARGV: 1 the location's ticket key prefix (same hash tag, so the same slot as the KEYS)
--- Returns: token, all-day counts (flat), then 8 fields per ticket as ticket_view gives them.
+-- Returns: token, all-day counts (flat), then per ticket its TICKET_VIEW fields as ticket_view gives them.
 local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
 local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
 local token = '0-0'
