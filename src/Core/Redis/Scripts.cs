@@ -31,7 +31,14 @@ internal sealed class Scripts
         Snapshot = Load("snapshot.lua");
     }
 
+    /// <summary>The workers' lease scripts, which ring no bell and need nothing of lib.lua.</summary>
+    public static readonly Script LeaseAcquire = Bare("lease_acquire.lua");
+    public static readonly Script LeaseRenew = Bare("lease_renew.lua");
+    public static readonly Script LeaseRelease = Bare("lease_release.lua");
+
     public static Scripts For(bool sharded) => sharded ? Sharded : Classic;
+
+    private static Script Bare(string name) => new(name[..^".lua".Length], Read(name));
 
     public Script PlaceOrder { get; }
 

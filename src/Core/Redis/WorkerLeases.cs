@@ -12,37 +12,6 @@ namespace Restaurant.Core.Redis;
 /// </summary>
 public sealed class WorkerLeases(IConnectionMultiplexer redis)
 {
-    // Takes a free lease or renews one this worker holds. KEYS: 1 lease. ARGV: 1 worker, 2 ms.
-    private const string AcquireScript = """
-        local holder = redis.call('GET', KEYS[1])
-        if holder == ARGV[1] then
-          redis.call('PEXPIRE', KEYS[1], ARGV[2])
-          return 1
-        end
-        if not holder then
-          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-          return 1
-        end
-        return 0
-        """;
-
-    // Renews a lease only if this worker still holds it. KEYS: 1 lease. ARGV: 1 worker, 2 ms.
-    private const string RenewScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then
-          redis.call('PEXPIRE', KEYS[1], ARGV[2])
-          return 1
-        end
-        return 0
-        """;
-
-    // Lets go of a lease this worker holds. KEYS: 1 lease. ARGV: 1 worker.
-    private const string ReleaseScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then
-          return redis.call('DEL', KEYS[1])
-        end
-        return 0
-        """;
-
     private IDatabase Db => redis.GetDatabase();
 
     /// <summary>Says this worker is alive, forgets long-gone ones, and answers the live workers (seen within <paramref name="timeout"/>).</summary>
@@ -67,8 +36,8 @@ public sealed class WorkerLeases(IConnectionMultiplexer redis)
     {
         var ms = (long)leaseTime.TotalMilliseconds;
         var batch = Db.CreateBatch();
-        var calls = take.Select(l => (Location: l, Call: batch.ScriptEvaluateAsync(AcquireScript, [RedisKeys.Lease(l)], [worker, ms])))
-            .Concat(keep.Select(l => (Location: l, Call: batch.ScriptEvaluateAsync(RenewScript, [RedisKeys.Lease(l)], [worker, ms]))))
+        var calls = take.Select(l => (Location: l, Call: batch.ScriptEvaluateAsync(Scripts.LeaseAcquire.Source, [RedisKeys.Lease(l)], [worker, ms])))
+            .Concat(keep.Select(l => (Location: l, Call: batch.ScriptEvaluateAsync(Scripts.LeaseRenew.Source, [RedisKeys.Lease(l)], [worker, ms]))))
             .ToList();
         batch.Execute();
         var held = new HashSet<string>(StringComparer.Ordinal);
@@ -84,7 +53,7 @@ public sealed class WorkerLeases(IConnectionMultiplexer redis)
     }
 
     public async Task ReleaseAsync(string worker, string location, CancellationToken cancellationToken = default) =>
-        await Db.ScriptEvaluateAsync(ReleaseScript, [RedisKeys.Lease(location)], [worker]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Db.ScriptEvaluateAsync(Scripts.LeaseRelease.Source, [RedisKeys.Lease(location)], [worker]).WaitAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Leaves the roster at once, so the others take this worker's locations without waiting for it to be missed.</summary>
     public async Task LeaveAsync(string worker, CancellationToken cancellationToken = default) =>
