@@ -8,7 +8,7 @@ public class ScriptAnswerTests
 {
     [Theory]
     [InlineData("NOT_FOUND", nameof(ScriptCode.NotFound))]
-    [InlineData("BAD_MODIFIER", nameof(ScriptCode.BadModifier))]
+    [InlineData("MENU_CHANGED", nameof(ScriptCode.MenuChanged))]
     [InlineData("OK", nameof(ScriptCode.Ok))]
     [InlineData("NOT_READY", nameof(ScriptCode.NotReady))]
     public void ACodeAndItsDetailsAreReadFromAnArrayAnswer(string spelled, string code)

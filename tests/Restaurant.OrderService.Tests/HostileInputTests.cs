@@ -27,10 +27,10 @@ public class HostileInputTests
     }
 
     [Fact]
-    public async Task TheStoreHandsEachModifierToThePlaceScriptWhole()
+    public async Task TheStoreChecksEachModifierWholeBelowTheContractsChecks()
     {
-        // Below the contract's checks: even if a line with a newline reached the store, the script
-        // sees one modifier "side salad\nnut allergy", which is no modifier of the burger.
+        // Below the contract's checks: even if a line with a newline reached the store, it is one
+        // modifier "side salad\nnut allergy", which is no modifier of the burger.
         var world = await TestWorld.GetAsync();
         var location = await world.NewLocationAsync();
         var store = world.Factory.Services.GetRequiredService<OrderStore>();

@@ -2,6 +2,9 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Restaurant.Contracts.V1;
+using System.Text.Json;
+using Restaurant.Core.Domain;
+using Restaurant.Core.Locations;
 using Restaurant.Core.Redis;
 using Restaurant.Testing;
 using StackExchange.Redis;
@@ -171,11 +174,18 @@ public class RaceAndRecoveryTests
         var location = await world.NewLocationAsync();
 
         // The state a menu reload leaves when it drops an item between place and route: the order
-        // holds an item the location's definition no longer has. (Here the place check's view of the
-        // menu keeps the item while the definition the worker routes by lacks it.)
-        await world.Db.HashSetAsync(RedisKeys.Menu(location), "item:ghost-dish", "grill");
+        // holds an item the definition the worker routes by no longer has. Here the worker read the
+        // menu first (routing an order), then the stored definition gains a dish under the same hash,
+        // and a store that had not read the menu yet checks an order for that dish against it.
+        await world.PlaceInKitchenAsync(Order(location, Line("classic-burger")));
+        var menu = RedisKeys.Menu(location);
+        var stored = JsonSerializer.Deserialize((string)(await world.Db.HashGetAsync(menu, "def"))!, CoreJson.Default.LocationDefinition)!;
+        var widened = stored with { Items = [.. stored.Items, new MenuItemDefinition("ghost-dish", "Ghost Dish", "grill", 60)] };
+        await world.Db.HashSetAsync(menu, "def", JsonSerializer.Serialize(widened, CoreJson.Default.LocationDefinition));
+        var context = world.Factory.Services.GetRequiredService<RedisContext>();
+        var unaware = new MenuStore(context);
         var ghost = Order(location, Line("ghost-dish"), Line("french-fries"));
-        await world.Orders.PlaceOrderAsync(ghost);
+        await new OrderStore(context, unaware).PlaceOrderAsync(location, ghost.OrderId, [new OrderLineData("ghost-dish", 1, [], ""), new OrderLineData("french-fries", 1, [], "")]);
 
         var dead = await Eventually.WaitForAsync(
             () => world.Db.StreamRangeAsync(RedisKeys.DeadLetters(location)),
@@ -191,6 +201,56 @@ public class RaceAndRecoveryTests
         Assert.False(world.Worker.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested, "the worker must keep running");
         var pending = await world.Db.StreamPendingAsync(RedisKeys.OrderQueue(location), RedisKeys.WorkerGroup);
         Assert.Equal(0, pending.PendingMessageCount);
+    }
+
+    /// <summary>Reloads the location's stored menu without <paramref name="item"/>, as a changed data file would.</summary>
+    private static async Task DropFromMenuAsync(TestWorld world, string location, string item)
+    {
+        var stored = JsonSerializer.Deserialize((string)(await world.Db.HashGetAsync(RedisKeys.Menu(location), "def"))!, CoreJson.Default.LocationDefinition)!;
+        var narrowed = stored with { Items = [.. stored.Items.Where(i => i.Id != item)] };
+        Assert.True(await world.Factory.Services.GetRequiredService<MenuStore>().LoadLocationAsync(narrowed));
+    }
+
+    /// <summary>An order refused NOT_FOUND naming <paramref name="item"/>, at a location with orders before it: nothing more stored or queued.</summary>
+    private static async Task RefusedForAsync(TestWorld world, PlaceOrderRequest request, string item)
+    {
+        var queued = await world.Db.StreamLengthAsync(RedisKeys.OrderQueue(request.LocationId));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => world.Orders.PlaceOrderAsync(request).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, ex.StatusCode);
+        Assert.Contains(item, ex.Status.Detail);
+        Assert.False(await world.Db.KeyExistsAsync(RedisKeys.Order(request.LocationId, request.OrderId)), "no order may be stored");
+        Assert.Equal(queued, await world.Db.StreamLengthAsync(RedisKeys.OrderQueue(request.LocationId)));
+    }
+
+    [Fact]
+    public async Task AnOrderCheckedAgainstAMenuReloadedSinceIsCheckedAgainAndRefusedForTheDishThatLeft()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        await world.PlaceInKitchenAsync(Order(location, Line("ribeye")));
+
+        // The service read the menu with the ribeye; the reload drops it, and the service has not
+        // read the menu since: the place script refuses the old menu's hash, and the check runs again.
+        await DropFromMenuAsync(world, location, "ribeye");
+        await RefusedForAsync(world, Order(location, Line("french-fries"), Line("ribeye")), "ribeye");
+
+        var fries = Order(location, Line("french-fries"));
+        Assert.Equal(OrderStatus.Accepted, (await world.Orders.PlaceOrderAsync(fries)).Order.Status);
+    }
+
+    [Fact]
+    public async Task AnOrderSentAgainAfterItsDishLeftTheMenuGetsItsStoredAnswer()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        var order = Order(location, Line("ribeye"));
+        var first = (await world.Orders.PlaceOrderAsync(order)).Order;
+
+        await DropFromMenuAsync(world, location, "ribeye");
+        var again = (await world.Orders.PlaceOrderAsync(order)).Order;
+
+        Assert.Equal((first.OrderId, first.Number), (again.OrderId, again.Number));
+        await RefusedForAsync(world, Order(location, Line("ribeye")), "ribeye");
     }
 
     [Fact]

@@ -21,22 +21,17 @@ public sealed class MenuStore(RedisContext redis)
     /// <summary>Each location's expo station, for scripts that bring expo's ticket up to date.</summary>
     private readonly ConcurrentDictionary<string, string> _expo = new(StringComparer.Ordinal);
 
-    /// <summary>Each location's settings (its time zone gives the business day of an order's number).</summary>
-    private readonly ConcurrentDictionary<string, LocationSettings> _settings = new(StringComparer.Ordinal);
-
     public async Task<bool> LoadLocationAsync(LocationDefinition location, CancellationToken cancellationToken = default)
     {
         var json = JsonSerializer.Serialize(location, CoreJson.Default.LocationDefinition);
-        var anyItem = location.ModifierList.Where(m => m.AnyItem).Select(m => m.Key);
         var args = new List<RedisValue>
         {
-            location.Id, Hash(json), json, RedisKeys.Bell(location.Id).ToString(), Framed(anyItem), redis.TrimMinId(redis.NowMs),
+            location.Id, Hash(json), json, RedisKeys.Bell(location.Id).ToString(), redis.TrimMinId(redis.NowMs),
         };
         foreach (var item in location.Items)
         {
             args.Add(item.Id);
             args.Add(item.Station);
-            args.Add(Framed(item.AllowedModifiers.Select(ModifierDefinition.Normalize)));
         }
 
         var answer = await redis.RunAsync(
@@ -44,8 +39,6 @@ public sealed class MenuStore(RedisContext redis)
             [RedisKeys.Menu(location.Id), RedisKeys.EightySixed(location.Id), RedisKeys.Counts(location.Id), RedisKeys.MenuEvents(location.Id)],
             [.. args],
             cancellationToken).ConfigureAwait(false);
-
-        _settings[location.Id] = location.Options;
 
         // After the menu is in place, so a worker that finds the location finds its menu too.
         await redis.Db.SetAddAsync(RedisKeys.Locations, location.Id).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -56,9 +49,6 @@ public sealed class MenuStore(RedisContext redis)
             _ => throw answer.Unexpected(),
         };
     }
-
-    /// <summary>Names framed by newlines ("\na\nb\n"), so a script can look one up with a plain find.</summary>
-    private static string Framed(IEnumerable<string> names) => "\n" + string.Concat(names.Select(n => n + "\n"));
 
     /// <summary>
     /// Closes a location whose data file was removed: it takes no new orders, while its kitchen
@@ -118,15 +108,29 @@ public sealed class MenuStore(RedisContext redis)
             return JsonSerializer.Deserialize(json.ToString(), CoreJson.Default.LocationDefinition)!;
         }).ConfigureAwait(false);
         _expo[location] = definition.Expo.Id;
-        _settings[location] = definition.Options;
         return definition;
     }
 
-    /// <summary>A location's settings, from the definition this process last read (read once when it has none).</summary>
-    internal async Task<LocationSettings> SettingsOfAsync(string location, CancellationToken cancellationToken) =>
-        _settings.TryGetValue(location, out var settings)
-            ? settings
-            : (await GetMenuAsync(location, cancellationToken).ConfigureAwait(false)).Location.Options;
+    /// <summary>
+    /// The location's definition and its content hash: the one this process last read, unless
+    /// <paramref name="fresh"/> asks for the one in Redis now (NOT_FOUND for an unknown location). A
+    /// script handed the hash refuses it when the menu changed since, and the caller reads again.
+    /// </summary>
+    internal async Task<(string Hash, LocationDefinition Definition)> CurrentAsync(string location, bool fresh, CancellationToken cancellationToken)
+    {
+        if (!fresh && _definitions.Latest(location) is { } latest)
+        {
+            return latest;
+        }
+
+        var hash = await redis.Db.HashGetAsync(RedisKeys.Menu(location), "hash").WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (hash.IsNull)
+        {
+            throw Refusals.UnknownLocation(location);
+        }
+
+        return (hash.ToString(), await DefinitionAsync(location, hash.ToString(), cancellationToken).ConfigureAwait(false));
+    }
 
     /// <summary>A location's expo station, from the definition this process last read (read once when it has none).</summary>
     internal async Task<string> ExpoOfAsync(string location, CancellationToken cancellationToken)
@@ -197,5 +201,9 @@ public sealed class MenuStore(RedisContext redis)
             _entries[location] = (hash, definition);
             return definition;
         }
+
+        /// <summary>The definition last read for the location, with its hash; null before any.</summary>
+        public (string Hash, LocationDefinition Definition)? Latest(string location) =>
+            _entries.TryGetValue(location, out var entry) ? entry : null;
     }
 }

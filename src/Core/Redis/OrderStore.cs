@@ -15,60 +15,86 @@ namespace Restaurant.Core.Redis;
 public sealed class OrderStore(RedisContext redis, MenuStore menus)
 {
     /// <summary>
-    /// Stores and queues a new order in one script, which also checks the menu (unknown or 86'd items)
-    /// atomically. The same order id with the same content answers with the stored order.
+    /// Stores and queues a new order in one script. The lines are checked against the menu's definition
+    /// here (unknown items, modifiers a dish does not allow); what changes during service (86'd items,
+    /// counts, a closed location) the script checks, atomically with the write, and it refuses the
+    /// definition's hash if the menu was reloaded meanwhile. The same order id with the same content
+    /// answers with the stored order, whatever the menu says now.
     /// </summary>
     public async Task<PlaceResult> PlaceOrderAsync(
         string location, string orderId, IReadOnlyList<OrderLineData> lines, bool rush = false, CancellationToken cancellationToken = default, string? trace = null)
     {
-        var now = redis.NowMs;
-        var day = (await menus.SettingsOfAsync(location, cancellationToken).ConfigureAwait(false)).BusinessDay(redis.Clock.GetUtcNow());
-        var body = JsonSerializer.Serialize(new OrderBody(lines, now, trace), CoreJson.Default.OrderBody);
-        var n = lines.Count;
-        var args = new RedisValue[8 + 3 * n + lines.Sum(l => l.Modifiers.Count)];
-        args[0] = orderId;
-        args[1] = OrderRules.Fingerprint(lines, rush);
-        args[2] = body;
-        args[3] = now;
-        args[4] = redis.TrimMinId(now);
-        args[5] = RedisKeys.Bell(location).ToString();
-        args[6] = rush ? "1" : "0";
-        args[7] = n;
-        var at = 8 + 3 * n;
-        for (var i = 0; i < n; i++)
+        var fingerprint = OrderRules.Fingerprint(lines, rush);
+        for (var attempt = 0; attempt < 3; attempt++)
         {
-            args[8 + i] = lines[i].MenuItemId;
-            args[8 + n + i] = lines[i].Quantity;
-            args[8 + 2 * n + i] = lines[i].Modifiers.Count;
-            foreach (var modifier in lines[i].Modifiers)
+            var (menuHash, definition) = await menus.CurrentAsync(location, fresh: attempt > 0, cancellationToken).ConfigureAwait(false);
+            try
             {
-                args[at++] = ModifierDefinition.Normalize(modifier);
+                MenuValidator.Check(lines, definition);
+            }
+            catch (RestaurantException)
+            {
+                // Sent again after the menu changed: the order was taken, and this is its answer.
+                if (await StoredAsAsync(location, orderId, fingerprint, cancellationToken).ConfigureAwait(false) is { } stored)
+                {
+                    return stored;
+                }
+
+                throw;
+            }
+
+            var now = redis.NowMs;
+            var day = definition.Options.BusinessDay(redis.Clock.GetUtcNow());
+            var n = lines.Count;
+            var args = new RedisValue[9 + 2 * n];
+            args[0] = orderId;
+            args[1] = fingerprint;
+            args[2] = JsonSerializer.Serialize(new OrderBody(lines, now, trace), CoreJson.Default.OrderBody);
+            args[3] = now;
+            args[4] = redis.TrimMinId(now);
+            args[5] = RedisKeys.Bell(location).ToString();
+            args[6] = rush ? "1" : "0";
+            args[7] = menuHash;
+            args[8] = n;
+            for (var i = 0; i < n; i++)
+            {
+                args[9 + i] = lines[i].MenuItemId;
+                args[9 + n + i] = lines[i].Quantity;
+            }
+
+            var answer = await redis.RunAsync(
+                redis.Scripts.PlaceOrder,
+                [
+                    RedisKeys.Order(location, orderId), RedisKeys.Menu(location), RedisKeys.EightySixed(location), RedisKeys.OrderQueue(location),
+                    RedisKeys.OrderEvents(location), RedisKeys.Counts(location), RedisKeys.MenuEvents(location), RedisKeys.OrderNumbers(location, day),
+                ],
+                args,
+                cancellationToken).ConfigureAwait(false);
+            switch (answer.Code)
+            {
+                case ScriptCode.Created:
+                case ScriptCode.Exists:
+                    // The same order again may come because the first answer timed out waiting for a replica.
+                    await redis.WaitForReplicasAsync(RedisKeys.Order(location, orderId), cancellationToken).ConfigureAwait(false);
+                    return new PlaceResult(ReadOrder(location, ToHash(answer.Values[1])), answer.Code == ScriptCode.Created);
+                case ScriptCode.MenuChanged:
+                    continue;
+                case ScriptCode.Conflict:
+                    throw Refusals.PlacedDifferently(orderId);
+                default:
+                    throw Refuse(answer, location, orderId, "the order");
             }
         }
 
-        var answer = await redis.RunAsync(
-            redis.Scripts.PlaceOrder,
-            [
-                RedisKeys.Order(location, orderId), RedisKeys.Menu(location), RedisKeys.EightySixed(location), RedisKeys.OrderQueue(location),
-                RedisKeys.OrderEvents(location), RedisKeys.Counts(location), RedisKeys.MenuEvents(location), RedisKeys.OrderNumbers(location, day),
-            ],
-            args,
-            cancellationToken).ConfigureAwait(false);
-        switch (answer.Code)
-        {
-            case ScriptCode.Created:
-            case ScriptCode.Exists:
-                // The same order again may come because the first answer timed out waiting for a replica.
-                await redis.WaitForReplicasAsync(RedisKeys.Order(location, orderId), cancellationToken).ConfigureAwait(false);
-                return new PlaceResult(ReadOrder(location, ToHash(answer.Values[1])), answer.Code == ScriptCode.Created);
-            case ScriptCode.Conflict:
-                throw Refusals.PlacedDifferently(orderId);
-            case ScriptCode.BadModifier:
-                var (line, index) = (answer.Number(1), answer.Number(2));
-                throw Refusals.NotAModifier(line, index, lines[line].Modifiers[index], answer[3]!);
-            default:
-                throw Refuse(answer, location, orderId, "the order");
-        }
+        throw new TimeoutException($"the menu of '{location}' kept changing while order {orderId} was being placed");
+    }
+
+    /// <summary>The order as stored, when this order id was placed before with this content.</summary>
+    private async Task<PlaceResult?> StoredAsAsync(string location, string orderId, string fingerprint, CancellationToken cancellationToken)
+    {
+        var entries = await redis.Db.HashGetAllAsync(RedisKeys.Order(location, orderId)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var hash = entries.ToDictionary(e => e.Name.ToString(), e => e.Value);
+        return hash.TryGetValue("hash", out var stored) && stored == fingerprint ? new PlaceResult(ReadOrder(location, hash), false) : null;
     }
 
     public async Task<OrderData?> FindOrderAsync(string location, string orderId, CancellationToken cancellationToken = default)

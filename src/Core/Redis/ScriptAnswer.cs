@@ -28,7 +28,7 @@ internal enum ScriptCode
     Conflict,
     NoLocation,
     Closed,
-    BadModifier,
+    MenuChanged,
     UnknownItem,
     Unavailable,
     Short,

@@ -1,15 +1,18 @@
 -- Stores a new order and queues it for the kitchen in one step, or answers for an order id seen before.
--- The menu checks run here, atomically with the write: modifiers the dish does not allow
--- (INVALID_ARGUMENT), unknown items (NOT_FOUND), 86'd items and counted items running short
--- (FAILED_PRECONDITION), and a closed location (FAILED_PRECONDITION). Counted items are taken as the order is stored; one at zero is 86'd.
+-- What can change during service is checked here, atomically with the write: a closed location, 86'd
+-- items and counted items running short (FAILED_PRECONDITION). The menu's shape (known items, allowed
+-- modifiers) the store checked against the definition whose content hash it hands over; a menu
+-- reloaded since answers MENU_CHANGED, and the store checks again. Counted items are taken as the
+-- order is stored; one at zero is 86'd.
 -- A new order takes the next number of the location's business day (KEYS[8], kept three days).
 -- KEYS: 1 order, 2 menu, 3 86 set, 4 order queue, 5 order events, 6 counts, 7 menu events, 8 the day's
 --       order number counter
 -- ARGV: 1 order id, 2 content hash, 3 body json, 4 now ms, 5 trim min id, 6 bell channel, 7 rush (1/0),
---       8 line count n, then n item ids, n quantities, n modifier counts, then every line's modifiers
---       (normalized), one argument each: no text inside a modifier can make it two
+--       8 the menu's content hash the lines were checked against, 9 line count n, then n item ids and
+--       n quantities
 
-if redis.call('EXISTS', KEYS[2]) == 0 then
+local menu = redis.call('HGET', KEYS[2], 'hash')
+if not menu then
   return {'NO_LOCATION'}
 end
 local existing = redis.call('HGET', KEYS[1], 'hash')
@@ -22,41 +25,23 @@ end
 if redis.call('HEXISTS', KEYS[2], 'closed') == 1 then
   return {'CLOSED'}
 end
-local n = tonumber(ARGV[8])
-local anyItem = redis.call('HGET', KEYS[2], 'mods:*') or '\n'
-local at = 8 + 3 * n
-for i = 1, n do
-  local item, count = ARGV[8 + i], tonumber(ARGV[8 + 2 * n + i])
-  local known = count > 0 and redis.call('HEXISTS', KEYS[2], 'item:' .. item) == 1
-  local allowed = known and (redis.call('HGET', KEYS[2], 'mods:' .. item) or '\n')
-  for j = 1, count do
-    local m = ARGV[at + j]
-    -- The allowed lists are framed by newlines: a modifier holding one could match two names.
-    if known and (string.find(m, '\n', 1, true) or (not string.find(allowed, '\n' .. m .. '\n', 1, true)
-        and not string.find(anyItem, '\n' .. m .. '\n', 1, true))) then
-      return {'BAD_MODIFIER', tostring(i - 1), tostring(j - 1), item}
-    end
-  end
-  at = at + count
+if menu ~= ARGV[8] then
+  return {'MENU_CHANGED'}
 end
+local n = tonumber(ARGV[9])
 for i = 1, n do
-  if redis.call('HEXISTS', KEYS[2], 'item:' .. ARGV[8 + i]) == 0 then
-    return {'UNKNOWN_ITEM', ARGV[8 + i]}
-  end
-end
-for i = 1, n do
-  if redis.call('SISMEMBER', KEYS[3], ARGV[8 + i]) == 1 then
-    return {'UNAVAILABLE', ARGV[8 + i]}
+  if redis.call('SISMEMBER', KEYS[3], ARGV[9 + i]) == 1 then
+    return {'UNAVAILABLE', ARGV[9 + i]}
   end
 end
 local wanted, order = {}, {}
 for i = 1, n do
-  local item = ARGV[8 + i]
+  local item = ARGV[9 + i]
   if not wanted[item] then
     wanted[item] = 0
     table.insert(order, item)
   end
-  wanted[item] = wanted[item] + tonumber(ARGV[8 + n + i])
+  wanted[item] = wanted[item] + tonumber(ARGV[9 + n + i])
 end
 local counted = {}
 for _, item in ipairs(order) do
