@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Restaurant.Contracts.V1;
@@ -39,107 +37,8 @@ public sealed class KitchenGrpcService(
         }
 
         var screen = new ScreenShare(stations, location, station, definition.IsBalanced ? request.ScreenId : "", TimeSpan.FromSeconds(settings.ScreenTimeoutSeconds), clock);
-        await screen.KeepAsync(cancellationToken);
-
-        string token;
-        if (request.ResumeToken.Length == 0)
-        {
-            var snapshot = await stations.SnapshotAsync(location, station, cancellationToken);
-            var mine = snapshot.Tickets.Where(screen.Shows).ToList();
-            foreach (var ticket in mine)
-            {
-                await responseStream.WriteWithinAsync(new StationEvent { TicketAdded = ticket.ToProto(location) }, _streams.WriteTimeout, context, cancellationToken);
-            }
-
-            await stations.MarkShownAsync(location, [.. mine.Select(t => t.TicketId)], cancellationToken);
-            token = snapshot.Token;
-            await responseStream.WriteWithinAsync(
-                new StationEvent
-                {
-                    ResumeToken = token,
-                    SnapshotComplete = new SnapshotComplete { TicketCount = mine.Count, AllDay = snapshot.AllDay.ToProto() },
-                },
-                _streams.WriteTimeout,
-                context,
-                cancellationToken);
-        }
-        else
-        {
-            token = request.ResumeToken;
-        }
-
-        var lastSent = clock.GetTimestamp();
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var wake = bell.Next(location, station);
-            var events = await stations.ReadStationEventsAsync(location, station, token, _streams.BatchSize, cancellationToken);
-            var batch = new List<(StationEvent Message, StationEventData Change)>(events.Count);
-            foreach (var change in events)
-            {
-                token = change.Token;
-                if (screen.Present(change, location) is { } message)
-                {
-                    message.ResumeToken = change.Token;
-                    batch.Add((message, change));
-                }
-            }
-
-            // One flush per batch: every message but the last is buffered.
-            var shown = new List<string>();
-            for (var i = 0; i < batch.Count; i++)
-            {
-                var (message, change) = batch[i];
-                var more = i < batch.Count - 1;
-                if (message.EventCase != StationEvent.EventOneofCase.TicketAdded)
-                {
-                    await responseStream.WriteWithinAsync(message, _streams.WriteTimeout, context, cancellationToken, more);
-                    continue;
-                }
-
-                // The last step of the order's trace: its ticket written to a screen.
-                using var activity = change.Ticket!.Trace is { } trace
-                    ? RestaurantTelemetry.Source.StartActivity("ShowTicket", ActivityKind.Consumer, trace)
-                    : null;
-                activity?.SetTag("restaurant.station", station);
-                activity?.SetTag("restaurant.ticket", change.Ticket.TicketId);
-                await responseStream.WriteWithinAsync(message, _streams.WriteTimeout, context, cancellationToken, more);
-                shown.Add(message.TicketAdded.TicketId);
-                if (change.Kind == StationEventKind.Added && change.Ticket.PlacedAtMs > 0)
-                {
-                    telemetry.TicketShown(station, clock.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(change.Ticket.PlacedAtMs));
-                }
-            }
-
-            if (batch.Count > 0)
-            {
-                lastSent = clock.GetTimestamp();
-            }
-
-            // Written to the screen's stream: the POS's receipt says a screen has shown them.
-            await stations.MarkShownAsync(location, shown, cancellationToken);
-            if (events.Count == _streams.BatchSize)
-            {
-                continue;
-            }
-
-            if (clock.GetElapsedTime(lastSent) >= _streams.HeartbeatInterval)
-            {
-                await responseStream.WriteWithinAsync(
-                    new StationEvent { ResumeToken = token, Heartbeat = new Heartbeat { ServerTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow()) } },
-                    _streams.WriteTimeout,
-                    context,
-                    cancellationToken);
-                lastSent = clock.GetTimestamp();
-            }
-
-            if (await screen.KeepAsync(cancellationToken))
-            {
-                continue;
-            }
-
-            var poll = _streams.PollInterval < _streams.HeartbeatInterval ? _streams.PollInterval : _streams.HeartbeatInterval;
-            await Doorbell.WaitAsync(wake, poll, cancellationToken);
-        }
+        var stream = new StationStream(stations, bell, screen, responseStream, context, _streams, clock, telemetry, location, station);
+        await stream.RunAsync(request.ResumeToken, cancellationToken);
     }
 
     public override async Task<BumpTicketResponse> BumpTicket(BumpTicketRequest request, ServerCallContext context)

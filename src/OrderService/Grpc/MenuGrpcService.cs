@@ -47,22 +47,21 @@ public sealed class MenuGrpcService(StreamGuard guard, MenuStore menus, Doorbell
         first.Items.AddRange(menu.Location.Items.Select(i => i.ToProto(menu)));
         await responseStream.WriteWithinAsync(first, _streams.WriteTimeout, context, cancellationToken);
 
-        while (!cancellationToken.IsCancellationRequested)
+        await Tail.FollowAsync(bell, location, RedisKeys.MenuTopic, _streams.PollInterval, async ct =>
         {
-            var wake = bell.Next(location, RedisKeys.MenuTopic);
-            var (changed, next) = await menus.ReadMenuEventsAsync(location, token, _streams.BatchSize, cancellationToken);
-            if (changed.Count > 0)
+            var (changed, next) = await menus.ReadMenuEventsAsync(location, token, _streams.BatchSize, ct);
+            if (changed.Count == 0)
             {
-                token = next;
-                menu = await menus.GetMenuAsync(location, cancellationToken);
-                var full = changed.Contains("*");
-                var message = new MenuEvent { Full = full };
-                message.Items.AddRange(menu.Location.Items.Where(i => full || changed.Contains(i.Id)).Select(i => i.ToProto(menu)));
-                await responseStream.WriteWithinAsync(message, _streams.WriteTimeout, context, cancellationToken);
-                continue;
+                return false;
             }
 
-            await Doorbell.WaitAsync(wake, _streams.PollInterval, cancellationToken);
-        }
+            token = next;
+            menu = await menus.GetMenuAsync(location, ct);
+            var full = changed.Contains("*");
+            var message = new MenuEvent { Full = full };
+            message.Items.AddRange(menu.Location.Items.Where(i => full || changed.Contains(i.Id)).Select(i => i.ToProto(menu)));
+            await responseStream.WriteWithinAsync(message, _streams.WriteTimeout, context, ct);
+            return true;
+        }, cancellationToken);
     }
 }

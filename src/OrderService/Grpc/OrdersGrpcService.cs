@@ -118,28 +118,25 @@ public sealed class OrdersGrpcService(StreamGuard guard, OrderStore orders, Menu
             await context.WriteResponseHeadersAsync([]);
         }
 
-        while (!cancellationToken.IsCancellationRequested)
+        await Tail.FollowAsync(bell, location, RedisKeys.OrderEventsTopic, _streams.PollInterval, async ct =>
         {
-            var wake = bell.Next(location, RedisKeys.OrderEventsTopic);
-            var events = await orders.ReadOrderEventsAsync(location, token, orderId, _streams.BatchSize, cancellationToken);
+            var events = await orders.ReadOrderEventsAsync(location, token, orderId, _streams.BatchSize, ct);
             var changed = events.Where(e => e.Order is not null).ToList();
             for (var i = 0; i < changed.Count; i++)
             {
                 // One flush per batch: every message but the last is buffered.
                 await responseStream.WriteWithinAsync(
-                    new OrderEvent { Order = changed[i].Order!.ToProto() }, _streams.WriteTimeout, context, cancellationToken, more: i < changed.Count - 1);
-            }
-
-            if (events.Count > 0)
-            {
-                token = events[^1].Token;
+                    new OrderEvent { Order = changed[i].Order!.ToProto() }, _streams.WriteTimeout, context, ct, more: i < changed.Count - 1);
             }
 
             if (events.Count == 0)
             {
-                await Doorbell.WaitAsync(wake, _streams.PollInterval, cancellationToken);
+                return false;
             }
-        }
+
+            token = events[^1].Token;
+            return true;
+        }, cancellationToken);
     }
 
     private static (string Location, string OrderId) ValidateOrderRef(string location, string orderId)
