@@ -11,14 +11,14 @@ namespace Restaurant.Core.Redis;
 /// a short timeout, because pub/sub drops messages while the connection is down and a reader must
 /// never depend on a ring alone.
 /// </summary>
-public sealed partial class Doorbell(IConnectionMultiplexer redis, ILogger<Doorbell> logger, IOptions<RedisOptions>? options = null)
+public sealed partial class Doorbell(IConnectionMultiplexer redis, ILogger<Doorbell> logger, IOptions<RedisOptions> options)
 {
     /// <summary>The location id that stands for "any location" when observing.</summary>
     public const string AnyLocation = "*";
 
     private readonly ConcurrentDictionary<(string Location, string Topic), Signal> _signals = new();
     private readonly ConcurrentDictionary<string, Lazy<Task>> _subscriptions = new();
-    private readonly bool _sharded = options?.Value.ShardedPubSub ?? true;
+    private readonly bool _sharded = options.Value.ShardedPubSub;
 
     /// <summary>
     /// A task that completes at the next ring of the topic. Take it before reading, then wait on it only

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Restaurant.Core.Locations;
 using Restaurant.Core.Telemetry;
 using StackExchange.Redis;
@@ -18,13 +19,13 @@ public static class RedisServiceCollectionExtensions
     public static IHostApplicationBuilder AddRestaurantStore(this IHostApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString("Redis") ?? "127.0.0.1:6379";
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
+        builder.Services.AddSingleton<IConnectionMultiplexer>(services =>
         {
             var config = ConfigurationOptions.Parse(connectionString);
             config.AbortOnConnectFail = false;
 
             // TLS to a Redis whose certificate comes from a private CA: trust that CA (a PEM file).
-            if (builder.Configuration["Restaurant:Redis:TrustIssuer"] is { Length: > 0 } issuer)
+            if (services.GetRequiredService<IOptions<RedisOptions>>().Value.TrustIssuer is { Length: > 0 } issuer)
             {
                 config.TrustIssuer(issuer);
             }
@@ -44,9 +45,17 @@ public static class RedisServiceCollectionExtensions
             return ConnectionMultiplexer.Connect(config);
         });
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<RedisStoreOptions>().BindConfiguration(RedisStoreOptions.Section);
-        builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section);
-        builder.Services.AddOptions<LocationOptions>().BindConfiguration(LocationOptions.Section);
+        builder.Services.AddOptions<RedisStoreOptions>().BindConfiguration(RedisStoreOptions.Section)
+            .Validate(o => o.StreamRetention > TimeSpan.Zero && o.ReportRetention > TimeSpan.Zero && o.FinishedOrderRetention > TimeSpan.Zero,
+                $"{RedisStoreOptions.Section}: StreamRetention, ReportRetention and FinishedOrderRetention must be more than zero")
+            .ValidateOnStart();
+        builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section)
+            .Validate(o => o.WaitReplicas >= 0 && o.WaitTimeout > TimeSpan.Zero, $"{RedisOptions.Section}: WaitReplicas must be 0 or more and WaitTimeout more than zero")
+            .Validate(o => string.IsNullOrEmpty(o.TrustIssuer) || File.Exists(o.TrustIssuer), $"{RedisOptions.Section}:TrustIssuer names no file")
+            .ValidateOnStart();
+        builder.Services.AddOptions<LocationOptions>().BindConfiguration(LocationOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DataPath) && o.RescanInterval >= TimeSpan.Zero, $"{LocationOptions.Section}: DataPath is required and RescanInterval may not be negative")
+            .ValidateOnStart();
         builder.Services.AddSingleton<RedisContext>();
         builder.Services.AddSingleton<MenuStore>();
         builder.Services.AddSingleton<OrderStore>();

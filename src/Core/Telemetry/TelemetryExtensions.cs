@@ -16,16 +16,18 @@ public static class TelemetryExtensions
     /// </summary>
     public static IHostApplicationBuilder AddRestaurantTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
-        var listen = builder.Configuration["Restaurant:Metrics:Listen"];
+        // Read as the service is put together: the exporters are chosen here, before options exist.
+        var listen = (builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new()).ListenUri();
+
+        // OpenTelemetry's own setting, read by its exporters; here it only says whether to add them.
         var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(RestaurantTelemetry.Name, "System.Runtime");
-                if (!string.IsNullOrEmpty(listen))
+                if (listen is { } at)
                 {
-                    var at = new Uri(listen.Contains("://", StringComparison.Ordinal) ? listen : "http://" + listen);
                     metrics.AddPrometheusHttpListener(o =>
                     {
                         o.Host = at.Host;
@@ -45,5 +47,27 @@ public static class TelemetryExtensions
         }
 
         return builder;
+    }
+}
+
+/// <summary>Where the service's metrics are served for Prometheus.</summary>
+public sealed class MetricsOptions
+{
+    public const string Section = "Restaurant:Metrics";
+
+    /// <summary>host:port (such as 127.0.0.1:9464) of the /metrics endpoint; empty serves none.</summary>
+    public string? Listen { get; set; }
+
+    /// <summary>The endpoint's address, or null when none is served; a setting that is no host:port stops the start.</summary>
+    public Uri? ListenUri()
+    {
+        if (string.IsNullOrEmpty(Listen))
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(Listen.Contains("://", StringComparison.Ordinal) ? Listen : "http://" + Listen, UriKind.Absolute, out var at) && at.Port > 0
+            ? at
+            : throw new InvalidOperationException($"{Section}:Listen '{Listen}' is not a host:port");
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Restaurant.Core.Locations;
 using Restaurant.Core.Redis;
 using Restaurant.OrderService.Auth;
@@ -13,14 +14,17 @@ public static class OrderServiceExtensions
     public static IHostApplicationBuilder AddOrderServiceGrpc(this IHostApplicationBuilder builder)
     {
         // Devices may also come from a file of their own, so an operator adds and revokes them
-        // without touching the service's settings; it is reread when it changes.
+        // without touching the service's settings; it is reread when it changes. The one setting read
+        // before options exist: it adds a source of configuration.
         if (builder.Configuration["Restaurant:DevicesFile"] is { Length: > 0 } devicesFile)
         {
             builder.Configuration.AddJsonFile(Path.GetFullPath(devicesFile), optional: true, reloadOnChange: true);
         }
 
         builder.Services.AddOptions<DeviceOptions>().BindConfiguration(DeviceOptions.Section);
-        builder.Services.AddOptions<LimitOptions>().BindConfiguration(LimitOptions.Section);
+        builder.Services.AddOptions<LimitOptions>().BindConfiguration(LimitOptions.Section)
+            .Validate(o => o.RequestsPerSecond >= 1 && o.Burst >= 1 && o.MaxStreamsPerDevice >= 1, $"{LimitOptions.Section}: every limit must be at least 1")
+            .ValidateOnStart();
         builder.Services.AddSingleton<DeviceDirectory>();
         builder.Services.AddSingleton<AuthInterceptor>();
         builder.Services.AddSingleton<StreamGuard>();
@@ -40,15 +44,18 @@ public static class OrderServiceExtensions
             o.Delay = TimeSpan.Zero;
             o.Period = TimeSpan.FromSeconds(2);
         });
-        builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section);
+        builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section)
+            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.WriteTimeout > TimeSpan.Zero && o.BatchSize >= 1,
+                $"{StreamOptions.Section}: HeartbeatInterval, PollInterval and WriteTimeout must be more than zero, BatchSize at least 1")
+            .ValidateOnStart();
+        builder.Services.AddOptions<TlsOptions>().BindConfiguration(TlsOptions.Section);
 
         // HTTP/2 pings find a screen whose network went away without a word, and keep idle NATs open.
-        var clientCertificates = builder.Configuration.GetValue<bool>("Restaurant:Tls:ClientCertificates");
-        builder.Services.Configure<KestrelServerOptions>(kestrel =>
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<TlsOptions>>((kestrel, tls) =>
         {
             kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(20);
             kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
-            if (clientCertificates)
+            if (tls.Value.ClientCertificates)
             {
                 // TLS asks for a certificate; which ones are let in is the devices' business (their SHA-256).
                 kestrel.ConfigureHttpsDefaults(https =>

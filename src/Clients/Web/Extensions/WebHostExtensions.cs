@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Restaurant.Web.Extensions;
@@ -7,13 +10,20 @@ public static class WebHostExtensions
 {
     public static WebApplicationBuilder AddRestaurantWeb(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section);
-        var keys = builder.Configuration[$"{WebOptions.Section}:KeysPath"];
-        var protection = builder.Services.AddDataProtection().SetApplicationName("Restaurant.Web");
-        if (!string.IsNullOrEmpty(keys))
+        builder.Services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section)
+            .Validate(o => Uri.TryCreate(o.Server, UriKind.Absolute, out var server) && server.Scheme is "http" or "https", $"{WebOptions.Section}:Server must be an http or https address")
+            .Validate(o => o.StaleAfter > TimeSpan.Zero && o.BoardLinger >= TimeSpan.Zero, $"{WebOptions.Section}: StaleAfter must be more than zero and BoardLinger not negative")
+            .ValidateOnStart();
+        builder.Services.AddDataProtection().SetApplicationName("Restaurant.Web");
+
+        // With a keys folder the keys that sign pairing cookies outlive a restart; without, they are in memory.
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<WebOptions>, ILoggerFactory>((keys, web, logs) =>
         {
-            protection.PersistKeysToFileSystem(Directory.CreateDirectory(keys));
-        }
+            if (!string.IsNullOrEmpty(web.Value.KeysPath))
+            {
+                keys.XmlRepository = new FileSystemXmlRepository(Directory.CreateDirectory(web.Value.KeysPath), logs);
+            }
+        });
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServiceClients>();
