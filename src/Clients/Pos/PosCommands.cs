@@ -282,69 +282,6 @@ public sealed class AvailabilityCommand : AsyncCommand<AvailabilitySettings>
         });
 }
 
-internal static class OrderView
-{
-    public static void Print(Order order)
-    {
-        AnsiConsole.MarkupLineInterpolated($"Order [bold]{Connection.OrderLabel(order.Number, order.OrderId)}[/] ({order.OrderId}) at {order.LocationId}: [bold]{Connection.StatusName(order.Status)}[/]{(order.Rush ? " RUSH" : "")}");
-        foreach (var line in order.Lines)
-        {
-            var extras = string.Join(", ", line.Modifiers.Append(line.Note).Where(s => s.Length > 0));
-            var course = line.Course > 1 ? $"  [course {line.Course}]" : "";
-            var text = $"{line.Quantity} × {line.MenuItemId}{(extras.Length > 0 ? $"  ({extras})" : "")}{course}";
-            AnsiConsole.MarkupLine(line.Voided ? $"  [strikethrough grey]{Markup.Escape(text)}[/] [red]void[/]" : $"  {Markup.Escape(text)}");
-        }
-
-        if (order.HeldCourses.Count > 0)
-        {
-            AnsiConsole.MarkupLineInterpolated($"  [yellow]held courses: {string.Join(", ", order.HeldCourses)}[/]");
-        }
-
-        foreach (var receipt in order.Receipts)
-        {
-            static string At(Google.Protobuf.WellKnownTypes.Timestamp? t) => t is null ? "—" : t.ToDateTime().ToLocalTime().ToString("HH:mm:ss");
-            AnsiConsole.MarkupLineInterpolated(
-                $"  [grey]{receipt.StationId,-8} course {receipt.Course}  {receipt.State,-8} queued {At(receipt.QueuedAt)}  shown {At(receipt.ShownAt)}  bumped {At(receipt.BumpedAt)}[/]");
-        }
-    }
-
-    public static void PrintChange(Order order) =>
-        AnsiConsole.MarkupLineInterpolated($"{DateTime.Now:HH:mm:ss}  {Connection.OrderLabel(order.Number, order.OrderId)}  [bold]{Connection.StatusName(order.Status)}[/]  ({order.Lines.Count} lines)");
-
-    /// <summary>Follows one order until it is completed or cancelled, reconnecting if the stream drops.</summary>
-    public static async Task<int> FollowAsync(Connection connection, string orderId, CancellationToken cancellationToken)
-    {
-        var last = OrderStatus.Unspecified;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                using var call = connection.Orders.WatchOrders(new WatchOrdersRequest { LocationId = connection.Location, OrderId = orderId }, cancellationToken: cancellationToken);
-                await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
-                {
-                    if (change.Order.Status != last)
-                    {
-                        last = change.Order.Status;
-                        PrintChange(change.Order);
-                    }
-
-                    if (last is OrderStatus.Completed or OrderStatus.Cancelled)
-                    {
-                        return 0;
-                    }
-                }
-            }
-            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable)
-            {
-                AnsiConsole.MarkupLine("[yellow]connection lost; reconnecting…[/]");
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            }
-        }
-
-        return 0;
-    }
-}
-
 public sealed class FireSettings : OrderSettings
 {
     [CommandArgument(1, "<COURSE>")]

@@ -12,7 +12,7 @@ namespace Restaurant.Core.Redis;
 /// and their history for the POS. Each change is one script; the decisions are the domain's
 /// (<see cref="AmendmentPlan"/>, <see cref="OrderRules"/>), and this only packs them into keys and arguments.
 /// </summary>
-public sealed class OrderStore(RedisContext redis, MenuStore menus)
+public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
 {
     /// <summary>
     /// Stores and queues a new order in one script. The lines are checked against the menu's definition
@@ -96,44 +96,6 @@ public sealed class OrderStore(RedisContext redis, MenuStore menus)
         var hash = entries.ToDictionary(e => e.Name.ToString(), e => e.Value);
         return hash.TryGetValue("hash", out var stored) && stored == fingerprint ? new PlaceResult(ReadOrder(location, hash), false) : null;
     }
-
-    public async Task<OrderData?> FindOrderAsync(string location, string orderId, CancellationToken cancellationToken = default)
-    {
-        var entries = await redis.Db.HashGetAllAsync(RedisKeys.Order(location, orderId)).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return entries.Length == 0 ? null : ReadOrder(location, entries.ToDictionary(e => e.Name.ToString(), e => e.Value));
-    }
-
-    /// <summary>
-    /// What routing a batch needs, in one round trip: the location's definition (kept while its content
-    /// hash is unchanged) and the orders, in the order asked (a missing one is null).
-    /// </summary>
-    public async Task<(LocationDefinition Location, IReadOnlyList<OrderData?> Orders)> ReadForRoutingAsync(
-        string location, IReadOnlyList<string> orderIds, CancellationToken cancellationToken = default)
-    {
-        var batch = redis.Db.CreateBatch();
-        var hashTask = batch.HashGetAsync(RedisKeys.Menu(location), "hash");
-        var reads = orderIds.Select(id => batch.HashGetAllAsync(RedisKeys.Order(location, id))).ToArray();
-        batch.Execute();
-        var hash = await hashTask.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (hash.IsNull)
-        {
-            throw Refusals.UnknownLocation(location);
-        }
-
-        var definition = await menus.DefinitionAsync(location, hash.ToString(), cancellationToken).ConfigureAwait(false);
-        var orders = new OrderData?[reads.Length];
-        for (var i = 0; i < reads.Length; i++)
-        {
-            var entries = await reads[i].WaitAsync(cancellationToken).ConfigureAwait(false);
-            orders[i] = entries.Length == 0 ? null : ReadOrder(location, entries.ToDictionary(e => e.Name.ToString(), e => e.Value));
-        }
-
-        return (definition, orders);
-    }
-
-    public async Task<OrderData> GetOrderAsync(string location, string orderId, CancellationToken cancellationToken = default) =>
-        await FindOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false)
-        ?? throw Refusals.UnknownOrder(location, orderId);
 
     public async Task<OrderData> CancelOrderAsync(string location, string orderId, CancellationToken cancellationToken = default)
     {
@@ -312,66 +274,6 @@ public sealed class OrderStore(RedisContext redis, MenuStore menus)
         }
 
         return await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The latest position of the location's order history ("0-0" when empty).</summary>
-    public Task<string> LatestOrderEventTokenAsync(string location, CancellationToken cancellationToken = default) =>
-        redis.LatestTokenAsync(RedisKeys.OrderEvents(location), cancellationToken);
-
-    /// <summary>One order and the position of the order history at that moment, read together.</summary>
-    public async Task<(OrderData? Order, string Token)> OrderWithTokenAsync(string location, string orderId, CancellationToken cancellationToken = default)
-    {
-        var tx = redis.Db.CreateTransaction();
-        var orderTask = tx.HashGetAllAsync(RedisKeys.Order(location, orderId));
-        var lastTask = tx.StreamRangeAsync(RedisKeys.OrderEvents(location), "-", "+", 1, Order.Descending);
-        await tx.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        var entries = await orderTask.ConfigureAwait(false);
-        var last = await lastTask.ConfigureAwait(false);
-        var order = entries.Length == 0 ? null : ReadOrder(location, entries.ToDictionary(e => e.Name.ToString(), e => e.Value));
-        return (order, last.Length == 0 ? "0-0" : last[0].Id.ToString());
-    }
-
-    /// <summary>Order status changes after <paramref name="afterToken"/>, each with its order's lines and tickets.</summary>
-    public async Task<IReadOnlyList<OrderEventData>> ReadOrderEventsAsync(string location, string afterToken, string? orderId, int count, CancellationToken cancellationToken = default)
-    {
-        var entries = await redis.Db.StreamRangeAsync(RedisKeys.OrderEvents(location), "(" + afterToken, "+", count)
-            .WaitAsync(cancellationToken).ConfigureAwait(false);
-        var wanted = entries.Where(e => orderId is null || e["order"] == orderId).ToArray();
-
-        // An order that changed several times in the batch is read once.
-        var batch = redis.Db.CreateBatch();
-        var reads = new Dictionary<string, Task<HashEntry[]>>(StringComparer.Ordinal);
-        foreach (var id in wanted.Select(e => e["order"].ToString()).Distinct(StringComparer.Ordinal))
-        {
-            reads[id] = batch.HashGetAllAsync(RedisKeys.Order(location, id));
-        }
-
-        batch.Execute();
-        var orders = new Dictionary<string, OrderData?>(StringComparer.Ordinal);
-        foreach (var (id, read) in reads)
-        {
-            var hash = (await read.WaitAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.Name.ToString(), e => e.Value);
-            orders[id] = hash.ContainsKey("body") ? ReadOrder(location, hash) : null;
-        }
-
-        var events = new List<OrderEventData>(wanted.Length);
-        foreach (var entry in wanted)
-        {
-            var at = DateTimeOffset.FromUnixTimeMilliseconds((long)entry["at"]);
-            var status = StateNames.ParseOrderState(entry["status"]);
-            var order = orders[entry["order"].ToString()] is { } stored
-                ? stored with { Status = status, UpdatedAt = at }
-                : new OrderData(entry["order"].ToString(), location, status, [], at, at, []);
-            events.Add(new OrderEventData(entry.Id.ToString(), order));
-        }
-
-        // The last token read counts even when the filter kept nothing, so a watcher moves past it.
-        if (entries.Length > 0 && (wanted.Length == 0 || wanted[^1].Id != entries[^1].Id))
-        {
-            events.Add(new OrderEventData(entries[^1].Id.ToString(), null));
-        }
-
-        return events;
     }
 
     /// <summary>
