@@ -1,4 +1,4 @@
-using Restaurant.Core.Domain;
+using Restaurant.Domain;
 
 namespace Restaurant.Core.Tests;
 

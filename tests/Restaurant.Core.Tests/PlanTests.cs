@@ -1,6 +1,6 @@
-using Restaurant.Core.Domain;
-using Restaurant.Core.Kitchen;
-using Restaurant.Core.Locations;
+using Restaurant.Domain;
+using Restaurant.Domain.Kitchen;
+using Restaurant.Domain.Locations;
 
 namespace Restaurant.Core.Tests;
 

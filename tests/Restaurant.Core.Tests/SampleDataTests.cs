@@ -1,4 +1,5 @@
 using Restaurant.Core.Locations;
+using Restaurant.Domain.Locations;
 
 namespace Restaurant.Core.Tests;
 

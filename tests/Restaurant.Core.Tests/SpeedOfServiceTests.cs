@@ -1,5 +1,5 @@
 using Restaurant.Core.Redis;
-using Restaurant.Core.Reports;
+using Restaurant.Domain.Reports;
 
 namespace Restaurant.Core.Tests;
 

@@ -1,6 +1,6 @@
 using Grpc.Core;
 using Restaurant.Contracts.V1;
-using Restaurant.Core.Locations;
+using Restaurant.Domain.Locations;
 using Restaurant.Testing;
 using static Restaurant.Testing.TestOrders;
 

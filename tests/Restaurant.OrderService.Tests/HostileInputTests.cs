@@ -2,7 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Restaurant.Contracts.V1;
-using Restaurant.Core.Domain;
+using Restaurant.Domain;
 using Restaurant.Core.Redis;
 using static Restaurant.Testing.TestOrders;
 

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Restaurant.Contracts.V1;
-using Restaurant.Core.Locations;
+using Restaurant.Domain.Locations;
 using Restaurant.Core.Redis;
 using static Restaurant.Testing.TestOrders;
 

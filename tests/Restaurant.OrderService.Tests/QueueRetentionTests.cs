@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Restaurant.Core.Domain;
+using Restaurant.Domain;
 using Restaurant.Core.Locations;
+using Restaurant.Domain.Locations;
 using Restaurant.Core.Redis;
 using Restaurant.Testing;
 

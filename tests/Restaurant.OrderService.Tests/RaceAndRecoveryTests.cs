@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Restaurant.Contracts.V1;
 using System.Text.Json;
-using Restaurant.Core.Domain;
-using Restaurant.Core.Locations;
+using Restaurant.Domain;
+using Restaurant.Domain.Locations;
 using Restaurant.Core.Redis;
 using Restaurant.Testing;
 using StackExchange.Redis;
@@ -179,9 +179,9 @@ public class RaceAndRecoveryTests
         // and a store that had not read the menu yet checks an order for that dish against it.
         await world.PlaceInKitchenAsync(Order(location, Line("classic-burger")));
         var menu = RedisKeys.Menu(location);
-        var stored = JsonSerializer.Deserialize((string)(await world.Db.HashGetAsync(menu, "def"))!, CoreJson.Default.LocationDefinition)!;
+        var stored = JsonSerializer.Deserialize((string)(await world.Db.HashGetAsync(menu, "def"))!, DomainJson.Default.LocationDefinition)!;
         var widened = stored with { Items = [.. stored.Items, new MenuItemDefinition("ghost-dish", "Ghost Dish", "grill", 60)] };
-        await world.Db.HashSetAsync(menu, "def", JsonSerializer.Serialize(widened, CoreJson.Default.LocationDefinition));
+        await world.Db.HashSetAsync(menu, "def", JsonSerializer.Serialize(widened, DomainJson.Default.LocationDefinition));
         var context = world.Factory.Services.GetRequiredService<RedisContext>();
         var unaware = new MenuStore(context);
         var ghost = Order(location, Line("ghost-dish"), Line("french-fries"));
@@ -206,7 +206,7 @@ public class RaceAndRecoveryTests
     /// <summary>Reloads the location's stored menu without <paramref name="item"/>, as a changed data file would.</summary>
     private static async Task DropFromMenuAsync(TestWorld world, string location, string item)
     {
-        var stored = JsonSerializer.Deserialize((string)(await world.Db.HashGetAsync(RedisKeys.Menu(location), "def"))!, CoreJson.Default.LocationDefinition)!;
+        var stored = JsonSerializer.Deserialize((string)(await world.Db.HashGetAsync(RedisKeys.Menu(location), "def"))!, DomainJson.Default.LocationDefinition)!;
         var narrowed = stored with { Items = [.. stored.Items.Where(i => i.Id != item)] };
         Assert.True(await world.Factory.Services.GetRequiredService<MenuStore>().LoadLocationAsync(narrowed));
     }

@@ -1,5 +1,5 @@
 using Restaurant.Contracts.V1;
-using Restaurant.Core.Locations;
+using Restaurant.Domain.Locations;
 using Restaurant.Testing;
 using static Restaurant.Testing.TestOrders;
 

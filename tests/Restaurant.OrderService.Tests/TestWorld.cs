@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Restaurant.Contracts.V1;
 using Restaurant.Core.Locations;
+using Restaurant.Domain.Locations;
 using Restaurant.Core.Redis;
 using Restaurant.KitchenWorker.Extensions;
 using Restaurant.Testing;

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Restaurant.Core.Domain;
+using Restaurant.Domain;
 using Restaurant.Core.Redis;
+using Restaurant.Domain.Locations;
 
 namespace Restaurant.Core.Locations;
 
@@ -31,7 +32,7 @@ public sealed partial class LocationLoader(MenuStore menus, IOptions<LocationOpt
         LocationDefinition? location;
         try
         {
-            location = JsonSerializer.Deserialize(json, CoreJson.Default.LocationDefinition);
+            location = JsonSerializer.Deserialize(json, DomainJson.Default.LocationDefinition);
         }
         catch (JsonException ex)
         {

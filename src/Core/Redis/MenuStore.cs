@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Restaurant.Core.Domain;
-using Restaurant.Core.Kitchen;
-using Restaurant.Core.Locations;
+using Restaurant.Domain;
+using Restaurant.Domain.Kitchen;
+using Restaurant.Domain.Locations;
 using StackExchange.Redis;
 using static Restaurant.Core.Redis.StoredRecords;
 
@@ -23,7 +23,7 @@ public sealed class MenuStore(RedisContext redis)
 
     public async Task<bool> LoadLocationAsync(LocationDefinition location, CancellationToken cancellationToken = default)
     {
-        var json = JsonSerializer.Serialize(location, CoreJson.Default.LocationDefinition);
+        var json = JsonSerializer.Serialize(location, DomainJson.Default.LocationDefinition);
         var args = new List<RedisValue>
         {
             location.Id, Hash(json), json, RedisKeys.Bell(location.Id).ToString(), redis.TrimMinId(redis.NowMs),
@@ -105,7 +105,7 @@ public sealed class MenuStore(RedisContext redis)
         var definition = await _definitions.GetAsync(location, hash, async () =>
         {
             var json = await redis.Db.HashGetAsync(RedisKeys.Menu(location), "def").WaitAsync(cancellationToken).ConfigureAwait(false);
-            return JsonSerializer.Deserialize(json.ToString(), CoreJson.Default.LocationDefinition)!;
+            return JsonSerializer.Deserialize(json.ToString(), DomainJson.Default.LocationDefinition)!;
         }).ConfigureAwait(false);
         _expo[location] = definition.Expo.Id;
         return definition;

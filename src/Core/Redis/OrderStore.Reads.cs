@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Restaurant.Core.Domain;
-using Restaurant.Core.Kitchen;
-using Restaurant.Core.Locations;
+using Restaurant.Domain;
+using Restaurant.Domain.Kitchen;
+using Restaurant.Domain.Locations;
 using StackExchange.Redis;
 using static Restaurant.Core.Redis.StoredRecords;
 

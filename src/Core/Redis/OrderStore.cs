@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Restaurant.Core.Domain;
-using Restaurant.Core.Kitchen;
-using Restaurant.Core.Locations;
+using Restaurant.Domain;
+using Restaurant.Domain.Kitchen;
+using Restaurant.Domain.Locations;
 using StackExchange.Redis;
 using static Restaurant.Core.Redis.StoredRecords;
 
@@ -49,7 +49,7 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
             var args = new RedisValue[9 + 2 * n];
             args[0] = orderId;
             args[1] = fingerprint;
-            args[2] = JsonSerializer.Serialize(new OrderBody(lines, now, trace), CoreJson.Default.OrderBody);
+            args[2] = JsonSerializer.Serialize(new OrderBody(lines, now, trace), DomainJson.Default.OrderBody);
             args[3] = now;
             args[4] = redis.TrimMinId(now);
             args[5] = RedisKeys.Bell(location).ToString();
@@ -189,7 +189,7 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
             var args = new List<RedisValue>
             {
                 now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString(), order.Version,
-                JsonSerializer.Serialize(new OrderBody(plan.Lines, order.CreatedAt.ToUnixTimeMilliseconds()), CoreJson.Default.OrderBody),
+                JsonSerializer.Serialize(new OrderBody(plan.Lines, order.CreatedAt.ToUnixTimeMilliseconds()), DomainJson.Default.OrderBody),
                 string.Join(',', plan.TicketIds), string.Join(',', plan.CookingSuffixes), roundId, plan.CountDeltas.Count,
             };
             foreach (var (item, delta) in plan.CountDeltas)
@@ -204,7 +204,7 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
                 RedisContext.AddTicketKeys(keys, location, body.TicketId, body.StationId);
                 args.AddRange(
                 [
-                    body.TicketId, body.StationId, JsonSerializer.Serialize(body, CoreJson.Default.TicketBody), body.Course, KindName(ticket.Kind), ticket.Grew ? "1" : "0",
+                    body.TicketId, body.StationId, JsonSerializer.Serialize(body, DomainJson.Default.TicketBody), body.Course, KindName(ticket.Kind), ticket.Grew ? "1" : "0",
                     TicketIds.Suffix(body.TicketId, orderId),
                 ]);
             }
@@ -246,7 +246,7 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
             var body = await reads[i].WaitAsync(cancellationToken).ConfigureAwait(false);
             if (!body.IsNull)
             {
-                bodies[ticketIds[i]] = JsonSerializer.Deserialize(body.ToString(), CoreJson.Default.TicketBody)!;
+                bodies[ticketIds[i]] = JsonSerializer.Deserialize(body.ToString(), DomainJson.Default.TicketBody)!;
             }
         }
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Restaurant.Core.Domain;
+using Restaurant.Domain;
 using StackExchange.Redis;
 
 namespace Restaurant.Core.Redis;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Restaurant.Core.Locations;
+using Restaurant.Domain.Locations;
 using Restaurant.Core.Telemetry;
 using StackExchange.Redis;
 

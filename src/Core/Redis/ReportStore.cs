@@ -1,3 +1,4 @@
+using Restaurant.Domain.Reports;
 using StackExchange.Redis;
 
 namespace Restaurant.Core.Redis;

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using System.Text.Json;
-using Restaurant.Core.Domain;
-using Restaurant.Core.Kitchen;
-using Restaurant.Core.Locations;
+using Restaurant.Domain;
+using Restaurant.Domain.Kitchen;
+using Restaurant.Domain.Locations;
 using StackExchange.Redis;
 using static Restaurant.Core.Redis.StoredRecords;
 
@@ -39,7 +39,7 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
             RedisContext.AddTicketKeys(keys, location, ticket.TicketId, ticket.StationId);
             args.Add(ticket.TicketId);
             args.Add(ticket.StationId);
-            args.Add(JsonSerializer.Serialize(ticket, CoreJson.Default.TicketBody));
+            args.Add(JsonSerializer.Serialize(ticket, DomainJson.Default.TicketBody));
             args.Add(ticket.Course);
         }
 

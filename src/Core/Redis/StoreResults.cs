@@ -1,4 +1,4 @@
-using Restaurant.Core.Domain;
+using Restaurant.Domain;
 
 namespace Restaurant.Core.Redis;
 
@@ -47,18 +47,3 @@ public enum RouteOutcome
     /// <summary>The menu can no longer route the order: it went to the dead letters with its reason.</summary>
     DeadLettered,
 }
-
-public enum SampleKind
-{
-    /// <summary>A station ticket, from reaching its station to its first bump.</summary>
-    Ticket,
-
-    /// <summary>An order, from placed to ready.</summary>
-    OrderReady,
-
-    /// <summary>An order, from placed to completed at expo.</summary>
-    OrderCompleted,
-}
-
-/// <summary>One speed-of-service sample: when it was taken, what it times, and how long it took.</summary>
-public sealed record ServiceSample(DateTimeOffset At, SampleKind Kind, string? StationId, TimeSpan Duration);

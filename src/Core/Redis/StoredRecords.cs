@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Restaurant.Core.Domain;
+using Restaurant.Domain;
 using StackExchange.Redis;
 
 namespace Restaurant.Core.Redis;
@@ -14,7 +14,7 @@ internal static class StoredRecords
     /// Ticket bodies as parsed, keyed by their JSON: an amend rewrites a ticket's body, and the new JSON
     /// is a new key; every screen of a station, and expo at each step of an order, reads the same one.
     /// </summary>
-    private static readonly ParsedCache<TicketBody> TicketBodies = new(json => JsonSerializer.Deserialize(json, CoreJson.Default.TicketBody)!, 4096);
+    private static readonly ParsedCache<TicketBody> TicketBodies = new(json => JsonSerializer.Deserialize(json, DomainJson.Default.TicketBody)!, 4096);
 
     internal static SortedDictionary<string, int> ToCounts(RedisResult[] flat)
     {
@@ -31,7 +31,7 @@ internal static class StoredRecords
         new(entries.ToDictionary(e => e.Name.ToString(), e => (int)e.Value), StringComparer.Ordinal);
 
     internal static SortedDictionary<string, int> ReadCounts(RedisValue json) =>
-        new(JsonSerializer.Deserialize(json.ToString(), CoreJson.Default.DictionaryStringInt32) ?? [], StringComparer.Ordinal);
+        new(JsonSerializer.Deserialize(json.ToString(), DomainJson.Default.DictionaryStringInt32) ?? [], StringComparer.Ordinal);
 
 
     /// <summary>A ticket from a script's answer: its <see cref="TicketView"/> fields from <paramref name="at"/> on.</summary>
@@ -87,7 +87,7 @@ internal static class StoredRecords
 
     internal static OrderData ReadOrder(string location, Dictionary<string, RedisValue> hash)
     {
-        var body = JsonSerializer.Deserialize(hash["body"].ToString(), CoreJson.Default.OrderBody)!;
+        var body = JsonSerializer.Deserialize(hash["body"].ToString(), DomainJson.Default.OrderBody)!;
         var tickets = hash.TryGetValue("tickets", out var t) ? t.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
         return new OrderData(
             hash["id"].ToString(), location, StateNames.ParseOrderState(hash["status"]), body.Lines,

@@ -1,6 +1,6 @@
 using Grpc.Core;
 using Restaurant.Contracts.V1;
-using Restaurant.Core.Domain;
+using Restaurant.Domain;
 using Restaurant.OrderService.Auth;
 
 namespace Restaurant.OrderService.Grpc;

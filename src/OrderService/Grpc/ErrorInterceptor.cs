@@ -1,6 +1,6 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Restaurant.Core.Domain;
+using Restaurant.Domain;
 using StackExchange.Redis;
 
 namespace Restaurant.OrderService.Grpc;

@@ -1,9 +1,9 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Restaurant.Contracts.V1;
-using Restaurant.Core.Domain;
-using Restaurant.Core.Kitchen;
-using Restaurant.Core.Locations;
+using Restaurant.Domain;
+using Restaurant.Domain.Kitchen;
+using Restaurant.Domain.Locations;
 using Restaurant.Core.Redis;
 using Restaurant.Core.Telemetry;
 using Restaurant.OrderService.Mapping;

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Restaurant.Contracts.V1;
-using Restaurant.Core.Domain;
+using Restaurant.Domain;
 using Restaurant.Core.Redis;
 using Restaurant.OrderService.Mapping;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Restaurant.Contracts.V1;
-using Restaurant.Core.Domain;
+using Restaurant.Domain;
 using Restaurant.Core.Redis;
 using Restaurant.Core.Telemetry;
 using Restaurant.OrderService.Mapping;

@@ -1,9 +1,9 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Restaurant.Contracts.V1;
-using Restaurant.Core.Domain;
+using Restaurant.Domain;
 using Restaurant.Core.Redis;
-using Restaurant.Core.Reports;
+using Restaurant.Domain.Reports;
 
 namespace Restaurant.OrderService.Grpc;
 

@@ -1,5 +1,5 @@
 using Restaurant.Contracts.V1;
-using Restaurant.Core.Domain;
+using Restaurant.Domain;
 using Restaurant.Core.Redis;
 using Restaurant.OrderService.Mapping;
 

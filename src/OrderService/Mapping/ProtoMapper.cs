@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Restaurant.Contracts.V1;
-using Restaurant.Core.Domain;
-using Restaurant.Core.Locations;
+using Restaurant.Domain;
+using Restaurant.Domain.Locations;
 
 namespace Restaurant.OrderService.Mapping;
 
@@ -39,11 +39,11 @@ public static class ProtoMapper
             Course = receipt.Course,
             State = receipt.State switch
             {
-                Core.Domain.ProgressState.Held => Contracts.V1.ProgressState.Held,
-                Core.Domain.ProgressState.Waiting => Contracts.V1.ProgressState.Waiting,
-                Core.Domain.ProgressState.Cooking => Contracts.V1.ProgressState.Cooking,
-                Core.Domain.ProgressState.Bumped => Contracts.V1.ProgressState.Bumped,
-                Core.Domain.ProgressState.Voided => Contracts.V1.ProgressState.Voided,
+                Restaurant.Domain.ProgressState.Held => Contracts.V1.ProgressState.Held,
+                Restaurant.Domain.ProgressState.Waiting => Contracts.V1.ProgressState.Waiting,
+                Restaurant.Domain.ProgressState.Cooking => Contracts.V1.ProgressState.Cooking,
+                Restaurant.Domain.ProgressState.Bumped => Contracts.V1.ProgressState.Bumped,
+                Restaurant.Domain.ProgressState.Voided => Contracts.V1.ProgressState.Voided,
                 _ => Contracts.V1.ProgressState.Unspecified,
             },
         };
@@ -206,7 +206,7 @@ public static class ProtoMapper
         return proto;
     }
 
-    public static Contracts.V1.RoutingDecision ToProto(this Core.Kitchen.RoutingDecision decision) => new()
+    public static Contracts.V1.RoutingDecision ToProto(this Restaurant.Domain.Kitchen.RoutingDecision decision) => new()
     {
         LineIndex = decision.LineIndex,
         MenuItemId = decision.MenuItemId,

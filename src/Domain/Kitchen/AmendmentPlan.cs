@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Restaurant.Core.Domain;
-using Restaurant.Core.Locations;
+using Restaurant.Domain;
+using Restaurant.Domain.Locations;
 
-namespace Restaurant.Core.Kitchen;
+namespace Restaurant.Domain.Kitchen;
 
 /// <summary>What an amendment does to one ticket.</summary>
 public enum TicketAmendmentKind
@@ -122,5 +122,5 @@ public sealed record AmendmentPlan(
         return [.. deltas.Where(d => d.Value != 0).Select(d => (d.Key, d.Value))];
     }
 
-    private static string Json(TicketBody body) => JsonSerializer.Serialize(body, CoreJson.Default.TicketBody);
+    private static string Json(TicketBody body) => JsonSerializer.Serialize(body, DomainJson.Default.TicketBody);
 }

@@ -1,4 +1,4 @@
-namespace Restaurant.Core.Domain;
+namespace Restaurant.Domain;
 
 /// <summary>
 /// The one place that knows a ticket id's shape: <c>{order}:{station}</c> for the first course,

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Restaurant.Core.Domain;
+namespace Restaurant.Domain;
 
 /// <summary>Decisions about an order's content, pure so they are tested without a store.</summary>
 public static class OrderRules

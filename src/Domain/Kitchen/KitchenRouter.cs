@@ -1,7 +1,7 @@
-using Restaurant.Core.Domain;
-using Restaurant.Core.Locations;
+using Restaurant.Domain;
+using Restaurant.Domain.Locations;
 
-namespace Restaurant.Core.Kitchen;
+namespace Restaurant.Domain.Kitchen;
 
 /// <summary>
 /// Where one line, or one modifier of it, is made, and the rule that sent it there. A modifier with

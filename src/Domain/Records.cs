@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Restaurant.Core.Domain;
+namespace Restaurant.Domain;
 
 public enum OrderState
 {

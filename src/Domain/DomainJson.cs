@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
-using Restaurant.Core.Locations;
+using Restaurant.Domain.Locations;
 
-namespace Restaurant.Core.Domain;
+namespace Restaurant.Domain;
 
 /// <summary>JSON for what is stored in Redis and for location data files: snake_case, source-generated.</summary>
 [JsonSourceGenerationOptions(
@@ -14,4 +14,4 @@ namespace Restaurant.Core.Domain;
 [JsonSerializable(typeof(TicketBody))]
 [JsonSerializable(typeof(OrderBody))]
 [JsonSerializable(typeof(Dictionary<string, int>))]
-public sealed partial class CoreJson : JsonSerializerContext;
+public sealed partial class DomainJson : JsonSerializerContext;

@@ -1,4 +1,4 @@
-namespace Restaurant.Core.Domain;
+namespace Restaurant.Domain;
 
 /// <summary>
 /// Every refusal the service gives about the things it keeps, built in one place so the same refusal

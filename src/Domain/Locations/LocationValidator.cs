@@ -1,6 +1,6 @@
-using Restaurant.Core.Domain;
+using Restaurant.Domain;
 
-namespace Restaurant.Core.Locations;
+namespace Restaurant.Domain.Locations;
 
 /// <summary>Checks a location's data file before it is loaded, so a typo never reaches a kitchen.</summary>
 public static class LocationValidator

@@ -1,6 +1,6 @@
-using Restaurant.Core.Locations;
+using Restaurant.Domain.Locations;
 
-namespace Restaurant.Core.Domain;
+namespace Restaurant.Domain;
 
 /// <summary>
 /// The menu checks of an order, in the order the place script makes them: a modifier the dish does

@@ -1,4 +1,4 @@
-namespace Restaurant.Core.Locations;
+namespace Restaurant.Domain.Locations;
 
 /// <summary>
 /// A kitchen station of a location, with the ages at which its tickets turn warning and late. Its

@@ -1,7 +1,6 @@
-using Restaurant.Core.Locations;
-using Restaurant.Core.Redis;
+using Restaurant.Domain.Locations;
 
-namespace Restaurant.Core.Reports;
+namespace Restaurant.Domain.Reports;
 
 /// <summary>Count, mean, 90th percentile and late count of a set of times.</summary>
 public sealed record TimingSummary(int Count, TimeSpan Mean, TimeSpan P90, int Late);

@@ -1,7 +1,7 @@
-using Restaurant.Core.Domain;
-using Restaurant.Core.Locations;
+using Restaurant.Domain;
+using Restaurant.Domain.Locations;
 
-namespace Restaurant.Core.Kitchen;
+namespace Restaurant.Domain.Kitchen;
 
 /// <summary>
 /// What routing an order writes, decided before anything is written: the tickets (the cooking

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Restaurant.Core.Domain;
+namespace Restaurant.Domain;
 
 /// <summary>
 /// The shape checks of the contract, run before anything touches Redis: a request that fails them is

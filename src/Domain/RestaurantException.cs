@@ -1,4 +1,4 @@
-namespace Restaurant.Core.Domain;
+namespace Restaurant.Domain;
 
 /// <summary>What kind of refusal an error is; the gRPC edge maps each to its status code.</summary>
 public enum ErrorKind
