@@ -3,9 +3,10 @@ using Restaurant.Domain.Locations;
 namespace Restaurant.Domain;
 
 /// <summary>
-/// The menu checks of an order, in the order the place script makes them: a modifier the dish does
-/// not allow (INVALID_ARGUMENT), then an unknown item (NOT_FOUND). For calls that check an order
-/// without placing it; placing checks inside its script, atomically with the write.
+/// The one check of an order's lines against a menu's shape: a modifier the dish does not allow
+/// (INVALID_ARGUMENT), then an unknown item (NOT_FOUND). Placing, a round and an explanation all check
+/// here; what changes during service (86, counts, a closed location) the scripts check atomically,
+/// and the place script refuses a menu hash that is no longer current.
 /// </summary>
 public static class MenuValidator
 {

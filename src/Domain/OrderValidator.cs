@@ -9,12 +9,12 @@ namespace Restaurant.Domain;
 /// </summary>
 public static partial class OrderValidator
 {
-    public const int MaxLines = 100;
-    public const int MaxQuantity = 99;
-    public const int MaxNoteLength = 200;
-    public const int MaxModifiers = 20;
+    private const int MaxLines = 100;
+    private const int MaxQuantity = 99;
+    private const int MaxNoteLength = 200;
+    private const int MaxModifiers = 20;
     public const int MaxModifierLength = 50;
-    public const int MaxIdLength = 64;
+    private const int MaxIdLength = 64;
     public const int MaxCourse = 9;
 
     // \z, not $: in .NET '$' also matches before a final newline, so "demo\n" would pass as an id.
@@ -161,7 +161,7 @@ public static partial class OrderValidator
     }
 
     /// <summary>How many UTF-16 units one character may take at most (a family emoji takes 8).</summary>
-    public const int StorageFactor = 10;
+    private const int StorageFactor = 10;
 
     /// <summary>A value as echoed in an error message: at most 80 characters, control characters shown as '?'.</summary>
     public static string Shorten(string value)

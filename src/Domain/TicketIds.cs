@@ -13,7 +13,7 @@ public static class TicketIds
     public static string Of(string orderId, string stationId, int course = 1) => orderId + ":" + SuffixOf(stationId, course);
 
     /// <summary>The suffix of a station's ticket in a course.</summary>
-    public static string SuffixOf(string stationId, int course = 1) => course == 1 ? stationId : $"{stationId}:{course}";
+    private static string SuffixOf(string stationId, int course = 1) => course == 1 ? stationId : $"{stationId}:{course}";
 
     /// <summary>A ticket id from its order and its suffix.</summary>
     public static string FromSuffix(string orderId, string suffix) => orderId + ":" + suffix;

@@ -1,18 +1,18 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using Restaurant.Core.Redis;
+using Restaurant.Core.Telemetry;
 using Restaurant.Domain;
 using Restaurant.Domain.Kitchen;
 using Restaurant.Domain.Locations;
-using Restaurant.Core.Redis;
-using Restaurant.Core.Telemetry;
 using StackExchange.Redis;
 
 namespace Restaurant.KitchenWorker;
 
 /// <summary>
 /// Takes orders off every location's queue, routes each into its station tickets and writes them with
-/// the acknowledgement in one script. A thin adapter: the routing decision is <see cref="KitchenRouter"/>.
+/// the acknowledgement in one script. A thin adapter: what to write is <see cref="RoutePlan"/>'s decision.
 /// </summary>
 public sealed partial class OrderRoutingWorker(
     OrderStore orders,

@@ -2,8 +2,8 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Restaurant.Contracts.V1;
-using Restaurant.Domain;
 using Restaurant.Core.Redis;
+using Restaurant.Domain;
 using static Restaurant.Testing.TestOrders;
 
 namespace Restaurant.OrderService.Tests;

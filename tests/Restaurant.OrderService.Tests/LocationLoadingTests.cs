@@ -1,8 +1,8 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Restaurant.Contracts.V1;
-using Restaurant.Domain.Locations;
 using Restaurant.Core.Redis;
+using Restaurant.Domain.Locations;
 using static Restaurant.Testing.TestOrders;
 
 namespace Restaurant.OrderService.Tests;

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Restaurant.Domain;
 using Restaurant.Core.Locations;
-using Restaurant.Domain.Locations;
 using Restaurant.Core.Redis;
+using Restaurant.Domain;
+using Restaurant.Domain.Locations;
 using Restaurant.Testing;
 
 namespace Restaurant.OrderService.Tests;

@@ -1,11 +1,11 @@
+using System.Text.Json;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Restaurant.Contracts.V1;
-using System.Text.Json;
+using Restaurant.Core.Redis;
 using Restaurant.Domain;
 using Restaurant.Domain.Locations;
-using Restaurant.Core.Redis;
 using Restaurant.Testing;
 using StackExchange.Redis;
 using static Restaurant.Testing.TestOrders;

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Restaurant.Domain;
 using Restaurant.Core.Redis;
+using Restaurant.Domain;
 using Restaurant.Domain.Locations;
 
 namespace Restaurant.Core.Locations;

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 using Restaurant.Domain.Locations;
+using StackExchange.Redis;
 
 namespace Restaurant.Core.Locations;
 

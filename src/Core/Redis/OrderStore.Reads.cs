@@ -92,7 +92,7 @@ public sealed partial class OrderStore
         foreach (var entry in wanted)
         {
             var at = DateTimeOffset.FromUnixTimeMilliseconds((long)entry["at"]);
-            var status = StateNames.ParseOrderState(entry["status"]);
+            var status = StoredStates.ParseOrderState(entry["status"]);
             var order = orders[entry["order"].ToString()] is { } stored
                 ? stored with { Status = status, UpdatedAt = at }
                 : new OrderData(entry["order"].ToString(), location, status, [], at, at, []);

@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Restaurant.Core.Locations;
-using Restaurant.Domain.Locations;
 using Restaurant.Core.Telemetry;
+using Restaurant.Domain.Locations;
 using StackExchange.Redis;
 
 namespace Restaurant.Core.Redis;

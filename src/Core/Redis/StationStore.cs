@@ -1,6 +1,6 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using System.Text.Json;
 using Restaurant.Domain;
 using Restaurant.Domain.Kitchen;
 using Restaurant.Domain.Locations;
@@ -71,7 +71,7 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
         {
             case ScriptCode.Bumped:
             case ScriptCode.Noop:
-                var status = StateNames.ParseOrderState(answer[1]);
+                var status = StoredStates.ParseOrderState(answer[1]);
                 if (answer.Number(2) is > 0 and var next)
                 {
                     // The course is done and the location fires the next one by itself. Firing is
@@ -113,7 +113,7 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
             cancellationToken).ConfigureAwait(false);
         return answer.Code switch
         {
-            ScriptCode.Recalled or ScriptCode.Noop => new TicketChange(ReadTicketView(answer.Values, 2), StateNames.ParseOrderState(answer[1])),
+            ScriptCode.Recalled or ScriptCode.Noop => new TicketChange(ReadTicketView(answer.Values, 2), StoredStates.ParseOrderState(answer[1])),
             ScriptCode.NotFound => throw Refusals.UnknownTicket(location, stationId, ticketId),
             ScriptCode.Voided => throw Refusals.VoidedTicket(ticketId, "(order cancelled) and cannot be recalled"),
             ScriptCode.Completed => throw Refusals.RecallAtExpoFirst(orderId),
@@ -288,7 +288,7 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
             }
 
             var ticket = ReadTicket(
-                entry["body"].ToString(), StateNames.ParseTicketState(entry["status"]), entry["rush"], entry["fired"], entry["held"], entry["bumped"], entry["progress"],
+                entry["body"].ToString(), StoredStates.ParseTicketState(entry["status"]), entry["rush"], entry["fired"], entry["held"], entry["bumped"], entry["progress"],
                 entry["screen"]);
             events.Add(new StationEventData(entry.Id.ToString(), kind, ticket, null, entry["from"].IsNull ? "" : entry["from"].ToString()));
         }

@@ -37,7 +37,7 @@ internal static class StoredRecords
     /// <summary>A ticket from a script's answer: its <see cref="TicketView"/> fields from <paramref name="at"/> on.</summary>
     internal static TicketData ReadTicketView(RedisResult[] result, int at) =>
         ReadTicket(
-            (string)result[at + TicketView.Body]!, StateNames.ParseTicketState((string?)result[at + TicketView.Status]), (RedisValue)result[at + TicketView.Rush],
+            (string)result[at + TicketView.Body]!, StoredStates.ParseTicketState((string?)result[at + TicketView.Status]), (RedisValue)result[at + TicketView.Rush],
             (RedisValue)result[at + TicketView.Fired], (RedisValue)result[at + TicketView.Held], (RedisValue)result[at + TicketView.Bumped],
             (RedisValue)result[at + TicketView.Progress], (RedisValue)result[at + TicketView.Screen]);
 
@@ -70,7 +70,7 @@ internal static class StoredRecords
         var (suffix, state) = (entry[..entry.IndexOf('=')], entry[(entry.IndexOf('=') + 1)..]);
         var ticketId = TicketIds.FromSuffix(orderId, suffix);
         var parsed = TicketIds.Parse(ticketId);
-        return new TicketReceiptData(ticketId, parsed?.StationId ?? suffix, parsed?.Course ?? 1, StateNames.ParseProgress(state), null, null, null);
+        return new TicketReceiptData(ticketId, parsed?.StationId ?? suffix, parsed?.Course ?? 1, StoredStates.ParseProgress(state), null, null, null);
     }
 
     internal static Dictionary<string, RedisValue> ToHash(RedisResult flat)
@@ -90,7 +90,7 @@ internal static class StoredRecords
         var body = JsonSerializer.Deserialize(hash["body"].ToString(), DomainJson.Default.OrderBody)!;
         var tickets = hash.TryGetValue("tickets", out var t) ? t.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
         return new OrderData(
-            hash["id"].ToString(), location, StateNames.ParseOrderState(hash["status"]), body.Lines,
+            hash["id"].ToString(), location, StoredStates.ParseOrderState(hash["status"]), body.Lines,
             DateTimeOffset.FromUnixTimeMilliseconds((long)hash["created"]),
             DateTimeOffset.FromUnixTimeMilliseconds((long)hash["updated"]),
             tickets,

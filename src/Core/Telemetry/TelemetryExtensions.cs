@@ -59,7 +59,7 @@ public sealed class MetricsOptions
     public string? Listen { get; set; }
 
     /// <summary>The endpoint's address, or null when none is served; a setting that is no host:port stops the start.</summary>
-    public Uri? ListenUri()
+    internal Uri? ListenUri()
     {
         if (string.IsNullOrEmpty(Listen))
         {

@@ -111,7 +111,7 @@ public sealed record AmendmentPlan(
     }
 
     /// <summary>How each item's taken quantity moves from <paramref name="before"/> to <paramref name="after"/> (voided lines take nothing).</summary>
-    public static IReadOnlyList<(string Item, int Delta)> DeltasOf(IReadOnlyList<OrderLineData> before, IReadOnlyList<OrderLineData> after)
+    private static IReadOnlyList<(string Item, int Delta)> DeltasOf(IReadOnlyList<OrderLineData> before, IReadOnlyList<OrderLineData> after)
     {
         var deltas = OrderRules.Taken(after).ToDictionary(t => t.Item, t => t.Quantity, StringComparer.Ordinal);
         foreach (var (item, quantity) in OrderRules.Taken(before))

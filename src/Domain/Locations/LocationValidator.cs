@@ -6,7 +6,7 @@ namespace Restaurant.Domain.Locations;
 public static class LocationValidator
 {
     /// <summary>The longest name of a location, station or menu item, in characters.</summary>
-    public const int MaxNameLength = 80;
+    private const int MaxNameLength = 80;
 
     public static IReadOnlyList<string> Problems(LocationDefinition location)
     {

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Restaurant.Core.Locations;
-using Restaurant.Domain.Locations;
 using Restaurant.Core.Redis;
+using Restaurant.Domain.Locations;
 using Restaurant.OrderService.Auth;
 using Restaurant.OrderService.Grpc;
 

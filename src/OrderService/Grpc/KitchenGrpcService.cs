@@ -1,11 +1,11 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Restaurant.Contracts.V1;
+using Restaurant.Core.Redis;
+using Restaurant.Core.Telemetry;
 using Restaurant.Domain;
 using Restaurant.Domain.Kitchen;
 using Restaurant.Domain.Locations;
-using Restaurant.Core.Redis;
-using Restaurant.Core.Telemetry;
 using Restaurant.OrderService.Mapping;
 
 namespace Restaurant.OrderService.Grpc;

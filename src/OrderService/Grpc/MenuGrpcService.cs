@@ -1,8 +1,8 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Restaurant.Contracts.V1;
-using Restaurant.Domain;
 using Restaurant.Core.Redis;
+using Restaurant.Domain;
 using Restaurant.OrderService.Mapping;
 
 namespace Restaurant.OrderService.Grpc;

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Restaurant.Contracts.V1;
-using Restaurant.Domain;
 using Restaurant.Core.Redis;
 using Restaurant.Core.Telemetry;
+using Restaurant.Domain;
 using Restaurant.OrderService.Mapping;
 
 namespace Restaurant.OrderService.Grpc;

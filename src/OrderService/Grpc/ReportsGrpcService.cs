@@ -1,8 +1,8 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Restaurant.Contracts.V1;
-using Restaurant.Domain;
 using Restaurant.Core.Redis;
+using Restaurant.Domain;
 using Restaurant.Domain.Reports;
 
 namespace Restaurant.OrderService.Grpc;

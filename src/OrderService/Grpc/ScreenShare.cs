@@ -1,6 +1,6 @@
 using Restaurant.Contracts.V1;
-using Restaurant.Domain;
 using Restaurant.Core.Redis;
+using Restaurant.Domain;
 using Restaurant.OrderService.Mapping;
 
 namespace Restaurant.OrderService.Grpc;
