@@ -1,15 +1,8 @@
-using System.Collections.Concurrent;
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Grpc.Core;
-using HdrHistogram;
-using Restaurant.Clients.Common;
 using Restaurant.Contracts.V1;
 using Spectre.Console;
-using Spectre.Console.Cli;
 namespace Restaurant.Clients.Load;
 
 /// <summary>What a load run reports: each step's figures on the console, the service's own metrics before and after, and the run as JSON.</summary>

@@ -1,15 +1,9 @@
 using System.Collections.Concurrent;
-using System.ComponentModel;
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Grpc.Core;
 using HdrHistogram;
 using Restaurant.Clients.Common;
 using Restaurant.Contracts.V1;
-using Spectre.Console;
-using Spectre.Console.Cli;
 namespace Restaurant.Clients.Load;
 
 /// <summary>Shared by the parts of a load run.</summary>

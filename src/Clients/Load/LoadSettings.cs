@@ -1,11 +1,5 @@
-using System.Collections.Concurrent;
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Grpc.Core;
-using HdrHistogram;
 using Restaurant.Clients.Common;
 using Restaurant.Contracts.V1;
 using Spectre.Console;

@@ -1,15 +1,7 @@
-using System.Collections.Concurrent;
-using System.ComponentModel;
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Grpc.Core;
-using HdrHistogram;
 using Restaurant.Clients.Common;
 using Restaurant.Contracts.V1;
-using Spectre.Console;
-using Spectre.Console.Cli;
 namespace Restaurant.Clients.Load;
 
 /// <summary>The offered load: orders sent on their schedule (open loop: each at its due time, whatever came of the ones before), each a random order from the menu.</summary>

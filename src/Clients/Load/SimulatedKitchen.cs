@@ -1,15 +1,7 @@
-using System.Collections.Concurrent;
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Grpc.Core;
-using HdrHistogram;
 using Restaurant.Clients.Common;
 using Restaurant.Contracts.V1;
 using Spectre.Console;
-using Spectre.Console.Cli;
 namespace Restaurant.Clients.Load;
 
 /// <summary>The kitchen and the POS a load run drives: a screen per station that bumps what it is shown, and a POS watch that sends ready orders out at expo; both come back after a dropped stream as real ones do.</summary>

@@ -1,9 +1,7 @@
-using System.ComponentModel;
 using Grpc.Core;
 using Restaurant.Clients.Common;
 using Restaurant.Contracts.V1;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Restaurant.Clients.Pos;
 
