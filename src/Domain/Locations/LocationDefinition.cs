@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Restaurant.Domain.Locations;
 
 /// <summary>
@@ -69,21 +71,32 @@ public sealed record LocationDefinition(
 
     public StationDefinition Expo => Stations.First(s => s.IsExpo);
 
-    public MenuItemDefinition? FindItem(string id) => Items.FirstOrDefault(i => i.Id == id);
+    public MenuItemDefinition? FindItem(string id) => Index.Items.GetValueOrDefault(id);
 
     public StationDefinition? FindStation(string id) => Stations.FirstOrDefault(s => s.Id == id);
 
-    public ModifierDefinition? FindModifier(string name)
-    {
-        var key = ModifierDefinition.Normalize(name);
-        return ModifierList.FirstOrDefault(m => m.Key == key);
-    }
+    public ModifierDefinition? FindModifier(string name) => Index.Modifiers.GetValueOrDefault(ModifierDefinition.Normalize(name));
 
     /// <summary>Whether <paramref name="item"/> allows <paramref name="modifier"/> (case and spaces aside).</summary>
-    public bool Allows(MenuItemDefinition item, string modifier)
+    public bool Allows(MenuItemDefinition item, string modifier) =>
+        FindModifier(modifier) is { } definition && (definition.AnyItem || Index.AllowedOf(item).Contains(definition.Key));
+
+    /// <summary>Every order and every route looks items and modifiers up: the lookups are built once per definition.</summary>
+    private static readonly ConditionalWeakTable<LocationDefinition, Lookups> Indexes = new();
+
+    private Lookups Index => Indexes.GetValue(this, static location => new Lookups(location));
+
+    private sealed class Lookups(LocationDefinition location)
     {
-        var definition = FindModifier(modifier);
-        return definition is not null && (definition.AnyItem || item.AllowedModifiers.Any(m => ModifierDefinition.Normalize(m) == definition.Key));
+        private readonly ConditionalWeakTable<MenuItemDefinition, HashSet<string>> _allowed = new();
+
+        public Dictionary<string, MenuItemDefinition> Items { get; } = location.Items.DistinctBy(i => i.Id).ToDictionary(i => i.Id, StringComparer.Ordinal);
+
+        public Dictionary<string, ModifierDefinition> Modifiers { get; } = location.ModifierList.DistinctBy(m => m.Key).ToDictionary(m => m.Key, StringComparer.Ordinal);
+
+        /// <summary>An item's allowed modifiers, normalized.</summary>
+        public HashSet<string> AllowedOf(MenuItemDefinition item) =>
+            _allowed.GetValue(item, static i => i.AllowedModifiers.Select(ModifierDefinition.Normalize).ToHashSet(StringComparer.Ordinal));
     }
 }
 
