@@ -18,7 +18,8 @@ rounds=${ROUNDS:-2}
 
 # shellcheck source=scripts/prerequisites.sh
 . scripts/prerequisites.sh
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || shuf -i 20000-60000 -n 1; }
+# shellcheck source=bench/common.sh
+. bench/common.sh
 
 work=$(mktemp -d)
 cleanup() {
@@ -36,22 +37,16 @@ client=(dotnet "$root/src/Clients/bin/Release/net10.0/restaurant.dll")
 # One round: a fresh Redis and the build's services, a warm-up, then the measured load.
 # Prints: redis_cpu orderservice_cpu worker_cpu p50 p99 (CPU in seconds per 1,000 orders, latency in ms).
 measure() {
-  local tree=$1 dir port grpc health token pids=()
+  local tree=$1 dir port grpc health pids=()
   dir=$(mktemp -d -p "$work")
   port=$(free_port); grpc=$(free_port); health=$(free_port)
-  token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-  cat >"$dir/devices.json" <<JSON
-{ "Restaurant": { "Devices": [ { "Id": "compare", "Role": "manager", "Location": "*",
-  "TokenSha256": "$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)", "RequestsPerSecond": 1000000, "Burst": 1000000, "MaxStreams": 64 } ] } }
-JSON
+  bench_environment "$dir" "$port"
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec --save "" --logfile "$dir/redis.log" &
   local redis=$!
   for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-  ConnectionStrings__Redis="127.0.0.1:$port" Restaurant__Locations__DataPath="$root/data/locations" Restaurant__DevicesFile="$dir/devices.json" \
-    dotnet "$tree/src/OrderService/bin/Release/net10.0/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$grpc" >"$dir/os.log" 2>&1 &
+  dotnet "$tree/src/OrderService/bin/Release/net10.0/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$grpc" >"$dir/os.log" 2>&1 &
   local service=$!
-  ConnectionStrings__Redis="127.0.0.1:$port" \
-    dotnet "$tree/src/KitchenWorker/bin/Release/net10.0/Restaurant.KitchenWorker.dll" --urls "http://127.0.0.1:$health" >"$dir/worker.log" 2>&1 &
+  dotnet "$tree/src/KitchenWorker/bin/Release/net10.0/Restaurant.KitchenWorker.dll" --urls "http://127.0.0.1:$health" >"$dir/worker.log" 2>&1 &
   local worker=$!
   pids=("$worker" "$service" "$redis")
   local load=("${client[@]}" loadgen --server "http://127.0.0.1:$grpc" --token "$token" --rate "$rate")
