@@ -16,6 +16,14 @@ app.MapGrpcService<KitchenGrpcService>();
 app.MapGrpcService<ReportsGrpcService>();
 app.MapGrpcService<DevicesGrpcService>();
 app.MapGrpcHealthChecksService();
+app.MapGrpcReflectionService();
+app.UseSwagger(swagger => swagger.RouteTemplate = "openapi/{documentName}.json");
+app.UseSwaggerUI(ui =>
+{
+    ui.RoutePrefix = "docs";
+    ui.SwaggerEndpoint("/openapi/v1.json", "Restaurant v1");
+    ui.DocumentTitle = "Restaurant API";
+});
 app.MapGet("/", () => "Restaurant OrderService: gRPC over HTTP/2 (restaurant.v1.Menu, Orders, Kitchen, Reports).");
 await app.RunAsync();
 

@@ -39,7 +39,12 @@ public static class AccessPolicy
     };
 
     /// <summary>Calls anyone may make without a token: the gRPC health service.</summary>
-    public static bool IsOpen(string method) => method.StartsWith("/grpc.health.v1.", StringComparison.Ordinal);
+    /// <summary>
+    /// Open to any caller: the health service, and server reflection, which tells a tool (grpcurl,
+    /// Postman) the contract's shape, as public as API.md, and nothing of any location.
+    /// </summary>
+    public static bool IsOpen(string method) =>
+        method.StartsWith("/grpc.health.v1.", StringComparison.Ordinal) || method.StartsWith("/grpc.reflection.", StringComparison.Ordinal);
 
     /// <summary>Null when the device may make the call; otherwise the status to answer with.</summary>
     public static Status? Check(DeviceDefinition device, string method, object request)

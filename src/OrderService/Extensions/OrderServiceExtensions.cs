@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi.Models;
 using Restaurant.Core.Locations;
 using Restaurant.Core.Redis;
 using Restaurant.Domain.Locations;
@@ -12,7 +13,7 @@ namespace Restaurant.OrderService.Extensions;
 
 public static class OrderServiceExtensions
 {
-    public static IHostApplicationBuilder AddOrderServiceGrpc(this IHostApplicationBuilder builder)
+    public static WebApplicationBuilder AddOrderServiceGrpc(this WebApplicationBuilder builder)
     {
         // Devices may also come from a file of their own, so an operator adds and revokes them
         // without touching the service's settings; it is reread when it changes. The one setting read
@@ -35,6 +36,36 @@ public static class OrderServiceExtensions
             options.Interceptors.Add<ErrorInterceptor>();
             options.Interceptors.Add<AuthInterceptor>();
             options.MaxReceiveMessageSize = 1024 * 1024;
+        }).AddJsonTranscoding();
+
+        // grpcurl and Postman discover the services; the OpenAPI document describes the JSON routes.
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcSwagger();
+        builder.Services.AddSwaggerGen(swagger =>
+        {
+            swagger.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "Restaurant",
+                Version = "v1",
+                Description = "Every RPC of the restaurant.v1 contract as JSON over HTTP: the same device token (authorization: Bearer …), validation, idempotency and status codes as gRPC.",
+            });
+            var contract = Path.Combine(AppContext.BaseDirectory, "Restaurant.Contracts.xml");
+            if (File.Exists(contract))
+            {
+                swagger.IncludeXmlComments(contract);
+                swagger.IncludeGrpcXmlComments(contract, includeControllerXmlComments: true);
+            }
+
+            swagger.AddSecurityDefinition("device", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "A provisioned device's token (restaurant device add prints one).",
+            });
+            swagger.AddSecurityRequirement(new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecurityScheme { Reference = new OpenApiReference { Type = ReferenceType.SecurityScheme, Id = "device" } }] = [],
+            });
         });
         builder.Services.AddHostedService<LocationLoadingService>();
 
@@ -51,9 +82,27 @@ public static class OrderServiceExtensions
             .ValidateOnStart();
         builder.Services.AddOptions<TlsOptions>().BindConfiguration(TlsOptions.Section);
 
+        // Plaintext HTTP/2 (h2c) cannot share a port with HTTP/1.1: the JSON routes are served on the
+        // addresses of Restaurant:Json:Urls over HTTP/1.1 as well, beside the gRPC addresses --urls names.
+        // Read as the service is put together: the addresses are the server's, before options exist.
+        var json = builder.Configuration.GetSection(JsonApiOptions.Section).Get<JsonApiOptions>() ?? new();
+        var http1Ports = json.Ports();
+        if (http1Ports.Count > 0)
+        {
+            var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
+            builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, string.IsNullOrEmpty(urls) ? json.Urls : $"{urls};{json.Urls}");
+        }
+
         // HTTP/2 pings find a screen whose network went away without a word, and keep idle NATs open.
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<TlsOptions>>((kestrel, tls) =>
         {
+            kestrel.ConfigureEndpointDefaults(endpoint =>
+            {
+                if (endpoint.IPEndPoint is { } at && http1Ports.Contains(at.Port))
+                {
+                    endpoint.Protocols = HttpProtocols.Http1;
+                }
+            });
             kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(20);
             kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
             if (tls.Value.ClientCertificates)

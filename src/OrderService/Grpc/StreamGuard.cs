@@ -30,7 +30,12 @@ public static class StreamWriterExtensions
     {
         try
         {
-            writer.WriteOptions = more ? BufferedWrite : null;
+            // A JSON (transcoded) stream writes each message as a line of its own and takes no write options.
+            if (IsGrpc(context))
+            {
+                writer.WriteOptions = more ? BufferedWrite : null;
+            }
+
             await writer.WriteAsync(message, cancellationToken).WaitAsync(timeout, cancellationToken);
         }
         catch (TimeoutException)
@@ -39,4 +44,7 @@ public static class StreamWriterExtensions
             throw new RpcException(new Status(StatusCode.ResourceExhausted, $"the client has not read for {timeout.TotalSeconds:0} s; stream ended"));
         }
     }
+
+    private static bool IsGrpc(ServerCallContext context) =>
+        context.GetHttpContext().Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true;
 }
