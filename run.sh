@@ -12,7 +12,8 @@
 #                                 processes, nginx in front (grpc_pass) on the usual gRPC port
 # The kitchen's browser screens and the guest board are served on WEB_PORT (8080), on 127.0.0.1
 # unless WEB_BIND=0.0.0.0 lets the kitchen's tablets reach it.
-# Ports: REDIS_PORT (6379), GRPC_PORT (5080), WORKER_PORT (5081), METRICS_PORT (9464, and the next one for the worker), WEB_PORT (8080).
+# Ports: REDIS_PORT (6379), GRPC_PORT (5080), WORKER_PORT (5081), METRICS_PORT (9464, and the next one for the worker), WEB_PORT (8080),
+# JSON_PORT (5082: the same contract as JSON over plain HTTP/1.1, for curl; gRPC's port speaks HTTP/2).
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$PWD
@@ -22,6 +23,7 @@ grpc_port=${GRPC_PORT:-5080}
 worker_port=${WORKER_PORT:-5081}
 metrics_port=${METRICS_PORT:-9464}
 web_port=${WEB_PORT:-8080}
+json_port=${JSON_PORT:-5082}
 web_bind=${WEB_BIND:-127.0.0.1}
 # always: every write is on disk before the answer; everysec: at most about a second of writes can
 # be lost on power failure (not on a crash of Redis alone); no: the OS decides, tens of seconds.
@@ -59,7 +61,7 @@ if [ "$cluster" = 1 ]; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
   fi
 else
-  ports=("$redis_port" "$grpc_port" "$worker_port" "$metrics_port" "$((metrics_port + 1))" "$web_port")
+  ports=("$redis_port" "$grpc_port" "$worker_port" "$metrics_port" "$((metrics_port + 1))" "$web_port" "$json_port")
 fi
 for port in "${ports[@]}"; do
   if port_taken "$port"; then
@@ -214,8 +216,8 @@ else
   export Restaurant__Locations__DataPath="$root/data/locations"
   export Restaurant__DevicesFile="$root/.data/devices.json"
   bin=Release/net10.0
-  echo "==> OrderService on http://127.0.0.1:$grpc_port (log: .data/logs/order-service.log)"
-  Restaurant__Metrics__Listen="127.0.0.1:$metrics_port" \
+  echo "==> OrderService on http://127.0.0.1:$grpc_port, JSON over HTTP/1.1 on http://127.0.0.1:$json_port (log: .data/logs/order-service.log)"
+  Restaurant__Metrics__Listen="127.0.0.1:$metrics_port" Restaurant__Json__Urls="http://127.0.0.1:$json_port" \
     dotnet "src/OrderService/bin/$bin/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$grpc_port" \
     >"$root/.data/logs/order-service.log" 2>&1 &
   pids+=($!)
@@ -252,6 +254,11 @@ Restaurant is running (location "demo"). Every call needs a device token (see .d
   a screen:       ${client[*]} kds --station fryer --token $KITCHEN_TOKEN
   86 an item:     ${client[*]} pos 86 ribeye --token $MANAGER_TOKEN
   metrics:        curl http://127.0.0.1:$metrics_port/metrics (OrderService), :$((metrics_port + 1))/metrics (KitchenWorker)
+$(if [ "$cluster" = 0 ]; then cat <<JSON
+  JSON over HTTP: curl -H "authorization: Bearer \$RESTAURANT_TOKEN" http://127.0.0.1:$json_port/v1/locations/demo/menu
+                  the API's document and docs page: http://127.0.0.1:$json_port/openapi/v1.json, http://127.0.0.1:$json_port/docs
+JSON
+fi)
 
 Kitchen screens in a browser: open http://$web_bind:$web_port/pair on the screen, enter its token once:
 $(for s in "${demo_stations[@]}"; do v="SCREEN_TOKEN_${s^^}"; printf '  %-8s %s   then http://%s:%s/kds/demo/%s\n' "$s" "${!v}" "$web_bind" "$web_port" "$s"; done)

@@ -8,11 +8,12 @@ cd "$(dirname "$0")"
 # shellcheck source=scripts/prerequisites.sh
 . scripts/prerequisites.sh
 
-# The browser tests drive Debian's chromium (Playwright's own browser download cannot work here).
-if [ ! -x /usr/bin/chromium ]; then
-  echo "==> installing chromium (for the browser tests)"
+# The browser tests drive Debian's chromium (Playwright's own browser download cannot work here);
+# a kiosk's first JSON order is placed with curl.
+if [ ! -x /usr/bin/chromium ] || ! command -v curl >/dev/null 2>&1; then
+  echo "==> installing chromium and curl (for the browser and JSON tests)"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium curl >/dev/null
 fi
 
 echo "==> building"
