@@ -59,6 +59,18 @@ public static partial class OrderValidator
     /// <summary>The order id as stored: UUIDs are case-insensitive, so one canonical case.</summary>
     public static string NormalizeOrderId(string orderId) => orderId.ToLowerInvariant();
 
+    /// <summary>The longest guest name, in characters a person sees.</summary>
+    public const int MaxGuestNameLength = 40;
+
+    /// <summary>INVALID_ARGUMENT naming <paramref name="field"/> for a guest name that is too long or holds control characters.</summary>
+    public static void ValidateGuestName(string name, string field = "guest_name")
+    {
+        if (TextProblem(name, MaxGuestNameLength) is { } problem)
+        {
+            throw RestaurantException.Invalid($"{field} {problem}");
+        }
+    }
+
     public static void ValidateLines(IReadOnlyList<OrderLineData> lines)
     {
         if (lines.Count == 0)

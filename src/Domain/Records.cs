@@ -65,7 +65,9 @@ public sealed record OrderData(
     long Version = 0,
     IReadOnlyList<TicketReceiptData>? Receipts = null,
     string? Trace = null,
-    int Number = 0);
+    int Number = 0,
+    string Source = "",
+    string GuestName = "");
 
 /// <summary>
 /// One item on a ticket: what a station must make. A modifier made at another station than its dish
@@ -108,7 +110,9 @@ public sealed record TicketData(
     string Screen = "",
     long PlacedAtMs = 0,
     string? Trace = null,
-    int OrderNumber = 0);
+    int OrderNumber = 0,
+    string Source = "",
+    string GuestName = "");
 
 /// <summary>The immutable part of a ticket, stored once as JSON; status and rush live beside it.</summary>
 /// Warning and late times count from when the ticket fires, so they are kept as offsets.
@@ -123,7 +127,9 @@ public sealed record TicketBody(
     int Course = 1,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] long PlacedAtMs = 0,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Trace = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int OrderNumber = 0);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int OrderNumber = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] string? Source = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] string? GuestName = null);
 
 /// <summary>
 /// The immutable part of an order, stored once as JSON. <see cref="Trace"/> is the W3C trace parent of
@@ -132,4 +138,12 @@ public sealed record TicketBody(
 public sealed record OrderBody(
     IReadOnlyList<OrderLineData> Lines,
     long CreatedAtMs,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Trace = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Trace = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Source = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GuestName = null);
+
+/// <summary>
+/// Where an order came from: <see cref="Source"/> names a delivery platform ("" for the location's own
+/// POS or kiosk), and <see cref="GuestName"/> is what the guest is called at the pass ("Sam K.").
+/// </summary>
+public sealed record OrderOrigin(string Source = "", string GuestName = "");

@@ -1,5 +1,6 @@
 using Restaurant.Core.Redis;
 using Restaurant.Core.Telemetry;
+using Restaurant.OrderService.Deliveries;
 using Restaurant.OrderService.Extensions;
 using Restaurant.OrderService.Grpc;
 
@@ -17,6 +18,7 @@ app.MapGrpcService<ReportsGrpcService>();
 app.MapGrpcService<DevicesGrpcService>();
 app.MapGrpcHealthChecksService();
 app.MapGrpcReflectionService();
+app.MapDeliveries();
 app.UseSwagger(swagger => swagger.RouteTemplate = "openapi/{documentName}.json");
 app.UseSwaggerUI(ui =>
 {

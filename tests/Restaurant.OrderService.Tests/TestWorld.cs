@@ -84,6 +84,8 @@ public sealed class TestWorld
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            [$"Restaurant:Delivery:Platforms:ubereats:Secret"] = DeliveryTests.UberEatsSecret,
+            [$"Restaurant:Delivery:Platforms:ubereats:SignatureHeader"] = "X-Uber-Signature",
         };
         foreach (var (key, value) in TestDevices.Settings())
         {

@@ -22,7 +22,8 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
     /// answers with the stored order, whatever the menu says now.
     /// </summary>
     public async Task<PlaceResult> PlaceOrderAsync(
-        string location, string orderId, IReadOnlyList<OrderLineData> lines, bool rush = false, CancellationToken cancellationToken = default, string? trace = null)
+        string location, string orderId, IReadOnlyList<OrderLineData> lines, bool rush = false, CancellationToken cancellationToken = default, string? trace = null,
+        OrderOrigin? origin = null)
     {
         var fingerprint = OrderRules.Fingerprint(lines, rush);
         for (var attempt = 0; attempt < 3; attempt++)
@@ -49,7 +50,8 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
             var args = new RedisValue[9 + 2 * n];
             args[0] = orderId;
             args[1] = fingerprint;
-            args[2] = JsonSerializer.Serialize(new OrderBody(lines, now, trace), DomainJson.Default.OrderBody);
+            args[2] = JsonSerializer.Serialize(
+                new OrderBody(lines, now, trace, StoredText(origin?.Source), StoredText(origin?.GuestName)), DomainJson.Default.OrderBody);
             args[3] = now;
             args[4] = redis.TrimMinId(now);
             args[5] = RedisKeys.Bell(location).ToString();
@@ -88,6 +90,8 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
 
         throw new TimeoutException($"the menu of '{location}' kept changing while order {orderId} was being placed");
     }
+
+    private static string? StoredText(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>The order as stored, when this order id was placed before with this content.</summary>
     private async Task<PlaceResult?> StoredAsAsync(string location, string orderId, string fingerprint, CancellationToken cancellationToken)
@@ -189,7 +193,9 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
             var args = new List<RedisValue>
             {
                 now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString(), order.Version,
-                JsonSerializer.Serialize(new OrderBody(plan.Lines, order.CreatedAt.ToUnixTimeMilliseconds()), DomainJson.Default.OrderBody),
+                JsonSerializer.Serialize(
+                    new OrderBody(plan.Lines, order.CreatedAt.ToUnixTimeMilliseconds(), order.Trace, StoredText(order.Source), StoredText(order.GuestName)),
+                    DomainJson.Default.OrderBody),
                 string.Join(',', plan.TicketIds), string.Join(',', plan.CookingSuffixes), roundId, plan.CountDeltas.Count,
             };
             foreach (var (item, delta) in plan.CountDeltas)

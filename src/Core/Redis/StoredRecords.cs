@@ -61,7 +61,9 @@ internal static class StoredRecords
             screen.IsNullOrEmpty ? "" : screen.ToString(),
             body.PlacedAtMs,
             body.Trace,
-            body.OrderNumber);
+            body.OrderNumber,
+            body.Source ?? "",
+            body.GuestName ?? "");
     }
 
     /// <summary>One "suffix=STATE" of expo's progress.</summary>
@@ -99,7 +101,9 @@ internal static class StoredRecords
             hash.TryGetValue("version", out var version) ? (long)version : 0,
             Receipts(hash),
             body.Trace,
-            hash.TryGetValue("number", out var number) && number.TryParse(out int n) ? n : 0);
+            hash.TryGetValue("number", out var number) && number.TryParse(out int n) ? n : 0,
+            body.Source ?? "",
+            body.GuestName ?? "");
     }
 
     /// <summary>Each station ticket's progress and times, from the order's t:, f:, s: and b: fields.</summary>

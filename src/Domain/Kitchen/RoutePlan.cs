@@ -17,19 +17,27 @@ public sealed record RoutePlan(IReadOnlyList<TicketBody> Tickets, IReadOnlyList<
     /// <summary>The tickets a screen will show: every one with something left to make.</summary>
     public int ActiveTickets => Tickets.Count(t => !KitchenRouter.IsVoided(t));
 
+    /// <summary>Empty text is left out of a ticket's stored body.</summary>
+    internal static string? Text(string value) => value.Length == 0 ? null : value;
+
     /// <summary>
     /// Plans the route of a stored order with the menu as it stands. Every ticket carries the order's
-    /// placing time (place → screen counts from it), its number and <paramref name="trace"/>. Throws
+    /// placing time (place → screen counts from it), its number, where it came from and the guest's
+    /// name, and <paramref name="trace"/>. Throws
     /// <see cref="UnroutableOrderException"/> when an item has left the menu.
     /// </summary>
     public static RoutePlan For(OrderData order, LocationDefinition location, long nowMs, string? trace)
     {
         var placedAt = order.CreatedAt.ToUnixTimeMilliseconds();
         var routed = KitchenRouter.Route(order.OrderId, order.Lines, location, nowMs);
-        var expo = routed[^1] with { PlacedAtMs = placedAt, Trace = trace, OrderNumber = order.Number };
+        TicketBody Stamp(TicketBody ticket) => ticket with
+        {
+            PlacedAtMs = placedAt, Trace = trace, OrderNumber = order.Number, Source = Text(order.Source), GuestName = Text(order.GuestName),
+        };
+        var expo = Stamp(routed[^1]);
         var cooking = routed.Take(routed.Count - 1)
             .Where(t => !KitchenRouter.IsVoided(t))
-            .Select(t => t with { PlacedAtMs = placedAt, Trace = trace, OrderNumber = order.Number })
+            .Select(Stamp)
             .ToList();
         var courses = cooking.Select(t => t.Course).Distinct().Order().ToList();
         return new RoutePlan(

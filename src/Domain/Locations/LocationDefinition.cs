@@ -56,6 +56,12 @@ public sealed record LocationSettings(
     }
 }
 
+/// <summary>
+/// How a delivery platform's order maps onto the menu: each of the platform's item ids (as its
+/// menu lists them) to a menu item of this location.
+/// </summary>
+public sealed record DeliveryPlatformDefinition(IReadOnlyDictionary<string, string> Items);
+
 /// <summary>A restaurant of a chain: its stations, modifiers and menu, as its data file defines them.</summary>
 public sealed record LocationDefinition(
     string Id,
@@ -63,8 +69,12 @@ public sealed record LocationDefinition(
     IReadOnlyList<StationDefinition> Stations,
     IReadOnlyList<MenuItemDefinition> Items,
     IReadOnlyList<ModifierDefinition>? Modifiers = null,
-    LocationSettings? Settings = null)
+    LocationSettings? Settings = null,
+    IReadOnlyDictionary<string, DeliveryPlatformDefinition>? Deliveries = null)
 {
+    /// <summary>The delivery platforms this location takes orders from, by name, with their item maps.</summary>
+    public IReadOnlyDictionary<string, DeliveryPlatformDefinition> DeliveryPlatforms => Deliveries ?? new Dictionary<string, DeliveryPlatformDefinition>();
+
     public LocationSettings Options => Settings ?? new LocationSettings();
 
     public IReadOnlyList<ModifierDefinition> ModifierList => Modifiers ?? [];

@@ -129,6 +129,22 @@ public static class LocationValidator
             }
         }
 
+        foreach (var (platform, delivery) in location.DeliveryPlatforms)
+        {
+            if (!OrderValidator.IsValidId(platform))
+            {
+                problems.Add($"delivery platform '{platform}' is not a valid id");
+            }
+
+            foreach (var (theirs, ours) in delivery.Items)
+            {
+                if (location.FindItem(ours) is null)
+                {
+                    problems.Add($"delivery platform '{platform}' maps its item '{theirs}' to '{ours}', which is not on the menu");
+                }
+            }
+        }
+
         return problems;
     }
 }

@@ -5,8 +5,10 @@ using Microsoft.Extensions.Options;
 using Microsoft.OpenApi.Models;
 using Restaurant.Core.Locations;
 using Restaurant.Core.Redis;
+using Restaurant.Domain;
 using Restaurant.Domain.Locations;
 using Restaurant.OrderService.Auth;
+using Restaurant.OrderService.Deliveries;
 using Restaurant.OrderService.Grpc;
 
 namespace Restaurant.OrderService.Extensions;
@@ -81,6 +83,10 @@ public static class OrderServiceExtensions
                 $"{StreamOptions.Section}: HeartbeatInterval, PollInterval and WriteTimeout must be more than zero, BatchSize at least 1")
             .ValidateOnStart();
         builder.Services.AddOptions<TlsOptions>().BindConfiguration(TlsOptions.Section);
+        builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)
+            .Validate(o => o.Platforms.All(p => OrderValidator.IsValidId(p.Key) && p.Value.Secret.Length >= 16 && p.Value.SignatureHeader.Length > 0),
+                $"{DeliveryOptions.Section}:Platforms: each platform needs an id-like name, a Secret of at least 16 characters and a SignatureHeader")
+            .ValidateOnStart();
 
         // Plaintext HTTP/2 (h2c) cannot share a port with HTTP/1.1: the JSON routes are served on the
         // addresses of Restaurant:Json:Urls over HTTP/1.1 as well, beside the gRPC addresses --urls names.

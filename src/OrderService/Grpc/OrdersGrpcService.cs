@@ -19,11 +19,13 @@ public sealed class OrdersGrpcService(StreamGuard guard, OrderStore orders, Menu
         OrderValidator.RequireOrderId(request.OrderId);
         var lines = request.Lines.Select(l => l.ToDomain()).ToList();
         OrderValidator.ValidateLines(lines);
+        OrderValidator.ValidateGuestName(request.GuestName);
         var orderId = OrderValidator.NormalizeOrderId(request.OrderId);
         using var activity = RestaurantTelemetry.Source.StartActivity("PlaceOrder", ActivityKind.Producer);
         activity?.SetTag("restaurant.location", request.LocationId);
         activity?.SetTag("restaurant.order", orderId);
-        var result = await orders.PlaceOrderAsync(request.LocationId, orderId, lines, request.Rush, context.CancellationToken, activity?.Id);
+        var result = await orders.PlaceOrderAsync(
+            request.LocationId, orderId, lines, request.Rush, context.CancellationToken, activity?.Id, new OrderOrigin(GuestName: request.GuestName.Trim()));
         if (result.Created)
         {
             telemetry.OrderPlaced(request.LocationId);

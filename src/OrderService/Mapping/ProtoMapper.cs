@@ -76,6 +76,8 @@ public static class ProtoMapper
             UpdatedAt = Timestamp.FromDateTimeOffset(order.UpdatedAt),
             Rush = order.Rush,
             Number = order.Number,
+            Source = order.Source,
+            GuestName = order.GuestName,
         };
         foreach (var line in order.Lines)
         {
@@ -108,6 +110,8 @@ public static class ProtoMapper
             Course = ticket.Course,
             ScreenId = ticket.Screen,
             OrderNumber = ticket.OrderNumber,
+            Source = ticket.Source,
+            GuestName = ticket.GuestName,
         };
         proto.Progress.AddRange((ticket.Progress ?? []).Select(p => p.ToProto()));
         if (ticket.FiredAt is { } firedAt)
