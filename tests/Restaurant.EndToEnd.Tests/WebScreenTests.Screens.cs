@@ -137,4 +137,17 @@ public sealed partial class WebScreenTests
 
         Assert.True(await left.GetByRole(AriaRole.Article).CountAsync() > 0 && await right.GetByRole(AriaRole.Article).CountAsync() > 0, "both screens get tickets");
     }
+
+    [Fact]
+    public async Task ACardNamesTheGuestAnOrderIsFor()
+    {
+        var grill = await StationAsync(TestDevices.DemoGrill, "grill");
+        var order = Order("demo", Line("classic-burger"));
+        order.GuestName = "Sam K.";
+
+        var number = (await _deployment.Orders.PlaceOrderAsync(order)).Order.Number;
+
+        await Assertions.Expect(Card(grill, number)).ToContainTextAsync("Sam K.");
+        await Assertions.Expect(grill.GetByRole(AriaRole.Article, new() { NameRegex = new Regex($"^Order {number}, for Sam K\\.") })).ToBeVisibleAsync();
+    }
 }

@@ -79,6 +79,10 @@ public sealed class Connection : IDisposable
     /// <summary>How a person names an order: its short number ("#42"), or the start of its id when it has none.</summary>
     public static string OrderLabel(int number, string orderId) => number > 0 ? $"#{number}" : Short(orderId);
 
+    /// <summary>Where an order came from and whose it is ("UBEREATS · Sam K."), or "" for the location's own unnamed order.</summary>
+    public static string Origin(string source, string guestName) =>
+        string.Join(" · ", new[] { source.ToUpperInvariant(), guestName }.Where(s => s.Length > 0));
+
     public static string StatusName(OrderStatus status) => status switch
     {
         OrderStatus.Accepted => "ACCEPTED",

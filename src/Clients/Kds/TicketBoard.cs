@@ -224,8 +224,9 @@ public sealed class TicketBoard(bool plain) : IStationView
             text = $"[strikethrough grey]{Markup.Remove(text).Replace("[", "[[").Replace("]", "]]")}[/]\n[red bold]VOIDED[/]";
         }
 
+        var origin = Markup.Escape(Connection.Origin(ticket.Source, ticket.GuestName));
         var title = number > 0
-            ? $"[bold]{number}[/] · {Connection.OrderLabel(ticket.OrderNumber, ticket.OrderId)} · [{colour}]{(int)age.TotalMinutes:00}:{age.Seconds:00}[/]"
+            ? $"[bold]{number}[/] · {Connection.OrderLabel(ticket.OrderNumber, ticket.OrderId)}{(origin.Length > 0 ? $" · [bold]{origin}[/]" : "")} · [{colour}]{(int)age.TotalMinutes:00}:{age.Seconds:00}[/]"
             : $"{Connection.OrderLabel(ticket.OrderNumber, ticket.OrderId)} · void";
         return new Panel(new Markup(text)) { Width = 30 }.Header(title).BorderColor(voided ? Color.Grey : colour == "red" ? Color.Red : colour == "yellow" ? Color.Yellow : Color.Green);
     }

@@ -10,7 +10,9 @@ internal static class OrderView
 {
     public static void Print(Order order)
     {
-        AnsiConsole.MarkupLineInterpolated($"Order [bold]{Connection.OrderLabel(order.Number, order.OrderId)}[/] ({order.OrderId}) at {order.LocationId}: [bold]{Connection.StatusName(order.Status)}[/]{(order.Rush ? " RUSH" : "")}");
+        var origin = Connection.Origin(order.Source, order.GuestName);
+        AnsiConsole.MarkupLineInterpolated(
+            $"Order [bold]{Connection.OrderLabel(order.Number, order.OrderId)}[/] ({order.OrderId}) at {order.LocationId}: [bold]{Connection.StatusName(order.Status)}[/]{(order.Rush ? " RUSH" : "")}{(origin.Length > 0 ? $" · {origin}" : "")}");
         foreach (var line in order.Lines)
         {
             var extras = string.Join(", ", line.Modifiers.Append(line.Note).Where(s => s.Length > 0));

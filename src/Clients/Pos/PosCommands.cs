@@ -56,6 +56,10 @@ public class PlaceSettings : ServerSettings
     [Description("A rush order: its tickets sort first on every screen.")]
     public bool Rush { get; init; }
 
+    [CommandOption("--guest <NAME>")]
+    [Description("What the guest is called at the pass (\"Sam K.\"), shown on the screens.")]
+    public string? Guest { get; init; }
+
     /// <summary>The order lines the arguments describe.</summary>
     public IEnumerable<OrderLine> Lines()
     {
@@ -86,7 +90,10 @@ public sealed class PlaceCommand : AsyncCommand<PlaceSettings>
     public override Task<int> ExecuteAsync(CommandContext context, PlaceSettings settings, CancellationToken cancellationToken) =>
         Connection.RunAsync(async () =>
         {
-            var request = new PlaceOrderRequest { LocationId = settings.Location, OrderId = settings.OrderId ?? Guid.NewGuid().ToString(), Rush = settings.Rush };
+            var request = new PlaceOrderRequest
+            {
+                LocationId = settings.Location, OrderId = settings.OrderId ?? Guid.NewGuid().ToString(), Rush = settings.Rush, GuestName = settings.Guest ?? "",
+            };
             request.Lines.AddRange(settings.Lines());
 
             using var connection = new Connection(settings);

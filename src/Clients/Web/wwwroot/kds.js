@@ -272,7 +272,7 @@
     const voided = t.status === 'TICKET_STATUS_VOIDED';
     const ready = isReady(t);
     const held = isExpo ? [...new Set((t.progress || []).filter((p) => progressName(p.state) === 'held').map((p) => p.course || 1))].sort() : [];
-    const words = [`Order ${number}`, t.rush ? 'rush' : null, t.hasAllergy ? 'allergy' : null, ready ? 'ready' : null, voided ? 'voided' : null]
+    const words = [`Order ${number}`, t.source ? `from ${t.source}` : null, t.guestName ? `for ${t.guestName}` : null, t.rush ? 'rush' : null, t.hasAllergy ? 'allergy' : null, ready ? 'ready' : null, voided ? 'voided' : null]
       .filter(Boolean).join(', ');
     return el('article', {
       class: ['card', aging(t, now), t.rush ? 'rush' : null, ready ? 'ready' : null, selected === t.ticketId ? 'selected' : null].filter(Boolean).join(' '),
@@ -281,6 +281,8 @@
       el('header', {},
         el('span', { class: 'key', 'aria-hidden': 'true' }, String(index + 1)),
         el('span', { class: 'num', elementtiming: `card ${t.ticketId}` }, `#${number}`),
+        t.source ? el('span', { class: 'flag source' }, t.source.toUpperCase()) : null,
+        t.guestName ? el('span', { class: 'guest' }, t.guestName) : null,
         t.rush ? el('span', { class: 'flag rush' }, 'RUSH') : null,
         t.hasAllergy ? el('span', { class: 'flag allergy' }, '⚠ ALLERGY') : null,
         ready ? el('span', { class: 'flag ready' }, 'READY') : null,
