@@ -151,6 +151,10 @@ ENV
 ] } }
 JSON
 fi
+# The demo's delivery platform ("ubereats" in data/locations/demo.json) signs with this secret.
+if ! grep -q UBEREATS_SECRET .data/tokens.env; then
+  echo "UBEREATS_SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >>.data/tokens.env
+fi
 # shellcheck source=/dev/null
 . .data/tokens.env
 
@@ -218,6 +222,7 @@ else
   bin=Release/net10.0
   echo "==> OrderService on http://127.0.0.1:$grpc_port, JSON over HTTP/1.1 on http://127.0.0.1:$json_port (log: .data/logs/order-service.log)"
   Restaurant__Metrics__Listen="127.0.0.1:$metrics_port" Restaurant__Json__Urls="http://127.0.0.1:$json_port" \
+    Restaurant__Delivery__Platforms__ubereats__Secret="$UBEREATS_SECRET" Restaurant__Delivery__Platforms__ubereats__SignatureHeader=X-Uber-Signature \
     dotnet "src/OrderService/bin/$bin/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$grpc_port" \
     >"$root/.data/logs/order-service.log" 2>&1 &
   pids+=($!)
@@ -257,6 +262,9 @@ Restaurant is running (location "demo"). Every call needs a device token (see .d
 $(if [ "$cluster" = 0 ]; then cat <<JSON
   JSON over HTTP: curl -H "authorization: Bearer \$RESTAURANT_TOKEN" http://127.0.0.1:$json_port/v1/locations/demo/menu
                   the API's document and docs page: http://127.0.0.1:$json_port/openapi/v1.json, http://127.0.0.1:$json_port/docs
+  a delivery:     body='{"id": "UE-1", "guest": "Sam K.", "items": [{"id": "ue-burger", "quantity": 2}]}'
+                  curl -H "X-Uber-Signature: \$(printf '%s' "\$body" | openssl dgst -sha256 -hmac "$UBEREATS_SECRET" | sed 's/.* //')" \\
+                    -d "\$body" http://127.0.0.1:$json_port/v1/locations/demo/deliveries/ubereats
 JSON
 fi)
 

@@ -84,6 +84,22 @@ public sealed class ChainCommand : Command<ChainSettings>
                     Remove(allowed, m => gone.Contains((string)m!));
                 }
             }
+
+            // A delivery platform's item for a dish this store does not make is not on its menu there.
+            var kept = location["items"]!.AsArray().Select(i => (string)i!["id"]!).ToHashSet(StringComparer.Ordinal);
+            if (location["deliveries"] is JsonObject deliveries)
+            {
+                foreach (var (_, platform) in deliveries)
+                {
+                    if (platform?["items"] is JsonObject items)
+                    {
+                        foreach (var theirs in items.Where(i => !kept.Contains((string)i.Value!)).Select(i => i.Key).ToList())
+                        {
+                            items.Remove(theirs);
+                        }
+                    }
+                }
+            }
         }
 
         // The same dish takes a little more or less time from one kitchen to the next: 80 % to 120 %.
