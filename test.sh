@@ -27,6 +27,15 @@ status=0
 dotnet test Restaurant.sln -c Release --no-build -nologo --filter "Category!=Soak" --logger "trx" --logger "console;verbosity=minimal" \
   --results-directory "$results" "$@" || status=$?
 
+# A suite's shared Redis is stopped when its test host exits; a host that the runner ends by force
+# runs no exit handler, so any test Redis still running (its folder is a restaurant-redis-* temp
+# folder) is stopped here.
+for pid in $(pgrep -x redis-server || true); do
+  case "$(readlink "/proc/$pid/cwd" 2>/dev/null)" in
+    "${TMPDIR:-/tmp}"/restaurant-redis-*) kill "$pid" 2>/dev/null || true ;;
+  esac
+done
+
 # The end of the run: each suite's counts, each failed test with the first line of its message, then
 # the one line CI reads.
 echo "==> summary"
