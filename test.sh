@@ -29,10 +29,10 @@ dotnet test Restaurant.sln -c Release --no-build -nologo --filter "Category!=Soa
 
 # A suite's shared Redis is stopped when its test host exits; a host that the runner ends by force
 # runs no exit handler, so any test Redis still running (its folder is a restaurant-redis-* temp
-# folder) is stopped here.
+# folder) is killed here, also one a fault test left frozen (SIGSTOP), which ignores a plain kill.
 for pid in $(pgrep -x redis-server || true); do
   case "$(readlink "/proc/$pid/cwd" 2>/dev/null)" in
-    "${TMPDIR:-/tmp}"/restaurant-redis-*) kill "$pid" 2>/dev/null || true ;;
+    "${TMPDIR:-/tmp}"/restaurant-redis-*) kill -KILL "$pid" 2>/dev/null || true ;;
   esac
 done
 
