@@ -26,7 +26,7 @@ app.UseSwaggerUI(ui =>
     ui.SwaggerEndpoint("/openapi/v1.json", "Restaurant v1");
     ui.DocumentTitle = "Restaurant API";
 });
-app.MapGet("/", () => "Restaurant OrderService: gRPC over HTTP/2 (restaurant.v1.Menu, Orders, Kitchen, Reports).");
+app.MapGet("/", () => "Restaurant OrderService: gRPC over HTTP/2 (restaurant.v1.Menu, Orders, Kitchen, Reports, Devices); JSON routes in /openapi/v1.json, docs at /docs.").ExcludeFromDescription();
 await app.RunAsync();
 
 /// <summary>The OrderService entry point; public so tests can host it.</summary>

@@ -24,7 +24,12 @@ public static class DeliveryEndpoints
 
     public static IEndpointRouteBuilder MapDeliveries(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/locations/{location_id}/deliveries/{platform}", TakeAsync);
+        app.MapPost("/v1/locations/{location_id}/deliveries/{platform}", TakeAsync)
+            .WithTags("Deliveries")
+            .WithSummary("A delivery platform's order, signed with an HMAC-SHA256 of its body in the platform's header; answered accepted, or denied with the reason.")
+            .Accepts<DeliveryOrder>("application/json")
+            .Produces<DeliveryAnswer>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         return app;
     }
 

@@ -43,6 +43,7 @@ public static class OrderServiceExtensions
         // grpcurl and Postman discover the services; the OpenAPI document describes the JSON routes.
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcSwagger();
+        builder.Services.AddEndpointsApiExplorer();
         builder.Services.AddSwaggerGen(swagger =>
         {
             swagger.SwaggerDoc("v1", new OpenApiInfo
