@@ -34,6 +34,15 @@ public static class RedisKeys
     public static RedisKey Order(string location, string orderId) => Tag(location) + "order:" + orderId;
 
     /// <summary>String: the kitchen worker that serves the location's queue now (with an expiry: a lease).</summary>
+    /// <summary>Hash: per order, the last status a webhook subscriber was sent (a repeat of a status is not sent again).</summary>
+    public static RedisKey WebhookSent(string location, string subscriber) => Tag(location) + "webhook-sent:" + subscriber;
+
+    /// <summary>Stream: every webhook delivery attempt (subscriber, event, status, answer), the newest few thousand.</summary>
+    public static RedisKey WebhookLog(string location) => Tag(location) + "webhook-log";
+
+    /// <summary>The consumer group of a webhook subscriber on the location's order events: its outbox.</summary>
+    public static string WebhookGroup(string subscriber) => "webhook:" + subscriber;
+
     public static RedisKey Lease(string location) => Tag(location) + "lease";
 
     /// <summary>Stream with the workers' consumer group: orders waiting to be routed.</summary>

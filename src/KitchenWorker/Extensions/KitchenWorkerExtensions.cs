@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Restaurant.Core.Redis;
+using Restaurant.KitchenWorker.Webhooks;
 
 namespace Restaurant.KitchenWorker.Extensions;
 
@@ -15,6 +16,13 @@ public static class KitchenWorkerExtensions
         builder.Services.AddSingleton<WorkerLeases>();
         builder.Services.AddSingleton<LocationShare>();
         builder.Services.AddHostedService<OrderRoutingWorker>();
+        builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
+            .Validate(o => o.Subscribers.All(s => Uri.TryCreate(s.Value.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && s.Value.Secret.Length >= 16),
+                $"{WebhookOptions.Section}:Subscribers: each needs an http(s) Url and a Secret of at least 16 characters")
+            .Validate(o => o.RetryFirst > TimeSpan.Zero && o.RetryMost >= o.RetryFirst && o.Timeout > TimeSpan.Zero, $"{WebhookOptions.Section}: RetryFirst, RetryMost and Timeout must be more than zero")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<WebhookOutbox>();
+        builder.Services.AddHostedService<WebhookDispatcher>();
         return builder;
     }
 
