@@ -38,6 +38,8 @@ public sealed partial class ExplainRoutingRequest : ILocationScoped;
 
 public sealed partial class GetSpeedOfServiceRequest : ILocationScoped;
 
+public sealed partial class ListWebhookDeliveriesRequest : ILocationScoped;
+
 public sealed partial class WatchStationRequest : IStationScoped;
 
 public sealed partial class GetAllDayRequest : IStationScoped;

@@ -137,5 +137,13 @@ public sealed class WebhookTests
         Assert.True(receiver.Refused > 5, "the refused deliveries were sent again");
         var log = await db.StreamRangeAsync("rst:{demo}:webhook-log");
         Assert.Contains(log, e => e["outcome"] == "HTTP 503");
+
+        // The manager reads the same log through the API: the refusals, then a healthy subscriber.
+        var report = await new Reports.ReportsClient(deployment.Invoker).ListWebhookDeliveriesAsync(
+            new ListWebhookDeliveriesRequest { LocationId = "demo", Subscriber = "pager", Limit = 1000 });
+        Assert.Contains(report.Deliveries, d => d.Outcome == "HTTP 503" && d.Attempt >= 1);
+        Assert.Contains(report.Deliveries, d => d.Outcome == "delivered" && d.Status == OrderStatus.Cancelled);
+        var health = Assert.Single(report.Subscribers);
+        Assert.Equal(("pager", "delivered", 0), (health.Subscriber, health.LastOutcome, health.FailuresInARow));
     }
 }

@@ -175,7 +175,7 @@ public class JsonApiTests
             "/v1/locations/{locationId}/reports/speed-of-service", "/v1/device", "/v1/locations/{location_id}/deliveries/{platform}",
         ];
         Assert.All(routes, route => Assert.Contains(route, document.Paths.Keys));
-        Assert.Equal(19, document.Paths.Count);
+        Assert.Equal(20, document.Paths.Count);
         Assert.Equal(200, (int)(await world.Factory.CreateClient().GetAsync("/docs/index.html")).StatusCode);
     }
 

@@ -1,11 +1,52 @@
+using Restaurant.Domain;
 using Restaurant.Domain.Reports;
 using StackExchange.Redis;
 
 namespace Restaurant.Core.Redis;
 
-/// <summary>What the reports read from Redis: the speed-of-service samples.</summary>
+/// <summary>One webhook delivery attempt, as the dispatcher noted it.</summary>
+public sealed record WebhookAttempt(string Subscriber, string EventId, string OrderId, OrderState Status, int Attempt, string Outcome, DateTimeOffset At);
+
+/// <summary>What the reports read from Redis: the speed-of-service samples and the webhook delivery log.</summary>
 public sealed class ReportStore(RedisContext redis)
 {
+    /// <summary>The location's latest webhook delivery attempts, newest first (a subscriber's only, when named).</summary>
+    public async Task<IReadOnlyList<WebhookAttempt>> ReadWebhookLogAsync(string location, string? subscriber, int count, CancellationToken cancellationToken = default)
+    {
+        var attempts = new List<WebhookAttempt>(count);
+        var end = "+";
+        while (attempts.Count < count)
+        {
+            var entries = await redis.Db.StreamRangeAsync(RedisKeys.WebhookLog(location), "-", end, 500, Order.Descending).WaitAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var entry in entries)
+            {
+                if (subscriber is { Length: > 0 } && entry["subscriber"] != subscriber)
+                {
+                    continue;
+                }
+
+                var id = entry.Id.ToString();
+                attempts.Add(new WebhookAttempt(
+                    entry["subscriber"].ToString(), entry["event"].ToString(), entry["order"].ToString(), StoredStates.ParseOrderState(entry["status"]),
+                    (int)entry["attempt"], entry["outcome"].ToString(),
+                    DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(id[..id.IndexOf('-')], System.Globalization.CultureInfo.InvariantCulture))));
+                if (attempts.Count == count)
+                {
+                    break;
+                }
+            }
+
+            if (entries.Length < 500)
+            {
+                break;
+            }
+
+            end = "(" + entries[^1].Id;
+        }
+
+        return attempts;
+    }
+
     /// <summary>The speed-of-service samples taken between two times, oldest first.</summary>
     public async Task<IReadOnlyList<ServiceSample>> ReadSpeedOfServiceAsync(string location, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {

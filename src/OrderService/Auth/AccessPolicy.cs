@@ -35,6 +35,7 @@ public static class AccessPolicy
         ["/restaurant.v1.Kitchen/GetAllDay"] = [Kitchen, Manager],
         ["/restaurant.v1.Kitchen/ExplainRouting"] = [Pos, Kitchen, Manager],
         ["/restaurant.v1.Reports/GetSpeedOfService"] = [Manager],
+        ["/restaurant.v1.Reports/ListWebhookDeliveries"] = [Manager],
         ["/restaurant.v1.Devices/GetDevice"] = [Pos, Kitchen, Manager, Board],
     };
 

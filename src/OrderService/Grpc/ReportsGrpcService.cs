@@ -4,12 +4,51 @@ using Restaurant.Contracts.V1;
 using Restaurant.Core.Redis;
 using Restaurant.Domain;
 using Restaurant.Domain.Reports;
+using Restaurant.OrderService.Mapping;
 
 namespace Restaurant.OrderService.Grpc;
 
 public sealed class ReportsGrpcService(MenuStore menus, ReportStore reports, TimeProvider clock) : Reports.ReportsBase
 {
     private static readonly TimeSpan LongestRange = TimeSpan.FromDays(31);
+
+    public override async Task<ListWebhookDeliveriesResponse> ListWebhookDeliveries(ListWebhookDeliveriesRequest request, ServerCallContext context)
+    {
+        OrderValidator.RequireId(request.LocationId, "location_id");
+        if (request.Subscriber.Length > 0)
+        {
+            OrderValidator.RequireId(request.Subscriber, "subscriber");
+        }
+
+        if (request.Limit is < 0 or > 1000)
+        {
+            throw RestaurantException.Invalid($"limit must be 0 to 1000, was {request.Limit}");
+        }
+
+        await menus.GetMenuAsync(request.LocationId, context.CancellationToken);
+        var attempts = await reports.ReadWebhookLogAsync(request.LocationId, request.Subscriber, request.Limit == 0 ? 100 : request.Limit, context.CancellationToken);
+        var response = new ListWebhookDeliveriesResponse();
+        response.Deliveries.AddRange(attempts.Select(a => new WebhookDelivery
+        {
+            Subscriber = a.Subscriber, EventId = a.EventId, OrderId = a.OrderId, Status = a.Status.ToProto(), Attempt = a.Attempt, Outcome = a.Outcome,
+            At = Timestamp.FromDateTimeOffset(a.At),
+        }));
+
+        // Newest first: a subscriber's failures in a row are the failed attempts before its latest delivery.
+        foreach (var subscriber in attempts.GroupBy(a => a.Subscriber))
+        {
+            var failing = subscriber.TakeWhile(a => a.Outcome != "delivered").ToList();
+            var health = new WebhookSubscriberHealth { Subscriber = subscriber.Key, LastOutcome = subscriber.First().Outcome, FailuresInARow = failing.Count };
+            if (failing.Count > 0)
+            {
+                health.FailingSince = Timestamp.FromDateTimeOffset(failing[^1].At);
+            }
+
+            response.Subscribers.Add(health);
+        }
+
+        return response;
+    }
 
     public override async Task<GetSpeedOfServiceResponse> GetSpeedOfService(GetSpeedOfServiceRequest request, ServerCallContext context)
     {
