@@ -19,7 +19,7 @@ public sealed class WebhookTests
 {
     private const string Secret = "test-webhook-secret-0123456789";
 
-    /// <summary>A subscriber on a loopback port: notes what it is sent, and refuses the first <see cref="Refuse"/> deliveries.</summary>
+    /// <summary>A subscriber on a loopback port: notes what it is sent; refuses the first <see cref="Refuse"/> deliveries, and every one while <see cref="Down"/>.</summary>
     private sealed class Receiver : IDisposable
     {
         private readonly HttpListener _listener = new();
@@ -36,6 +36,13 @@ public sealed class WebhookTests
         public string Url { get; }
 
         public int Refuse { get; set; }
+
+        public volatile bool Down;
+
+        private int _downRefused;
+
+        /// <summary>How many deliveries were refused while down.</summary>
+        public int DownRefused => Volatile.Read(ref _downRefused);
 
         public int Refused => Volatile.Read(ref _refused);
 
@@ -57,8 +64,13 @@ public sealed class WebhookTests
 
                 using var body = new MemoryStream();
                 await context.Request.InputStream.CopyToAsync(body);
-                if (Interlocked.Increment(ref _refused) <= Refuse)
+                if (Interlocked.Increment(ref _refused) <= Refuse || Down)
                 {
+                    if (Down)
+                    {
+                        Interlocked.Increment(ref _downRefused);
+                    }
+
                     context.Response.StatusCode = 503;
                     context.Response.Close();
                     continue;
@@ -76,7 +88,7 @@ public sealed class WebhookTests
     }
 
     [Fact]
-    public async Task EveryStatusChangeReachesTheSubscriberSignedInOrderThroughRefusalsAndAKilledWorker()
+    public async Task EveryStatusChangeOf200OrdersReachesTheSubscriberSignedInOrderThroughAnOutageAndAKilledWorker()
     {
         await using var deployment = await Deployment.StartAsync();
         using var receiver = new Receiver(RedisServer.FreePort()) { Refuse = 5 };
@@ -98,12 +110,25 @@ public sealed class WebhookTests
             "the subscriber's outbox at demo");
 
         var orders = new List<(string OrderId, string[] Expected)>();
-        for (var i = 0; i < 40; i++)
+        for (var i = 0; i < 200; i++)
         {
             var order = Order("demo", Line(i % 2 == 0 ? "classic-burger" : "french-fries"));
             await deployment.Orders.PlaceOrderAsync(order);
             orders.Add((order.OrderId, i % 4 == 0 ? ["ACCEPTED", "IN_KITCHEN", "CANCELLED"] : ["ACCEPTED", "IN_KITCHEN"]));
-            if (i == 20)
+            // The receiver is down for a while (a pager service restarting): every delivery meanwhile is
+            // refused, and it comes back only once it has refused several, retries among them.
+            if (i == 60)
+            {
+                receiver.Down = true;
+            }
+
+            if (i == 120)
+            {
+                await Eventually.WaitForAsync(() => Task.FromResult(receiver.DownRefused >= 4), TimeSpan.FromSeconds(30), "the receiver to refuse deliveries while down");
+                receiver.Down = false;
+            }
+
+            if (i == 100)
             {
                 // The sending worker dies with deliveries in hand; another takes its locations and its pending events.
                 first.Kill();
@@ -134,7 +159,7 @@ public sealed class WebhookTests
         var heard = Heard();
         Assert.All(orders, o => Assert.Equal(o.Expected, heard[o.OrderId]));
         Assert.All(receiver.Received, r => Assert.True(r.Signed, $"event {r.EventId} carries the HMAC of its body"));
-        Assert.True(receiver.Refused > 5, "the refused deliveries were sent again");
+        Assert.True(receiver.DownRefused >= 4, "deliveries were refused while the receiver was down, and sent again after");
         var log = await db.StreamRangeAsync("rst:{demo}:webhook-log");
         Assert.Contains(log, e => e["outcome"] == "HTTP 503");
 
