@@ -146,4 +146,8 @@ public sealed record OrderBody(
 /// Where an order came from: <see cref="Source"/> names a delivery platform ("" for the location's own
 /// POS or kiosk), and <see cref="GuestName"/> is what the guest is called at the pass ("Sam K.").
 /// </summary>
-public sealed record OrderOrigin(string Source = "", string GuestName = "");
+public sealed record OrderOrigin(string Source = "", string GuestName = "")
+{
+    /// <summary>A source or name as an order's or ticket's stored body keeps it: empty text is left out.</summary>
+    public static string? Stored(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

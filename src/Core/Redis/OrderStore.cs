@@ -51,7 +51,7 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
             args[0] = orderId;
             args[1] = fingerprint;
             args[2] = JsonSerializer.Serialize(
-                new OrderBody(lines, now, trace, StoredText(origin?.Source), StoredText(origin?.GuestName)), DomainJson.Default.OrderBody);
+                new OrderBody(lines, now, trace, OrderOrigin.Stored(origin?.Source), OrderOrigin.Stored(origin?.GuestName)), DomainJson.Default.OrderBody);
             args[3] = now;
             args[4] = redis.TrimMinId(now);
             args[5] = RedisKeys.Bell(location).ToString();
@@ -90,8 +90,6 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
 
         throw new TimeoutException($"the menu of '{location}' kept changing while order {orderId} was being placed");
     }
-
-    private static string? StoredText(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>The order as stored, when this order id was placed before with this content.</summary>
     private async Task<PlaceResult?> StoredAsAsync(string location, string orderId, string fingerprint, CancellationToken cancellationToken)
@@ -194,7 +192,7 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
             {
                 now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString(), order.Version,
                 JsonSerializer.Serialize(
-                    new OrderBody(plan.Lines, order.CreatedAt.ToUnixTimeMilliseconds(), order.Trace, StoredText(order.Source), StoredText(order.GuestName)),
+                    new OrderBody(plan.Lines, order.CreatedAt.ToUnixTimeMilliseconds(), order.Trace, OrderOrigin.Stored(order.Source), OrderOrigin.Stored(order.GuestName)),
                     DomainJson.Default.OrderBody),
                 string.Join(',', plan.TicketIds), string.Join(',', plan.CookingSuffixes), roundId, plan.CountDeltas.Count,
             };

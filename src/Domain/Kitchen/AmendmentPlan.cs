@@ -94,7 +94,7 @@ public sealed record AmendmentPlan(
         {
             var body = bodies.TryGetValue(ticket.TicketId, out var old)
                 ? ticket with { CreatedAtMs = old.CreatedAtMs, PlacedAtMs = old.PlacedAtMs, Trace = old.Trace, OrderNumber = order.Number, Source = old.Source, GuestName = old.GuestName }
-                : ticket with { OrderNumber = order.Number, Source = RoutePlan.Text(order.Source), GuestName = RoutePlan.Text(order.GuestName) };
+                : ticket with { OrderNumber = order.Number, Source = OrderOrigin.Stored(order.Source), GuestName = OrderOrigin.Stored(order.GuestName) };
             if (old is not null && !ReferenceEquals(ticket, expo) && Json(body) == Json(old))
             {
                 continue;

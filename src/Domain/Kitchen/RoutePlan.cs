@@ -17,9 +17,6 @@ public sealed record RoutePlan(IReadOnlyList<TicketBody> Tickets, IReadOnlyList<
     /// <summary>The tickets a screen will show: every one with something left to make.</summary>
     public int ActiveTickets => Tickets.Count(t => !KitchenRouter.IsVoided(t));
 
-    /// <summary>Empty text is left out of a ticket's stored body.</summary>
-    internal static string? Text(string value) => value.Length == 0 ? null : value;
-
     /// <summary>
     /// Plans the route of a stored order with the menu as it stands. Every ticket carries the order's
     /// placing time (place → screen counts from it), its number, where it came from and the guest's
@@ -32,7 +29,7 @@ public sealed record RoutePlan(IReadOnlyList<TicketBody> Tickets, IReadOnlyList<
         var routed = KitchenRouter.Route(order.OrderId, order.Lines, location, nowMs);
         TicketBody Stamp(TicketBody ticket) => ticket with
         {
-            PlacedAtMs = placedAt, Trace = trace, OrderNumber = order.Number, Source = Text(order.Source), GuestName = Text(order.GuestName),
+            PlacedAtMs = placedAt, Trace = trace, OrderNumber = order.Number, Source = OrderOrigin.Stored(order.Source), GuestName = OrderOrigin.Stored(order.GuestName),
         };
         var expo = Stamp(routed[^1]);
         var cooking = routed.Take(routed.Count - 1)
