@@ -13,7 +13,8 @@
 # The kitchen's browser screens and the guest board are served on WEB_PORT (8080), on 127.0.0.1
 # unless WEB_BIND=0.0.0.0 lets the kitchen's tablets reach it.
 # Ports: REDIS_PORT (6379), GRPC_PORT (5080), WORKER_PORT (5081), METRICS_PORT (9464, and the next one for the worker), WEB_PORT (8080),
-# JSON_PORT (5082: the same contract as JSON over plain HTTP/1.1, for curl; gRPC's port speaks HTTP/2).
+# JSON_PORT (5082: the same contract as JSON over plain HTTP/1.1, for curl; gRPC's port speaks HTTP/2;
+# under --cluster 5085, nginx in front of the OrderServices' JSON ports 5086 and 5087).
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$PWD
@@ -23,7 +24,7 @@ grpc_port=${GRPC_PORT:-5080}
 worker_port=${WORKER_PORT:-5081}
 metrics_port=${METRICS_PORT:-9464}
 web_port=${WEB_PORT:-8080}
-json_port=${JSON_PORT:-5082}
+json_port=${JSON_PORT:-}
 web_bind=${WEB_BIND:-127.0.0.1}
 # always: every write is on disk before the answer; everysec: at most about a second of writes can
 # be lost on power failure (not on a crash of Redis alone); no: the OS decides, tens of seconds.
@@ -39,10 +40,14 @@ while [ $# -gt 0 ]; do
     --no-sim) sim=0; shift ;;
     --service-only) sim=0; screen=0; shift ;;
     --cluster) cluster=1; shift ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (see ./run.sh --help)" >&2; exit 2 ;;
   esac
 done
+# Under --cluster the ports after GRPC_PORT are the OrderServices' and workers', so JSON moves past them.
+if [ -z "$json_port" ]; then
+  if [ "$cluster" = 1 ]; then json_port=$((grpc_port + 5)); else json_port=5082; fi
+fi
 
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -51,7 +56,7 @@ port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if [ "$cluster" = 1 ]; then
   # Six Redis nodes from CLUSTER_PORT (bus ports 10000 above), two OrderServices and two workers on the
   # ports after GRPC_PORT, and their metrics after METRICS_PORT; nginx takes GRPC_PORT itself.
-  ports=("$grpc_port" "$web_port")
+  ports=("$grpc_port" "$web_port" "$json_port" "$((json_port + 1))" "$((json_port + 2))")
   for i in 0 1 2 3 4 5; do ports+=("$((cluster_port + i))" "$((cluster_port + 10000 + i))"); done
   for i in 1 2 3 4; do ports+=("$((grpc_port + i))"); done
   for i in 0 1 2 3; do ports+=("$((metrics_port + i))"); done
@@ -151,12 +156,20 @@ ENV
 ] } }
 JSON
 fi
-# The demo's delivery platform ("ubereats" in data/locations/demo.json) signs with this secret.
-if ! grep -q UBEREATS_SECRET .data/tokens.env; then
-  echo "UBEREATS_SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >>.data/tokens.env
-fi
+# The demo's delivery platforms (data/locations/demo.json: ubereats accepted automatically, deliveroo
+# by hand within 8 minutes) sign with these secrets.
+for platform in UBEREATS DELIVEROO; do
+  if ! grep -q "${platform}_SECRET" .data/tokens.env; then
+    echo "${platform}_SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >>.data/tokens.env
+  fi
+done
 # shellcheck source=/dev/null
 . .data/tokens.env
+# Only the OrderServices are told the platforms' secrets.
+delivery_env=(
+  Restaurant__Delivery__Platforms__ubereats__Secret="$UBEREATS_SECRET" Restaurant__Delivery__Platforms__ubereats__SignatureHeader=X-Uber-Signature
+  Restaurant__Delivery__Platforms__deliveroo__Secret="$DELIVEROO_SECRET" Restaurant__Delivery__Platforms__deliveroo__SignatureHeader=X-Deliveroo-Hmac-Sha256
+)
 
 if [ "$cluster" = 1 ]; then
   # The chain: the demo and 50 generated stores, in a folder every OrderService watches.
@@ -172,12 +185,14 @@ if [ "$cluster" = 1 ]; then
   upstreams=""
   for i in 1 2; do
     port=$((grpc_port + i))
-    echo "==> OrderService $i on http://127.0.0.1:$port (log: .data/logs/order-service-$i.log)"
-    Restaurant__Metrics__Listen="127.0.0.1:$((metrics_port + i - 1))" \
+    echo "==> OrderService $i on http://127.0.0.1:$port, JSON on :$((json_port + i)) (log: .data/logs/order-service-$i.log)"
+    env "${delivery_env[@]}" Restaurant__Metrics__Listen="127.0.0.1:$((metrics_port + i - 1))" Restaurant__Json__Urls="http://127.0.0.1:$((json_port + i))" \
       dotnet "src/OrderService/bin/$bin/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$port" \
       >"$root/.data/logs/order-service-$i.log" 2>&1 &
     pids+=($!)
     upstreams="$upstreams    server 127.0.0.1:$port;
+"
+    json_upstreams="${json_upstreams:-}    server 127.0.0.1:$((json_port + i));
 "
   done
   for i in 1 2; do
@@ -198,8 +213,12 @@ events { worker_connections 1024; }
 http {
   access_log off;
   client_body_temp_path $root/.data/nginx/body;
+  proxy_temp_path $root/.data/nginx/proxy;
   upstream orderservice {
 $upstreams    keepalive 16;
+  }
+  upstream orderservice_json {
+$json_upstreams    keepalive 16;
   }
   server {
     listen 127.0.0.1:$grpc_port http2;
@@ -210,9 +229,22 @@ $upstreams    keepalive 16;
       grpc_next_upstream error timeout;
     }
   }
+  # JSON over plain HTTP/1.1; unbuffered, so a station's NDJSON stream arrives line by line.
+  server {
+    listen 127.0.0.1:$json_port;
+    location / {
+      proxy_pass http://orderservice_json;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+      proxy_buffering off;
+      proxy_read_timeout 1h;
+      client_max_body_size 1m;
+    }
+  }
 }
 NGINX
-  echo "==> nginx on http://127.0.0.1:$grpc_port, in front of both OrderServices (log: .data/logs/nginx-error.log)"
+  echo "==> nginx on http://127.0.0.1:$grpc_port (gRPC) and :$json_port (JSON), in front of both OrderServices (log: .data/logs/nginx-error.log)"
   nginx -p "$root/.data/nginx" -c "$root/.data/nginx/nginx.conf" -g 'daemon off;' &
   pids+=($!)
 else
@@ -221,8 +253,7 @@ else
   export Restaurant__DevicesFile="$root/.data/devices.json"
   bin=Release/net10.0
   echo "==> OrderService on http://127.0.0.1:$grpc_port, JSON over HTTP/1.1 on http://127.0.0.1:$json_port (log: .data/logs/order-service.log)"
-  Restaurant__Metrics__Listen="127.0.0.1:$metrics_port" Restaurant__Json__Urls="http://127.0.0.1:$json_port" \
-    Restaurant__Delivery__Platforms__ubereats__Secret="$UBEREATS_SECRET" Restaurant__Delivery__Platforms__ubereats__SignatureHeader=X-Uber-Signature \
+  env "${delivery_env[@]}" Restaurant__Metrics__Listen="127.0.0.1:$metrics_port" Restaurant__Json__Urls="http://127.0.0.1:$json_port" \
     dotnet "src/OrderService/bin/$bin/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$grpc_port" \
     >"$root/.data/logs/order-service.log" 2>&1 &
   pids+=($!)
@@ -259,14 +290,16 @@ Restaurant is running (location "demo"). Every call needs a device token (see .d
   a screen:       ${client[*]} kds --station fryer --token $KITCHEN_TOKEN
   86 an item:     ${client[*]} pos 86 ribeye --token $MANAGER_TOKEN
   metrics:        curl http://127.0.0.1:$metrics_port/metrics (OrderService), :$((metrics_port + 1))/metrics (KitchenWorker)
-$(if [ "$cluster" = 0 ]; then cat <<JSON
+$(cat <<JSON
   JSON over HTTP: curl -H "authorization: Bearer \$RESTAURANT_TOKEN" http://127.0.0.1:$json_port/v1/locations/demo/menu
                   the API's document and docs page: http://127.0.0.1:$json_port/openapi/v1.json, http://127.0.0.1:$json_port/docs
   a delivery:     body='{"id": "UE-1", "guest": "Sam K.", "items": [{"id": "ue-burger", "quantity": 2}]}'
                   curl -H "X-Uber-Signature: \$(printf '%s' "\$body" | openssl dgst -sha256 -hmac "$UBEREATS_SECRET" | sed 's/.* //')" \\
                     -d "\$body" http://127.0.0.1:$json_port/v1/locations/demo/deliveries/ubereats
+                  (deliveroo's orders, signed with DELIVEROO_SECRET in X-Deliveroo-Hmac-Sha256, wait for
+                  ${client[*]} pos pending / pos accept ORDER_ID / pos deny ORDER_ID --reason "…")
 JSON
-fi)
+)
 
 Kitchen screens in a browser: open http://$web_bind:$web_port/pair on the screen, enter its token once:
 $(for s in "${demo_stations[@]}"; do v="SCREEN_TOKEN_${s^^}"; printf '  %-8s %s   then http://%s:%s/kds/demo/%s\n' "$s" "${!v}" "$web_bind" "$web_port" "$s"; done)

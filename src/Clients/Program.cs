@@ -22,10 +22,15 @@ app.Configure(config =>
         pos.SetDescription("A POS terminal: show the menu, place, read, cancel and watch orders.");
         pos.AddCommand<MenuCommand>("menu").WithDescription("Show the location's menu and what is 86'd.");
         pos.AddCommand<PlaceCommand>("place").WithDescription("Place an order: ITEM or ITEM*QTY, e.g. classic-burger*2 french-fries.")
-            .WithExample("pos", "place", "classic-burger*2", "french-fries", "-m", "classic-burger=no onion", "--watch");
+            .WithExample("pos", "place", "classic-burger*2", "french-fries", "-m", "classic-burger=no onion", "--watch")
+            .WithExample("pos", "place", "margherita", "--guest", "Sam K.", "--pickup", "18:30");
         pos.AddCommand<InteractiveCommand>("new").WithDescription("Build an order interactively from the menu and place it.");
         pos.AddCommand<GetCommand>("get").WithDescription("Show one order.");
         pos.AddCommand<CancelCommand>("cancel").WithDescription("Cancel an order; its tickets leave the screens as voided.");
+        pos.AddCommand<PendingCommand>("pending").WithDescription("Orders not yet in the kitchen: delivery orders awaiting acceptance, and orders placed for later.");
+        pos.AddCommand<AcceptCommand>("accept").WithDescription("Accept a delivery order awaiting acceptance: it goes to the kitchen.");
+        pos.AddCommand<DenyCommand>("deny").WithDescription("Deny a delivery order awaiting acceptance, with the reason the guest is told.")
+            .WithExample("pos", "deny", "3f2b…", "--reason", "kitchen closing");
         pos.AddCommand<WatchCommand>("watch").WithDescription("Follow the status of one order, or of every order of the location.");
         pos.AddCommand<AvailabilityCommand>("86").WithDescription("Mark an item sold out (86), back with --back, or counted with --count N.");
         pos.AddCommand<RushCommand>("rush").WithDescription("Mark an open order rush (or --off).");

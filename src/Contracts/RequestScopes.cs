@@ -34,6 +34,12 @@ public sealed partial class AddItemsRequest : ILocationScoped;
 
 public sealed partial class VoidItemsRequest : ILocationScoped;
 
+public sealed partial class AcceptOrderRequest : ILocationScoped;
+
+public sealed partial class DenyOrderRequest : ILocationScoped;
+
+public sealed partial class ListPendingOrdersRequest : ILocationScoped;
+
 public sealed partial class ExplainRoutingRequest : ILocationScoped;
 
 public sealed partial class GetSpeedOfServiceRequest : ILocationScoped;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Restaurant.Domain.Locations;
 
 namespace Restaurant.Domain;
 
@@ -17,9 +18,14 @@ public static class OrderRules
     /// Identifies an order's content for idempotency: rush, then lines, quantities, modifiers, notes and
     /// courses, in order. The same order sent again has the same fingerprint.
     /// </summary>
-    public static string Fingerprint(IReadOnlyList<OrderLineData> lines, bool rush = false)
+    public static string Fingerprint(IReadOnlyList<OrderLineData> lines, bool rush = false, DateTimeOffset? pickupAt = null)
     {
         var text = new StringBuilder(rush ? "rush\u001d" : "");
+        if (pickupAt is { } pickup)
+        {
+            text.Append("pickup ").Append(pickup.ToUnixTimeSeconds()).Append('\u001d');
+        }
+
         foreach (var line in lines)
         {
             text.Append(line.MenuItemId).Append('\u001f').Append(line.Quantity).Append('\u001f');
@@ -38,5 +44,35 @@ public static class OrderRules
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>
+    /// How long the first course takes from firing to the pass: its slowest dish, or a modifier made as
+    /// an item of its own (with fire by prep time, everything else starts later and finishes with it).
+    /// </summary>
+    public static int LongestPrepSeconds(IReadOnlyList<OrderLineData> lines, LocationDefinition location)
+    {
+        var first = lines.Where(l => !l.Voided).Select(l => l.Course).DefaultIfEmpty(1).Min();
+        var longest = 0;
+        foreach (var line in lines.Where(l => !l.Voided && l.Course == first))
+        {
+            longest = Math.Max(longest, location.FindItem(line.MenuItemId)?.PrepSeconds ?? 0);
+            foreach (var modifier in line.Modifiers.Select(location.FindModifier))
+            {
+                if (modifier is { Station: not null })
+                {
+                    longest = Math.Max(longest, modifier.PrepSeconds);
+                }
+            }
+        }
+
+        return longest;
+    }
+
+    /// <summary>When an order for <paramref name="pickupAt"/> goes to the kitchen: pickup minus its longest prep, never before now.</summary>
+    public static DateTimeOffset FireAt(IReadOnlyList<OrderLineData> lines, LocationDefinition location, DateTimeOffset pickupAt, DateTimeOffset now)
+    {
+        var fire = pickupAt - TimeSpan.FromSeconds(LongestPrepSeconds(lines, location));
+        return fire > now ? fire : now;
     }
 }

@@ -71,6 +71,33 @@ public static partial class OrderValidator
         }
     }
 
+    /// <summary>How far ahead an order may be placed for later.</summary>
+    public static readonly TimeSpan MaxPickupAhead = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// INVALID_ARGUMENT naming <paramref name="field"/> for a pickup time further ahead than
+    /// <see cref="MaxPickupAhead"/>. One already past is not refused: the order fires at once.
+    /// </summary>
+    public static void ValidatePickup(DateTimeOffset? pickupAt, DateTimeOffset now, string field = "pickup_at")
+    {
+        if (pickupAt is { } pickup && pickup - now > MaxPickupAhead)
+        {
+            throw RestaurantException.Invalid($"{field} {pickup:u} is more than {MaxPickupAhead.TotalDays:0} days ahead");
+        }
+    }
+
+    /// <summary>The longest reason a POS or manager may give for denying an order.</summary>
+    public const int MaxReasonLength = 200;
+
+    /// <summary>INVALID_ARGUMENT naming <paramref name="field"/> for a reason that is too long or holds control characters.</summary>
+    public static void ValidateReason(string reason, string field = "reason")
+    {
+        if (TextProblem(reason, MaxReasonLength) is { } problem)
+        {
+            throw RestaurantException.Invalid($"{field} {problem}");
+        }
+    }
+
     public static void ValidateLines(IReadOnlyList<OrderLineData> lines)
     {
         if (lines.Count == 0)

@@ -9,6 +9,9 @@ public enum OrderState
     Ready,
     Completed,
     Cancelled,
+
+    /// <summary>A delivery platform's order the location takes by hand: stored, counts taken, not yet queued.</summary>
+    AwaitingAcceptance,
 }
 
 public enum TicketState
@@ -67,7 +70,15 @@ public sealed record OrderData(
     string? Trace = null,
     int Number = 0,
     string Source = "",
-    string GuestName = "");
+    string GuestName = "",
+    DateTimeOffset? AcceptBy = null,
+    DateTimeOffset? PickupAt = null,
+    DateTimeOffset? FireAt = null,
+    string Reason = "")
+{
+    /// <summary>Placed for later: held off the kitchen until <see cref="FireAt"/>, so it is ready at its pickup time.</summary>
+    public bool IsScheduled(DateTimeOffset now) => FireAt is { } fire && fire > now && Status is OrderState.Accepted or OrderState.AwaitingAcceptance;
+}
 
 /// <summary>
 /// One item on a ticket: what a station must make. A modifier made at another station than its dish
@@ -151,3 +162,11 @@ public sealed record OrderOrigin(string Source = "", string GuestName = "")
     /// <summary>A source or name as an order's or ticket's stored body keeps it: empty text is left out.</summary>
     public static string? Stored(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
+
+/// <summary>
+/// When an order is wanted and who must still say yes to it. With <see cref="PickupAt"/> the order
+/// waits off the kitchen and fires at pickup minus its longest prep, so it is ready on time; with
+/// <see cref="AcceptBy"/> it waits for a POS or manager to accept or deny it, and past that moment it
+/// is denied by itself (a delivery platform cancels an order nobody accepted).
+/// </summary>
+public sealed record OrderTiming(DateTimeOffset? PickupAt = null, DateTimeOffset? AcceptBy = null);

@@ -43,4 +43,7 @@ public sealed class KitchenWorkerOptions
 
     /// <summary>A worker not seen for this long is taken for gone, and its share goes to the others.</summary>
     public TimeSpan WorkerTimeout { get; set; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>How often the worker looks for orders placed for later that are due, and orders not accepted in time.</summary>
+    public TimeSpan OrderClockInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -17,10 +17,10 @@ public class DeliveryTests
 {
     public const string UberEatsSecret = "test-ubereats-signing-secret-0001";
 
-    private static string Sign(string body, string secret = UberEatsSecret) =>
+    internal static string Sign(string body, string secret = UberEatsSecret) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body)));
 
-    private static async Task<(HttpStatusCode Status, JsonNode Body)> PostAsync(TestWorld world, string location, string body, string? signature, string platform = "ubereats")
+    internal static async Task<(HttpStatusCode Status, JsonNode Body)> PostAsync(TestWorld world, string location, string body, string? signature, string platform = "ubereats")
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/locations/{location}/deliveries/{platform}")
         {
@@ -35,7 +35,7 @@ public class DeliveryTests
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
     }
 
-    private static string Body(string platformOrderId, string items, string guest = "Sam K.") =>
+    internal static string Body(string platformOrderId, string items, string guest = "Sam K.") =>
         $$"""{"id": "{{platformOrderId}}", "guest": "{{guest}}", "items": [{{items}}]}""";
 
     [Fact]

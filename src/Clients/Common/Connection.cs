@@ -90,6 +90,7 @@ public sealed class Connection : IDisposable
         OrderStatus.Ready => "READY",
         OrderStatus.Completed => "COMPLETED",
         OrderStatus.Cancelled => "CANCELLED",
+        OrderStatus.AwaitingAcceptance => "AWAITING ACCEPTANCE",
         _ => "?",
     };
 }

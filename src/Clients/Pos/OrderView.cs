@@ -21,6 +21,21 @@ internal static class OrderView
             AnsiConsole.MarkupLine(line.Voided ? $"  [strikethrough grey]{Markup.Escape(text)}[/] [red]void[/]" : $"  {Markup.Escape(text)}");
         }
 
+        if (order.Status == OrderStatus.AwaitingAcceptance && order.AcceptBy is { } acceptBy)
+        {
+            AnsiConsole.MarkupLineInterpolated($"  [yellow bold]awaiting acceptance until {acceptBy.ToDateTime().ToLocalTime():HH:mm:ss}: pos accept {order.OrderId}, or pos deny {order.OrderId} --reason …[/]");
+        }
+
+        if (order.PickupAt is { } pickupAt)
+        {
+            AnsiConsole.MarkupLineInterpolated($"  [cyan]pickup {pickupAt.ToDateTime().ToLocalTime():HH:mm}; to the kitchen at {order.FireAt?.ToDateTime().ToLocalTime():HH:mm:ss}[/]");
+        }
+
+        if (order.CancelReason.Length > 0)
+        {
+            AnsiConsole.MarkupLineInterpolated($"  [red]{order.CancelReason}[/]");
+        }
+
         if (order.HeldCourses.Count > 0)
         {
             AnsiConsole.MarkupLineInterpolated($"  [yellow]held courses: {string.Join(", ", order.HeldCourses)}[/]");

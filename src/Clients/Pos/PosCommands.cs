@@ -60,6 +60,15 @@ public class PlaceSettings : ServerSettings
     [Description("What the guest is called at the pass (\"Sam K.\"), shown on the screens.")]
     public string? Guest { get; init; }
 
+    [CommandOption("--pickup <TIME>")]
+    [Description("Place it for later: a time today (18:30), a date and time, or minutes from now (+45); it fires so that it is ready then.")]
+    public string? Pickup { get; init; }
+
+    public override ValidationResult Validate() =>
+        Pickup is null || PickupTime.TryParse(Pickup, DateTimeOffset.Now, out _)
+            ? base.Validate()
+            : ValidationResult.Error($"--pickup '{Pickup}' is not a time: give 18:30, 2026-12-24 18:30 or +45 (minutes from now)");
+
     /// <summary>The order lines the arguments describe.</summary>
     public IEnumerable<OrderLine> Lines()
     {
@@ -95,6 +104,10 @@ public sealed class PlaceCommand : AsyncCommand<PlaceSettings>
                 LocationId = settings.Location, OrderId = settings.OrderId ?? Guid.NewGuid().ToString(), Rush = settings.Rush, GuestName = settings.Guest ?? "",
             };
             request.Lines.AddRange(settings.Lines());
+            if (settings.Pickup is not null && PickupTime.TryParse(settings.Pickup, DateTimeOffset.Now, out var pickup))
+            {
+                request.PickupAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(pickup);
+            }
 
             using var connection = new Connection(settings);
             var order = (await connection.Orders.PlaceOrderAsync(request, cancellationToken: cancellationToken)).Order;
@@ -214,6 +227,95 @@ public sealed class CancelCommand : AsyncCommand<OrderSettings>
             OrderView.Print(order);
             return 0;
         });
+}
+
+public sealed class PendingCommand : AsyncCommand<ServerSettings>
+{
+    public override Task<int> ExecuteAsync(CommandContext context, ServerSettings settings, CancellationToken cancellationToken) =>
+        Connection.RunAsync(async () =>
+        {
+            using var connection = new Connection(settings);
+            var pending = await connection.Orders.ListPendingOrdersAsync(new ListPendingOrdersRequest { LocationId = settings.Location }, cancellationToken: cancellationToken);
+            var table = new Table().Title($"Orders not yet in the kitchen at {Markup.Escape(settings.Location)}").AddColumns("Order", "From", "Waiting for", "When", "Lines", "Order id");
+            var now = DateTimeOffset.UtcNow;
+            foreach (var order in pending.AwaitingAcceptance)
+            {
+                var left = order.AcceptBy.ToDateTimeOffset() - now;
+                table.AddRow(
+                    $"[bold]{Connection.OrderLabel(order.Number, order.OrderId)}[/]", Markup.Escape(Connection.Origin(order.Source, order.GuestName)),
+                    "[yellow bold]acceptance[/]", left > TimeSpan.Zero ? $"[yellow]{left:m\\:ss} left[/]" : "[red]now[/]", Lines(order), order.OrderId);
+            }
+
+            foreach (var order in pending.Scheduled)
+            {
+                table.AddRow(
+                    $"[bold]{Connection.OrderLabel(order.Number, order.OrderId)}[/]", Markup.Escape(Connection.Origin(order.Source, order.GuestName)),
+                    "its time", $"fires {order.FireAt.ToDateTime().ToLocalTime():HH:mm}, pickup {order.PickupAt.ToDateTime().ToLocalTime():HH:mm}", Lines(order), order.OrderId);
+            }
+
+            AnsiConsole.Write(table);
+            return 0;
+        });
+
+    private static string Lines(Order order) => Markup.Escape(string.Join(", ", order.Lines.Select(l => $"{l.Quantity} × {l.MenuItemId}")));
+}
+
+public sealed class AcceptCommand : AsyncCommand<OrderSettings>
+{
+    public override Task<int> ExecuteAsync(CommandContext context, OrderSettings settings, CancellationToken cancellationToken) =>
+        Connection.RunAsync(async () =>
+        {
+            using var connection = new Connection(settings);
+            var order = (await connection.Orders.AcceptOrderAsync(new AcceptOrderRequest { LocationId = settings.Location, OrderId = settings.OrderId }, cancellationToken: cancellationToken)).Order;
+            OrderView.Print(order);
+            return 0;
+        });
+}
+
+public sealed class DenySettings : OrderSettings
+{
+    [CommandOption("-r|--reason <TEXT>")]
+    [Description("Why (the platform tells the guest): \"kitchen closing\", \"out of buns\".")]
+    public string Reason { get; init; } = "";
+
+    public override ValidationResult Validate() =>
+        Reason.Trim().Length > 0 ? base.Validate() : ValidationResult.Error("--reason: say why the order is denied; the platform tells the guest");
+}
+
+public sealed class DenyCommand : AsyncCommand<DenySettings>
+{
+    public override Task<int> ExecuteAsync(CommandContext context, DenySettings settings, CancellationToken cancellationToken) =>
+        Connection.RunAsync(async () =>
+        {
+            using var connection = new Connection(settings);
+            var order = (await connection.Orders.DenyOrderAsync(
+                new DenyOrderRequest { LocationId = settings.Location, OrderId = settings.OrderId, Reason = settings.Reason }, cancellationToken: cancellationToken)).Order;
+            OrderView.Print(order);
+            return 0;
+        });
+}
+
+/// <summary>A pickup time as a person types it: "18:30" (today, or tomorrow when that has passed), "2026-12-24 18:30", or "+45" minutes from now.</summary>
+public static class PickupTime
+{
+    public static bool TryParse(string text, DateTimeOffset now, out DateTimeOffset pickup)
+    {
+        text = text.Trim();
+        if (text.StartsWith('+') && int.TryParse(text[1..], out var minutes) && minutes >= 0)
+        {
+            pickup = now.AddMinutes(minutes);
+            return true;
+        }
+
+        if (TimeOnly.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var time))
+        {
+            var today = new DateTimeOffset(DateOnly.FromDateTime(now.DateTime).ToDateTime(time), now.Offset);
+            pickup = today > now ? today : today.AddDays(1);
+            return true;
+        }
+
+        return DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeLocal, out pickup);
+    }
 }
 
 public sealed class WatchSettings : ServerSettings

@@ -23,9 +23,9 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
     /// </summary>
     public async Task<PlaceResult> PlaceOrderAsync(
         string location, string orderId, IReadOnlyList<OrderLineData> lines, bool rush = false, CancellationToken cancellationToken = default, string? trace = null,
-        OrderOrigin? origin = null)
+        OrderOrigin? origin = null, OrderTiming? timing = null)
     {
-        var fingerprint = OrderRules.Fingerprint(lines, rush);
+        var fingerprint = OrderRules.Fingerprint(lines, rush, timing?.PickupAt);
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var (menuHash, definition) = await menus.CurrentAsync(location, fresh: attempt > 0, cancellationToken).ConfigureAwait(false);
@@ -47,7 +47,7 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
             var now = redis.NowMs;
             var day = definition.Options.BusinessDay(redis.Clock.GetUtcNow());
             var n = lines.Count;
-            var args = new RedisValue[9 + 2 * n];
+            var args = new RedisValue[12 + 2 * n];
             args[0] = orderId;
             args[1] = fingerprint;
             args[2] = JsonSerializer.Serialize(
@@ -64,11 +64,17 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
                 args[9 + n + i] = lines[i].Quantity;
             }
 
+            var pickup = timing?.PickupAt;
+            args[9 + 2 * n] = timing?.AcceptBy?.ToUnixTimeMilliseconds() ?? 0;
+            args[10 + 2 * n] = pickup?.ToUnixTimeMilliseconds() ?? 0;
+            args[11 + 2 * n] = pickup is { } at ? OrderRules.FireAt(lines, definition, at, redis.Clock.GetUtcNow()).ToUnixTimeMilliseconds() : 0;
+
             var answer = await redis.RunAsync(
                 redis.Scripts.PlaceOrder,
                 [
                     RedisKeys.Order(location, orderId), RedisKeys.Menu(location), RedisKeys.EightySixed(location), RedisKeys.OrderQueue(location),
                     RedisKeys.OrderEvents(location), RedisKeys.Counts(location), RedisKeys.MenuEvents(location), RedisKeys.OrderNumbers(location, day),
+                    RedisKeys.AwaitingAcceptance(location), RedisKeys.Scheduled(location),
                 ],
                 args,
                 cancellationToken).ConfigureAwait(false);
@@ -101,10 +107,65 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
 
     public async Task<OrderData> CancelOrderAsync(string location, string orderId, CancellationToken cancellationToken = default)
     {
-        var answer = await RunOnOrderTicketsAsync(
+        var answer = await CloseAsync(location, orderId, "", deny: false, cancellationToken).ConfigureAwait(false);
+        return answer.Code switch
+        {
+            ScriptCode.Cancelled or ScriptCode.Noop => await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false),
+            ScriptCode.Completed => throw Refusals.Finished(orderId, "COMPLETED", " and can no longer be cancelled"),
+            _ => throw answer.Unexpected(),
+        };
+    }
+
+    /// <summary>
+    /// Denies an order that awaits acceptance, with the reason the platform and the guest are told: it
+    /// is cancelled and its counts go back. Denying it again changes nothing; one accepted meanwhile
+    /// fails FAILED_PRECONDITION (cancel it instead).
+    /// </summary>
+    public async Task<OrderData> DenyOrderAsync(string location, string orderId, string reason, CancellationToken cancellationToken = default)
+    {
+        var answer = await CloseAsync(location, orderId, reason, deny: true, cancellationToken).ConfigureAwait(false);
+        return answer.Code switch
+        {
+            ScriptCode.Cancelled or ScriptCode.Noop => await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false),
+            ScriptCode.Finished => throw Refusals.Finished(orderId, answer[1], "; only an order awaiting acceptance can be denied (cancel it instead)"),
+            _ => throw answer.Unexpected(),
+        };
+    }
+
+    /// <summary>
+    /// Accepts an order that awaits acceptance: it goes to the kitchen now, or at its fire time when it
+    /// was placed for later. Accepting it again changes nothing; a denied one fails FAILED_PRECONDITION.
+    /// </summary>
+    public async Task<OrderData> AcceptOrderAsync(string location, string orderId, CancellationToken cancellationToken = default)
+    {
+        var now = redis.NowMs;
+        var answer = await redis.RunAsync(
+            redis.Scripts.AcceptOrder,
+            [RedisKeys.Order(location, orderId), RedisKeys.OrderEvents(location), RedisKeys.AwaitingAcceptance(location), RedisKeys.Scheduled(location), RedisKeys.OrderQueue(location)],
+            [now, redis.TrimMinId(now), RedisKeys.Bell(location).ToString()],
+            cancellationToken).ConfigureAwait(false);
+        switch (answer.Code)
+        {
+            case ScriptCode.Accepted:
+            case ScriptCode.Noop:
+                return await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
+            case ScriptCode.NotFound:
+                await menus.GetMenuAsync(location, cancellationToken).ConfigureAwait(false);
+                throw Refusals.UnknownOrder(location, orderId);
+            case ScriptCode.Finished:
+                var denied = await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false);
+                throw Refusals.Finished(orderId, answer[1], denied.Reason.Length > 0 ? $" ({denied.Reason}) and can no longer be accepted" : " and can no longer be accepted");
+            default:
+                throw answer.Unexpected();
+        }
+    }
+
+    /// <summary>Cancels or denies an order: its tickets voided, its counts given back, the reason kept.</summary>
+    private Task<ScriptAnswer> CloseAsync(string location, string orderId, string reason, bool deny, CancellationToken cancellationToken) =>
+        RunOnOrderTicketsAsync(
             location,
             orderId,
-            [RedisKeys.Counts(location), RedisKeys.EightySixed(location), RedisKeys.MenuEvents(location)],
+            [RedisKeys.Counts(location), RedisKeys.EightySixed(location), RedisKeys.MenuEvents(location), RedisKeys.AwaitingAcceptance(location), RedisKeys.Scheduled(location)],
             order =>
             {
                 var taken = OrderRules.Taken(order.Lines);
@@ -115,17 +176,12 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
                     args.Add(quantity);
                 }
 
+                args.Add(reason);
+                args.Add(deny ? "deny" : "cancel");
                 return args;
             },
             redis.Scripts.CancelOrder,
-            cancellationToken).ConfigureAwait(false);
-        return answer.Code switch
-        {
-            ScriptCode.Cancelled or ScriptCode.Noop => await GetOrderAsync(location, orderId, cancellationToken).ConfigureAwait(false),
-            ScriptCode.Completed => throw Refusals.Finished(orderId, "COMPLETED", " and can no longer be cancelled"),
-            _ => throw answer.Unexpected(),
-        };
-    }
+            cancellationToken);
 
     /// <summary>Marks an open order rush, or not: its open tickets jump ahead on every screen.</summary>
     public async Task<OrderData> SetRushAsync(string location, string orderId, bool rush, CancellationToken cancellationToken = default)

@@ -48,6 +48,12 @@ public static class RedisKeys
     /// <summary>Stream with the workers' consumer group: orders waiting to be routed.</summary>
     public static RedisKey OrderQueue(string location) => Tag(location) + "orders";
 
+    /// <summary>Orders awaiting a POS's or manager's acceptance, by when they are denied by themselves (ms).</summary>
+    public static RedisKey AwaitingAcceptance(string location) => Tag(location) + "awaiting";
+
+    /// <summary>Orders placed for later, by when they go to the kitchen (ms).</summary>
+    public static RedisKey Scheduled(string location) => Tag(location) + "scheduled";
+
     public static RedisKey Ticket(string location, string ticketId) => Tag(location) + "ticket:" + ticketId;
 
     /// <summary>Sorted set of a station's open ticket ids, scored by creation time.</summary>

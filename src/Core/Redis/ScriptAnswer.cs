@@ -25,6 +25,7 @@ internal enum ScriptCode
     Recalled,
     Fired,
     Cancelled,
+    Accepted,
     Conflict,
     NoLocation,
     Closed,

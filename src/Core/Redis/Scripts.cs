@@ -21,6 +21,8 @@ internal sealed class Scripts
         BumpTicket = Load("bump_ticket.lua");
         RecallTicket = Load("recall_ticket.lua");
         CancelOrder = Load("cancel_order.lua");
+        AcceptOrder = Load("accept_order.lua");
+        ReleaseScheduled = Load("release_scheduled.lua");
         LoadMenu = Load("load_menu.lua");
         SetAvailability = Load("set_availability.lua");
         SetRush = Load("set_rush.lua");
@@ -49,6 +51,10 @@ internal sealed class Scripts
     public Script RecallTicket { get; }
 
     public Script CancelOrder { get; }
+
+    public Script AcceptOrder { get; }
+
+    public Script ReleaseScheduled { get; }
 
     public Script LoadMenu { get; }
 

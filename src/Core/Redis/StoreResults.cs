@@ -47,3 +47,9 @@ public enum RouteOutcome
     /// <summary>The menu can no longer route the order: it went to the dead letters with its reason.</summary>
     DeadLettered,
 }
+
+/// <summary>One location's orders due now: those to deny (their accept-by time passed) and those to fire.</summary>
+public sealed record DueOrders(string Location, IReadOnlyList<string> Expired, IReadOnlyList<string> Firing);
+
+/// <summary>A location's orders not yet in the kitchen.</summary>
+public sealed record PendingOrders(IReadOnlyList<OrderData> Awaiting, IReadOnlyList<OrderData> Scheduled);

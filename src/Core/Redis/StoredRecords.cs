@@ -103,7 +103,11 @@ internal static class StoredRecords
             body.Trace,
             hash.TryGetValue("number", out var number) && number.TryParse(out int n) ? n : 0,
             body.Source ?? "",
-            body.GuestName ?? "");
+            body.GuestName ?? "",
+            Time(hash, "accept_by"),
+            Time(hash, "pickup"),
+            Time(hash, "fire"),
+            hash.TryGetValue("reason", out var reason) ? reason.ToString() : "");
     }
 
     /// <summary>Each station ticket's progress and times, from the order's t:, f:, s: and b: fields.</summary>

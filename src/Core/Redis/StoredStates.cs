@@ -12,6 +12,7 @@ internal static class StoredStates
         "READY" => OrderState.Ready,
         "COMPLETED" => OrderState.Completed,
         "CANCELLED" => OrderState.Cancelled,
+        "AWAITING_ACCEPTANCE" => OrderState.AwaitingAcceptance,
         _ => throw new FormatException($"unknown order status '{value}'"),
     };
 

@@ -74,9 +74,12 @@ public sealed class WebhookOutbox(IConnectionMultiplexer redis)
     public async Task<string> LastSentAsync(string location, string subscriber, string orderId, CancellationToken cancellationToken = default) =>
         (await Db.HashGetAsync(RedisKeys.WebhookSent(location, subscriber), orderId).WaitAsync(cancellationToken).ConfigureAwait(false)).ToString() ?? "";
 
-    /// <summary>The order's number, for the payload (0 when it is gone).</summary>
-    public async Task<int> NumberOfAsync(string location, string orderId, CancellationToken cancellationToken = default) =>
-        (await Db.HashGetAsync(RedisKeys.Order(location, orderId), "number").WaitAsync(cancellationToken).ConfigureAwait(false)).TryParse(out int n) ? n : 0;
+    /// <summary>The order's number and why it was denied or cancelled, for the payload (0 and "" when it is gone).</summary>
+    public async Task<(int Number, string Reason)> FactsOfAsync(string location, string orderId, CancellationToken cancellationToken = default)
+    {
+        var facts = await Db.HashGetAsync(RedisKeys.Order(location, orderId), ["number", "reason"]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (facts[0].TryParse(out int n) ? n : 0, facts[1].IsNull ? "" : facts[1].ToString());
+    }
 
     /// <summary>Notes a delivery attempt in the location's delivery log (the newest few thousand are kept).</summary>
     public async Task LogAsync(string location, string subscriber, WebhookEvent sent, int attempt, string outcome, CancellationToken cancellationToken = default) =>

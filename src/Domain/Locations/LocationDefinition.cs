@@ -58,9 +58,18 @@ public sealed record LocationSettings(
 
 /// <summary>
 /// How a delivery platform's order maps onto the menu: each of the platform's item ids (as its
-/// menu lists them) to a menu item of this location.
+/// menu lists them) to a menu item of this location. Its orders are accepted automatically, or
+/// (<see cref="Manual"/>) wait for a POS or manager to accept or deny them within
+/// <see cref="AcceptWithinSeconds"/>, after which they are denied by themselves; platforms cancel an
+/// order nobody accepted in about ten minutes (Uber Eats 11.5, Deliveroo 10).
 /// </summary>
-public sealed record DeliveryPlatformDefinition(IReadOnlyDictionary<string, string> Items);
+public sealed record DeliveryPlatformDefinition(IReadOnlyDictionary<string, string> Items, string Accept = DeliveryPlatformDefinition.Automatic, int AcceptWithinSeconds = 480)
+{
+    public const string Automatic = "auto";
+    public const string Manual = "manual";
+
+    public bool AcceptsByHand => Accept == Manual;
+}
 
 /// <summary>A restaurant of a chain: its stations, modifiers and menu, as its data file defines them.</summary>
 public sealed record LocationDefinition(

@@ -136,6 +136,16 @@ public static class LocationValidator
                 problems.Add($"delivery platform '{platform}' is not a valid id");
             }
 
+            if (delivery.Accept is not (DeliveryPlatformDefinition.Automatic or DeliveryPlatformDefinition.Manual))
+            {
+                problems.Add($"delivery platform '{platform}' has accept '{delivery.Accept}'; it is '{DeliveryPlatformDefinition.Automatic}' or '{DeliveryPlatformDefinition.Manual}'");
+            }
+
+            if (delivery.AcceptWithinSeconds is < 1 or > 3600)
+            {
+                problems.Add($"delivery platform '{platform}' has accept_within_seconds {delivery.AcceptWithinSeconds}; it is 1 to 3600");
+            }
+
             foreach (var (theirs, ours) in delivery.Items)
             {
                 if (location.FindItem(ours) is null)

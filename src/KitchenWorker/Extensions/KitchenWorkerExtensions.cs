@@ -11,11 +11,13 @@ public static class KitchenWorkerExtensions
         builder.Services.AddOptions<KitchenWorkerOptions>().BindConfiguration(KitchenWorkerOptions.Section)
             .Validate(o => o.MaxDeliveries >= 1 && o.BatchSize >= 1, "MaxDeliveries and BatchSize must be at least 1")
             .Validate(o => o.LocationRefresh > TimeSpan.Zero && o.LeaseTime > o.LocationRefresh * 2, "LeaseTime must be more than twice LocationRefresh, so leases are renewed in time")
+            .Validate(o => o.OrderClockInterval > TimeSpan.Zero, "OrderClockInterval must be more than zero")
             .ValidateOnStart();
         builder.Services.AddSingleton<WorkerPulse>();
         builder.Services.AddSingleton<WorkerLeases>();
         builder.Services.AddSingleton<LocationShare>();
         builder.Services.AddHostedService<OrderRoutingWorker>();
+        builder.Services.AddHostedService<OrderClock>();
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
             .Validate(o => o.Subscribers.All(s => Uri.TryCreate(s.Value.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && s.Value.Secret.Length >= 16),
                 $"{WebhookOptions.Section}:Subscribers: each needs an http(s) Url and a Secret of at least 16 characters")

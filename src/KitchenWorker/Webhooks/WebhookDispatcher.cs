@@ -132,9 +132,10 @@ public sealed partial class WebhookDispatcher(
     /// <summary>Posts one event; null when the subscriber answered 2xx, otherwise what went wrong.</summary>
     private async Task<string?> DeliverAsync(string location, WebhookSubscriber subscriber, WebhookEvent change, CancellationToken cancellationToken)
     {
+        var (number, reason) = await outbox.FactsOfAsync(location, change.OrderId, cancellationToken);
         var payload = new WebhookPayload(
             $"{location}:{change.Id}", "order.status_changed", location, change.OrderId, change.Status,
-            DateTimeOffset.FromUnixTimeMilliseconds(change.AtMs), await outbox.NumberOfAsync(location, change.OrderId, cancellationToken));
+            DateTimeOffset.FromUnixTimeMilliseconds(change.AtMs), number, change.Status == "CANCELLED" && reason.Length > 0 ? reason : null);
         var body = JsonSerializer.SerializeToUtf8Bytes(payload, WebhookJson.Default.WebhookPayload);
         using var request = new HttpRequestMessage(HttpMethod.Post, subscriber.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -167,8 +168,13 @@ public sealed partial class WebhookDispatcher(
     }
 }
 
-/// <summary>What a subscriber receives (snake_case JSON); <see cref="EventId"/> is the same on every retry of one event.</summary>
-public sealed record WebhookPayload(string EventId, string Type, string LocationId, string OrderId, string Status, DateTimeOffset At, int Number);
+/// <summary>
+/// What a subscriber receives (snake_case JSON); <see cref="EventId"/> is the same on every retry of
+/// one event. <see cref="Reason"/> says why, on a CANCELLED order that was denied.
+/// </summary>
+public sealed record WebhookPayload(
+    string EventId, string Type, string LocationId, string OrderId, string Status, DateTimeOffset At, int Number,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(WebhookPayload))]

@@ -16,6 +16,8 @@ namespace Restaurant.OrderService.Deliveries;
 /// order id), so a platform that resends until it gets a 200 gets the same order. An order the
 /// kitchen cannot take (an unknown item, 86'd, a count run short, a closed location) is answered 200
 /// with <c>accepted: false</c> and the reason, so the platform stops resending and tells the guest.
+/// A platform the location accepts by hand gets <c>status: AWAITING_ACCEPTANCE</c> with the moment
+/// it is denied by itself; the outcome follows as a status webhook, and a resend answers it too.
 /// </summary>
 public static class DeliveryEndpoints
 {
@@ -34,7 +36,8 @@ public static class DeliveryEndpoints
     }
 
     private static async Task<IResult> TakeAsync(
-        string location_id, string platform, HttpRequest request, IOptionsMonitor<DeliveryOptions> options, OrderStore orders, MenuStore menus, CancellationToken cancellationToken)
+        string location_id, string platform, HttpRequest request, IOptionsMonitor<DeliveryOptions> options, OrderStore orders, MenuStore menus, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         if (!options.CurrentValue.Platforms.TryGetValue(platform, out var signing) || signing.Secret.Length == 0)
         {
@@ -66,6 +69,8 @@ public static class DeliveryEndpoints
         {
             OrderValidator.RequireId(location_id, "location_id");
             var (id, lines, guest) = Read(order);
+            var now = clock.GetUtcNow();
+            OrderValidator.ValidatePickup(order!.PickupAt, now);
             var definition = (await menus.GetMenuAsync(location_id, cancellationToken)).Location;
             if (!definition.DeliveryPlatforms.TryGetValue(platform, out var mapping))
             {
@@ -81,9 +86,10 @@ public static class DeliveryEndpoints
             var orderId = OrderIdOf(location_id, platform, id);
             try
             {
+                var timing = new OrderTiming(order.PickupAt, mapping.AcceptsByHand ? now.AddSeconds(mapping.AcceptWithinSeconds) : null);
                 var placed = await orders.PlaceOrderAsync(
-                    location_id, orderId, mapped.Lines, cancellationToken: cancellationToken, origin: new OrderOrigin(platform, guest));
-                return Answer(new DeliveryAnswer(true, placed.Order.OrderId, placed.Order.Number));
+                    location_id, orderId, mapped.Lines, cancellationToken: cancellationToken, origin: new OrderOrigin(platform, guest), timing: timing);
+                return Answer(AnswerFor(placed.Order));
             }
             catch (RestaurantException ex) when (ex.Kind is ErrorKind.FailedPrecondition or ErrorKind.NotFound)
             {
@@ -201,6 +207,23 @@ public static class DeliveryEndpoints
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
         return new Guid(bytes, bigEndian: true).ToString();
     }
+
+    /// <summary>The answer for an order as it stands, so a resend hears what became of it.</summary>
+    internal static DeliveryAnswer AnswerFor(OrderData order) => order.Status switch
+    {
+        OrderState.AwaitingAcceptance => new DeliveryAnswer(false, order.OrderId, order.Number, Status: "AWAITING_ACCEPTANCE", AcceptBy: order.AcceptBy, FireAt: order.FireAt),
+        OrderState.Cancelled => new DeliveryAnswer(
+            false, order.OrderId, order.Number, order.Reason.Length > 0 ? order.Reason : "the restaurant cancelled the order", "CANCELLED"),
+        _ => new DeliveryAnswer(true, order.OrderId, order.Number, Status: StatusName(order.Status), FireAt: order.FireAt),
+    };
+
+    private static string StatusName(OrderState state) => state switch
+    {
+        OrderState.InKitchen => "IN_KITCHEN",
+        OrderState.Ready => "READY",
+        OrderState.Completed => "COMPLETED",
+        _ => "ACCEPTED",
+    };
 
     private static IResult Answer(DeliveryAnswer answer) =>
         Results.Json(answer, DeliveryJson.Default.DeliveryAnswer);

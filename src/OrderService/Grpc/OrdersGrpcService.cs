@@ -9,7 +9,8 @@ using Restaurant.OrderService.Mapping;
 
 namespace Restaurant.OrderService.Grpc;
 
-public sealed class OrdersGrpcService(StreamGuard guard, OrderStore orders, MenuStore menus, Doorbell bell, IOptions<StreamOptions> streamOptions, RestaurantTelemetry telemetry) : Orders.OrdersBase
+public sealed class OrdersGrpcService(
+    StreamGuard guard, OrderStore orders, MenuStore menus, Doorbell bell, IOptions<StreamOptions> streamOptions, RestaurantTelemetry telemetry, TimeProvider clock) : Orders.OrdersBase
 {
     private readonly StreamOptions _streams = streamOptions.Value;
 
@@ -20,12 +21,15 @@ public sealed class OrdersGrpcService(StreamGuard guard, OrderStore orders, Menu
         var lines = request.Lines.Select(l => l.ToDomain()).ToList();
         OrderValidator.ValidateLines(lines);
         OrderValidator.ValidateGuestName(request.GuestName);
+        var pickupAt = request.PickupAt?.ToDateTimeOffset();
+        OrderValidator.ValidatePickup(pickupAt, clock.GetUtcNow());
         var orderId = OrderValidator.NormalizeOrderId(request.OrderId);
         using var activity = RestaurantTelemetry.Source.StartActivity("PlaceOrder", ActivityKind.Producer);
         activity?.SetTag("restaurant.location", request.LocationId);
         activity?.SetTag("restaurant.order", orderId);
         var result = await orders.PlaceOrderAsync(
-            request.LocationId, orderId, lines, request.Rush, context.CancellationToken, activity?.Id, new OrderOrigin(GuestName: request.GuestName.Trim()));
+            request.LocationId, orderId, lines, request.Rush, context.CancellationToken, activity?.Id, new OrderOrigin(GuestName: request.GuestName.Trim()),
+            pickupAt is null ? null : new OrderTiming(pickupAt));
         if (result.Created)
         {
             telemetry.OrderPlaced(request.LocationId);
@@ -87,6 +91,37 @@ public sealed class OrdersGrpcService(StreamGuard guard, OrderStore orders, Menu
 
         var order = await orders.VoidItemsAsync(location, orderId, [.. request.LineIndexes.Distinct()], context.CancellationToken);
         return new VoidItemsResponse { Order = order.ToProto() };
+    }
+
+    public override async Task<AcceptOrderResponse> AcceptOrder(AcceptOrderRequest request, ServerCallContext context)
+    {
+        var (location, orderId) = ValidateOrderRef(request.LocationId, request.OrderId);
+        var order = await orders.AcceptOrderAsync(location, orderId, context.CancellationToken);
+        return new AcceptOrderResponse { Order = order.ToProto() };
+    }
+
+    public override async Task<DenyOrderResponse> DenyOrder(DenyOrderRequest request, ServerCallContext context)
+    {
+        var (location, orderId) = ValidateOrderRef(request.LocationId, request.OrderId);
+        var reason = request.Reason.Trim();
+        if (reason.Length == 0)
+        {
+            throw RestaurantException.Invalid("reason: say why the order is denied; the platform tells the guest");
+        }
+
+        OrderValidator.ValidateReason(reason);
+        var order = await orders.DenyOrderAsync(location, orderId, reason, context.CancellationToken);
+        return new DenyOrderResponse { Order = order.ToProto() };
+    }
+
+    public override async Task<ListPendingOrdersResponse> ListPendingOrders(ListPendingOrdersRequest request, ServerCallContext context)
+    {
+        OrderValidator.RequireId(request.LocationId, "location_id");
+        var pending = await orders.ListPendingAsync(request.LocationId, 200, context.CancellationToken);
+        var response = new ListPendingOrdersResponse();
+        response.AwaitingAcceptance.AddRange(pending.Awaiting.Select(o => o.ToProto()));
+        response.Scheduled.AddRange(pending.Scheduled.Select(o => o.ToProto()));
+        return response;
     }
 
     public override async Task WatchOrders(WatchOrdersRequest request, IServerStreamWriter<OrderEvent> responseStream, ServerCallContext context)

@@ -18,6 +18,7 @@ public static class ProtoMapper
         OrderState.Ready => OrderStatus.Ready,
         OrderState.Completed => OrderStatus.Completed,
         OrderState.Cancelled => OrderStatus.Cancelled,
+        OrderState.AwaitingAcceptance => OrderStatus.AwaitingAcceptance,
         _ => OrderStatus.Unspecified,
     };
 
@@ -78,7 +79,23 @@ public static class ProtoMapper
             Number = order.Number,
             Source = order.Source,
             GuestName = order.GuestName,
+            CancelReason = order.Reason,
         };
+        if (order.AcceptBy is { } acceptBy && order.Status == OrderState.AwaitingAcceptance)
+        {
+            proto.AcceptBy = Timestamp.FromDateTimeOffset(acceptBy);
+        }
+
+        if (order.PickupAt is { } pickupAt)
+        {
+            proto.PickupAt = Timestamp.FromDateTimeOffset(pickupAt);
+        }
+
+        if (order.FireAt is { } fireAt)
+        {
+            proto.FireAt = Timestamp.FromDateTimeOffset(fireAt);
+        }
+
         foreach (var line in order.Lines)
         {
             var protoLine = new OrderLine
