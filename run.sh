@@ -295,7 +295,7 @@ $(cat <<JSON
                   the API's document and docs page: http://127.0.0.1:$json_port/openapi/v1.json, http://127.0.0.1:$json_port/docs
   a delivery:     body='{"id": "UE-1", "guest": "Sam K.", "items": [{"id": "ue-burger", "quantity": 2}]}'
                   curl -H "X-Uber-Signature: \$(printf '%s' "\$body" | openssl dgst -sha256 -hmac "$UBEREATS_SECRET" | sed 's/.* //')" \\
-                    -d "\$body" http://127.0.0.1:$json_port/v1/locations/demo/deliveries/ubereats
+                    -H "content-type: application/json" -d "\$body" http://127.0.0.1:$json_port/v1/locations/demo/deliveries/ubereats
                   (deliveroo's orders, signed with DELIVEROO_SECRET in X-Deliveroo-Hmac-Sha256, wait for
                   ${client[*]} pos pending / pos accept ORDER_ID / pos deny ORDER_ID --reason "…")
 JSON

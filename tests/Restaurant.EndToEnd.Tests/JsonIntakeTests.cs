@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Restaurant.Contracts.V1;
 using Restaurant.Testing;
@@ -57,5 +59,54 @@ public sealed class JsonIntakeTests
 
         var refused = await CurlAsync("--silent", "--http1.1", "--write-out", "\n%{http_code}", $"{site}/v1/locations/demo/menu");
         Assert.EndsWith("\n401", refused.Out);
+    }
+
+    [Fact]
+    public async Task ADeliveryOrderWaitingForAcceptanceIsListedAndAcceptedFromThePosConsole()
+    {
+        const string secret = "end-to-end-deliveroo-secret-01";
+        await using var deployment = await Deployment.StartAsync();
+        var json = RedisServer.FreePort();
+        await deployment.StartOrderServiceAsync(settings: new Dictionary<string, string>
+        {
+            ["Restaurant__Json__Urls"] = $"http://127.0.0.1:{json}",
+            ["Restaurant__Delivery__Platforms__deliveroo__Secret"] = secret,
+            ["Restaurant__Delivery__Platforms__deliveroo__SignatureHeader"] = "X-Deliveroo-Hmac-Sha256",
+        });
+        deployment.StartWorker("worker-a");
+
+        // The demo takes Deliveroo's orders by hand (data/locations/demo.json).
+        var body = $$"""{"id": "DR-{{Guid.NewGuid():N}}", "guest": "Ana P.", "items": [{"id": "dr-1001", "modifiers": ["no onion"]}, {"id": "dr-1002"}]}""";
+        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body)));
+        var (exit, output, error) = await CurlAsync(
+            "--silent", "--show-error", "--http1.1", "-H", $"X-Deliveroo-Hmac-Sha256: {signature}", "-H", "content-type: application/json",
+            "-d", body, $"http://127.0.0.1:{json}/v1/locations/demo/deliveries/deliveroo");
+        Assert.True(exit == 0, $"curl: {error}\n{deployment.Logs}");
+        var answer = JsonNode.Parse(output)!;
+        Assert.Equal("AWAITING_ACCEPTANCE", (string?)answer["status"]);
+        var orderId = (string)answer["order_id"]!;
+
+        var pending = await PosAsync(deployment, "pending");
+        Assert.Contains(orderId, pending);
+        Assert.Contains("DELIVEROO · Ana P.", pending);
+        Assert.Equal(OrderStatus.AwaitingAcceptance, (await deployment.Orders.GetOrderAsync(new GetOrderRequest { LocationId = "demo", OrderId = orderId })).Order.Status);
+
+        var accepted = await PosAsync(deployment, "accept", orderId);
+        Assert.Contains("ACCEPTED", accepted);
+        await Eventually.WaitForAsync(
+            async () => (await deployment.Orders.GetOrderAsync(new GetOrderRequest { LocationId = "demo", OrderId = orderId })).Order.Status == OrderStatus.InKitchen,
+            TimeSpan.FromSeconds(15),
+            "the accepted delivery order in the kitchen");
+        Assert.DoesNotContain(orderId, await PosAsync(deployment, "pending"));
+    }
+
+    /// <summary>`restaurant pos …` as a POS terminal's user runs it, as the demo's POS; its output once it has ended.</summary>
+    private static async Task<string> PosAsync(Deployment deployment, params string[] args)
+    {
+        using var pos = ServiceProcess.StartClient(
+            "pos", ["pos", .. args, "--server", $"http://127.0.0.1:{deployment.Port}", "--token", TestDevices.DemoPos, "--location", "demo"]);
+        var code = await pos.ExitCodeAsync(TimeSpan.FromSeconds(30));
+        Assert.True(code == 0, $"pos {string.Join(' ', args)} exited {code}:\n{pos.Log}");
+        return pos.Log;
     }
 }

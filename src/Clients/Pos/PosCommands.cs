@@ -231,29 +231,30 @@ public sealed class CancelCommand : AsyncCommand<OrderSettings>
 
 public sealed class PendingCommand : AsyncCommand<ServerSettings>
 {
+    /// <summary>One line per order, its id whole at the end, so it can be copied into `pos accept` whatever the terminal's width.</summary>
     public override Task<int> ExecuteAsync(CommandContext context, ServerSettings settings, CancellationToken cancellationToken) =>
         Connection.RunAsync(async () =>
         {
             using var connection = new Connection(settings);
             var pending = await connection.Orders.ListPendingOrdersAsync(new ListPendingOrdersRequest { LocationId = settings.Location }, cancellationToken: cancellationToken);
-            var table = new Table().Title($"Orders not yet in the kitchen at {Markup.Escape(settings.Location)}").AddColumns("Order", "From", "Waiting for", "When", "Lines", "Order id");
             var now = DateTimeOffset.UtcNow;
+            AnsiConsole.MarkupLineInterpolated($"[bold]Awaiting acceptance at {settings.Location}:[/] {pending.AwaitingAcceptance.Count}");
             foreach (var order in pending.AwaitingAcceptance)
             {
                 var left = order.AcceptBy.ToDateTimeOffset() - now;
-                table.AddRow(
-                    $"[bold]{Connection.OrderLabel(order.Number, order.OrderId)}[/]", Markup.Escape(Connection.Origin(order.Source, order.GuestName)),
-                    "[yellow bold]acceptance[/]", left > TimeSpan.Zero ? $"[yellow]{left:m\\:ss} left[/]" : "[red]now[/]", Lines(order), order.OrderId);
+                AnsiConsole.MarkupLine(
+                    $"  [bold]{Connection.OrderLabel(order.Number, order.OrderId)}[/]  {Markup.Escape(Connection.Origin(order.Source, order.GuestName))}  " +
+                    $"{(left > TimeSpan.Zero ? $"[yellow]{left:m\\:ss} left[/]" : "[red]due now[/]")}  {Lines(order)}  {order.OrderId}");
             }
 
+            AnsiConsole.MarkupLineInterpolated($"[bold]Placed for later:[/] {pending.Scheduled.Count}");
             foreach (var order in pending.Scheduled)
             {
-                table.AddRow(
-                    $"[bold]{Connection.OrderLabel(order.Number, order.OrderId)}[/]", Markup.Escape(Connection.Origin(order.Source, order.GuestName)),
-                    "its time", $"fires {order.FireAt.ToDateTime().ToLocalTime():HH:mm}, pickup {order.PickupAt.ToDateTime().ToLocalTime():HH:mm}", Lines(order), order.OrderId);
+                AnsiConsole.MarkupLine(
+                    $"  [bold]{Connection.OrderLabel(order.Number, order.OrderId)}[/]  {Markup.Escape(Connection.Origin(order.Source, order.GuestName))}  " +
+                    $"pickup {order.PickupAt.ToDateTime().ToLocalTime():HH:mm}, fires {order.FireAt.ToDateTime().ToLocalTime():HH:mm}  {Lines(order)}  {order.OrderId}");
             }
 
-            AnsiConsole.Write(table);
             return 0;
         });
 
