@@ -46,6 +46,12 @@ public sealed partial class GetSpeedOfServiceRequest : ILocationScoped;
 
 public sealed partial class ListWebhookDeliveriesRequest : ILocationScoped;
 
+public sealed partial class WatchIncidentsRequest : ILocationScoped;
+
+public sealed partial class ListIncidentsRequest : ILocationScoped;
+
+public sealed partial class AcknowledgeIncidentRequest : ILocationScoped;
+
 public sealed partial class WatchStationRequest : IStationScoped;
 
 public sealed partial class GetAllDayRequest : IStationScoped;

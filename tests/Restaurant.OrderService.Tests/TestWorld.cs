@@ -37,6 +37,7 @@ public sealed class TestWorld
         Menu = new Menu.MenuClient(Invoker);
         Orders = new Orders.OrdersClient(Invoker);
         Kitchen = new Kitchen.KitchenClient(Invoker);
+        Reports = new Reports.ReportsClient(Invoker);
     }
 
     public RedisServer Redis { get; }
@@ -62,6 +63,8 @@ public sealed class TestWorld
 
     public Kitchen.KitchenClient Kitchen { get; }
 
+    public Reports.ReportsClient Reports { get; }
+
     public static Task<TestWorld> GetAsync() => Shared.Value;
 
     private static async Task<TestWorld> StartAsync()
@@ -79,6 +82,8 @@ public sealed class TestWorld
             ["Restaurant:Worker:MaxDeliveries"] = "3",
             ["Restaurant:Worker:LocationRefresh"] = "00:00:00.100",
             ["Restaurant:Worker:PollInterval"] = "00:00:00.200",
+            ["Restaurant:Incidents:Interval"] = "00:00:00.500",
+            ["Restaurant:Incidents:ScreenGone"] = "00:00:03",
 
             // Warnings and errors only: configuration rules win over SetMinimumLevel, so set them here.
             ["Logging:LogLevel:Default"] = "Warning",

@@ -51,6 +51,17 @@ public static class RedisKeys
     /// <summary>Orders awaiting a POS's or manager's acceptance, by when they are denied by themselves (ms).</summary>
     public static RedisKey AwaitingAcceptance(string location) => Tag(location) + "awaiting";
 
+    /// <summary>Open incidents by cause: cause → the incident as JSON.</summary>
+    public static RedisKey OpenIncidents(string location) => Tag(location) + "incidents";
+
+    /// <summary>Stream of every incident change (opened, acknowledged, resolved), kept 35 days; an entry id is a resume token.</summary>
+    public static RedisKey IncidentHistory(string location) => Tag(location) + "incident-events";
+
+    /// <summary>Hash of the screens watching a station: watcher → when it was last seen (ms).</summary>
+    public static RedisKey Watchers(string location, string stationId) => Tag(location) + "watching:" + stationId;
+
+    public const string IncidentsTopic = "incidents";
+
     /// <summary>Orders placed for later, by when they go to the kitchen (ms).</summary>
     public static RedisKey Scheduled(string location) => Tag(location) + "scheduled";
 

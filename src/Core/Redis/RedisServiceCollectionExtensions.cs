@@ -62,6 +62,7 @@ public static class RedisServiceCollectionExtensions
         builder.Services.AddSingleton<OrderStore>();
         builder.Services.AddSingleton<StationStore>();
         builder.Services.AddSingleton<ReportStore>();
+        builder.Services.AddSingleton<IncidentStore>();
         builder.Services.AddSingleton<Doorbell>();
         builder.Services.AddSingleton<OrderQueue>();
         builder.Services.AddMetrics();

@@ -23,6 +23,8 @@ internal sealed class Scripts
         CancelOrder = Load("cancel_order.lua");
         AcceptOrder = Load("accept_order.lua");
         ReleaseScheduled = Load("release_scheduled.lua");
+        IncidentSync = Load("incident_sync.lua");
+        IncidentAck = Load("incident_ack.lua");
         LoadMenu = Load("load_menu.lua");
         SetAvailability = Load("set_availability.lua");
         SetRush = Load("set_rush.lua");
@@ -55,6 +57,10 @@ internal sealed class Scripts
     public Script AcceptOrder { get; }
 
     public Script ReleaseScheduled { get; }
+
+    public Script IncidentSync { get; }
+
+    public Script IncidentAck { get; }
 
     public Script LoadMenu { get; }
 

@@ -5,9 +5,11 @@ namespace Restaurant.Domain.Locations;
 /// <summary>
 /// A kitchen station of a location, with the ages at which its tickets turn warning and late. Its
 /// screens are mirrored (every screen shows every ticket) or balanced (each ticket goes to the screen
-/// with the fewest open items).
+/// with the fewest open items). A ticket on none of its screens <see cref="ShowWithinSeconds"/> after it
+/// fired is an incident.
 /// </summary>
-public sealed record StationDefinition(string Id, string Name, bool IsExpo = false, int WarnSeconds = 480, int LateSeconds = 720, string Screens = StationDefinition.Mirrored)
+public sealed record StationDefinition(
+    string Id, string Name, bool IsExpo = false, int WarnSeconds = 480, int LateSeconds = 720, string Screens = StationDefinition.Mirrored, int ShowWithinSeconds = 30)
 {
     public const string Mirrored = "mirrored";
     public const string Balanced = "balanced";

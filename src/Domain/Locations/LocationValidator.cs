@@ -101,6 +101,11 @@ public static class LocationValidator
             problems.Add($"station '{station.Id}' needs 0 < warn_seconds <= late_seconds");
         }
 
+        foreach (var station in location.Stations.Where(s => s.ShowWithinSeconds is < 1 or > 3600))
+        {
+            problems.Add($"station '{station.Id}' has show_within_seconds {station.ShowWithinSeconds}; it is 1 to 3600");
+        }
+
         foreach (var item in location.Items)
         {
             foreach (var name in item.AllowedModifiers.Where(m => location.FindModifier(m) is null))

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Restaurant.Core.Redis;
+using Restaurant.KitchenWorker.Incidents;
 using Restaurant.KitchenWorker.Webhooks;
 
 namespace Restaurant.KitchenWorker.Extensions;
@@ -18,6 +19,11 @@ public static class KitchenWorkerExtensions
         builder.Services.AddSingleton<LocationShare>();
         builder.Services.AddHostedService<OrderRoutingWorker>();
         builder.Services.AddHostedService<OrderClock>();
+        builder.Services.AddOptions<IncidentOptions>().BindConfiguration(IncidentOptions.Section)
+            .Validate(o => o.Interval > TimeSpan.Zero && o.ScreenGone > TimeSpan.Zero && o.ScreenForget > o.ScreenGone && o.QueueLag > TimeSpan.Zero,
+                $"{IncidentOptions.Section}: Interval, ScreenGone and QueueLag must be more than zero, and ScreenForget more than ScreenGone")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<IncidentWatch>();
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
             .Validate(o => o.Subscribers.All(s => Uri.TryCreate(s.Value.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && s.Value.Secret.Length >= 16),
                 $"{WebhookOptions.Section}:Subscribers: each needs an http(s) Url and a Secret of at least 16 characters")

@@ -39,6 +39,9 @@ public static class AccessPolicy
         ["/restaurant.v1.Kitchen/ExplainRouting"] = [Pos, Kitchen, Manager],
         ["/restaurant.v1.Reports/GetSpeedOfService"] = [Manager],
         ["/restaurant.v1.Reports/ListWebhookDeliveries"] = [Manager],
+        ["/restaurant.v1.Reports/WatchIncidents"] = [Manager],
+        ["/restaurant.v1.Reports/ListIncidents"] = [Manager],
+        ["/restaurant.v1.Reports/AcknowledgeIncident"] = [Manager],
         ["/restaurant.v1.Devices/GetDevice"] = [Pos, Kitchen, Manager, Board],
     };
 

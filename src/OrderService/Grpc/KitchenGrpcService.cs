@@ -6,12 +6,14 @@ using Restaurant.Core.Telemetry;
 using Restaurant.Domain;
 using Restaurant.Domain.Kitchen;
 using Restaurant.Domain.Locations;
+using Restaurant.OrderService.Auth;
 using Restaurant.OrderService.Mapping;
 
 namespace Restaurant.OrderService.Grpc;
 
 public sealed class KitchenGrpcService(
-    StreamGuard guard, StationStore stations, MenuStore menus, Doorbell bell, IOptions<StreamOptions> streamOptions, TimeProvider clock, RestaurantTelemetry telemetry) : Kitchen.KitchenBase
+    StreamGuard guard, StationStore stations, IncidentStore incidents, MenuStore menus, Doorbell bell, IOptions<StreamOptions> streamOptions, TimeProvider clock,
+    RestaurantTelemetry telemetry) : Kitchen.KitchenBase
 {
     private const int MaxTicketIdLength = 200;
     private readonly StreamOptions _streams = streamOptions.Value;
@@ -36,7 +38,10 @@ public sealed class KitchenGrpcService(
             await stations.ValidateResumeTokenAsync(location, station, request.ResumeToken, cancellationToken);
         }
 
-        var screen = new ScreenShare(stations, location, station, definition.IsBalanced ? request.ScreenId : "", TimeSpan.FromSeconds(settings.ScreenTimeoutSeconds), clock);
+        var device = context.UserState.TryGetValue(AuthInterceptor.DeviceKey, out var admitted) ? admitted as DeviceDefinition : null;
+        var watcher = device?.Role == AccessPolicy.Board ? null : (device?.Id ?? "screen") + (request.ScreenId.Length > 0 ? ":" + request.ScreenId : "");
+        var screen = new ScreenShare(
+            stations, incidents, location, station, definition.IsBalanced ? request.ScreenId : "", watcher, TimeSpan.FromSeconds(settings.ScreenTimeoutSeconds), clock);
         var stream = new StationStream(stations, bell, screen, responseStream, context, _streams, clock, telemetry, location, station);
         await stream.RunAsync(request.ResumeToken, cancellationToken);
     }

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using Restaurant.Contracts.V1;
 using Restaurant.Core.Redis;
 using Restaurant.Domain;
@@ -8,7 +9,9 @@ using Restaurant.OrderService.Mapping;
 
 namespace Restaurant.OrderService.Grpc;
 
-public sealed class ReportsGrpcService(MenuStore menus, ReportStore reports, TimeProvider clock) : Reports.ReportsBase
+public sealed partial class ReportsGrpcService(
+    MenuStore menus, ReportStore reports, IncidentStore incidents, StreamGuard guard, Doorbell bell, IOptions<StreamOptions> streamOptions, TimeProvider clock)
+    : Reports.ReportsBase
 {
     private static readonly TimeSpan LongestRange = TimeSpan.FromDays(31);
 

@@ -10,12 +10,19 @@ namespace Restaurant.OrderService.Grpc;
 /// id, every ticket. At a balanced station, the tickets given to this screen: it keeps the screen
 /// marked live and balances the station's tickets over its live screens, and turns an 'assigned'
 /// event into an added ticket (given to this screen) or a removed one (taken from it).
+/// Every screen (a board aside: <paramref name="watcher"/> null) also says every few seconds that it is
+/// watching, so a station with open tickets and no screen, or a screen gone, becomes an incident.
 /// </summary>
-internal sealed class ScreenShare(StationStore stations, string location, string station, string screenId, TimeSpan timeout, TimeProvider clock)
+internal sealed class ScreenShare(
+    StationStore stations, IncidentStore incidents, string location, string station, string screenId, string? watcher, TimeSpan timeout, TimeProvider clock)
 {
+    /// <summary>How often a screen says it is watching: well within the time after which it counts as gone.</summary>
+    private static readonly TimeSpan PresenceInterval = TimeSpan.FromSeconds(2);
+
     // Marked live well within the timeout, so a screen that is there is never taken for gone.
     private readonly TimeSpan _interval = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(1).Ticks));
     private long _lastKept = long.MinValue;
+    private long _lastPresent = long.MinValue;
 
     public bool Balanced => screenId.Length > 0;
 
@@ -27,6 +34,12 @@ internal sealed class ScreenShare(StationStore stations, string location, string
     /// </summary>
     public async Task<bool> KeepAsync(CancellationToken cancellationToken)
     {
+        if (watcher is not null && (_lastPresent == long.MinValue || clock.GetElapsedTime(_lastPresent) >= PresenceInterval))
+        {
+            _lastPresent = clock.GetTimestamp();
+            await incidents.TouchWatcherAsync(location, station, watcher, cancellationToken);
+        }
+
         if (!Balanced || (_lastKept != long.MinValue && clock.GetElapsedTime(_lastKept) < _interval))
         {
             return false;

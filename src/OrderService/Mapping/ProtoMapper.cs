@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Restaurant.Contracts.V1;
 using Restaurant.Domain;
+using Restaurant.Domain.Incidents;
 using Restaurant.Domain.Locations;
 
 namespace Restaurant.OrderService.Mapping;
@@ -236,4 +237,53 @@ public static class ProtoMapper
         Rule = decision.Rule,
         OwnItem = decision.OwnItem,
     };
+
+    public static Contracts.V1.IncidentKind ToProto(this Domain.Incidents.IncidentKind kind) => kind switch
+    {
+        Domain.Incidents.IncidentKind.TicketLate => Contracts.V1.IncidentKind.TicketLate,
+        Domain.Incidents.IncidentKind.TicketNotShown => Contracts.V1.IncidentKind.TicketNotShown,
+        Domain.Incidents.IncidentKind.StationUnwatched => Contracts.V1.IncidentKind.StationUnwatched,
+        Domain.Incidents.IncidentKind.ScreenGone => Contracts.V1.IncidentKind.ScreenGone,
+        Domain.Incidents.IncidentKind.DeadLetter => Contracts.V1.IncidentKind.DeadLetter,
+        Domain.Incidents.IncidentKind.QueueLag => Contracts.V1.IncidentKind.QueueLag,
+        Domain.Incidents.IncidentKind.ItemEightySixed => Contracts.V1.IncidentKind.Item86,
+        Domain.Incidents.IncidentKind.ItemLow => Contracts.V1.IncidentKind.ItemLow,
+        Domain.Incidents.IncidentKind.AcceptDeadline => Contracts.V1.IncidentKind.AcceptDeadline,
+        _ => Contracts.V1.IncidentKind.Unspecified,
+    };
+
+    public static Incident ToProto(this IncidentData incident)
+    {
+        var cause = incident.Cause;
+        var proto = new Incident
+        {
+            IncidentId = incident.IncidentId,
+            LocationId = incident.LocationId,
+            Kind = cause.Kind.ToProto(),
+            Severity = cause.Severity switch
+            {
+                Domain.Incidents.IncidentSeverity.Info => Contracts.V1.IncidentSeverity.Info,
+                Domain.Incidents.IncidentSeverity.Warning => Contracts.V1.IncidentSeverity.Warning,
+                _ => Contracts.V1.IncidentSeverity.Critical,
+            },
+            StationId = cause.StationId,
+            TicketId = cause.TicketId,
+            OrderId = cause.OrderId,
+            ScreenId = cause.ScreenId,
+            Message = cause.Message,
+            OpenedAt = Timestamp.FromDateTimeOffset(incident.OpenedAt),
+            AcknowledgedBy = incident.AcknowledgedBy,
+        };
+        if (incident.ResolvedAt is { } resolved)
+        {
+            proto.ResolvedAt = Timestamp.FromDateTimeOffset(resolved);
+        }
+
+        if (incident.AcknowledgedAt is { } acknowledged)
+        {
+            proto.AcknowledgedAt = Timestamp.FromDateTimeOffset(acknowledged);
+        }
+
+        return proto;
+    }
 }

@@ -1,0 +1,147 @@
+using System.Globalization;
+using Restaurant.Domain.Locations;
+
+namespace Restaurant.Domain.Incidents;
+
+/// <summary>What a location looks like right now, as the incident watch reads it in one pass.</summary>
+public sealed record LocationFacts(
+    DateTimeOffset Now,
+    IReadOnlyList<StationFacts> Stations,
+    IReadOnlySet<string> EightySixed,
+    IReadOnlyDictionary<string, int> Counts,
+    IReadOnlyList<AwaitingFact> Awaiting,
+    IReadOnlyList<DeadLetterFact> DeadLetters,
+    DateTimeOffset? OldestUnrouted);
+
+/// <summary>A station's open tickets and the screens that have watched it, with when each was last seen.</summary>
+public sealed record StationFacts(string StationId, IReadOnlyList<OpenTicketFact> Tickets, IReadOnlyDictionary<string, DateTimeOffset> Watchers);
+
+/// <summary>An open ticket: when it fired, when a screen first showed it, its order's number.</summary>
+public sealed record OpenTicketFact(string TicketId, string OrderId, DateTimeOffset FiredAt, DateTimeOffset? ShownAt, int OrderNumber);
+
+/// <summary>A delivery order awaiting acceptance.</summary>
+public sealed record AwaitingFact(string OrderId, DateTimeOffset AcceptBy, int OrderNumber, string Source, string GuestName);
+
+/// <summary>An entry of the dead letters.</summary>
+public sealed record DeadLetterFact(string EntryId, string OrderId, string Reason);
+
+/// <summary>The thresholds past which something is an incident.</summary>
+public sealed record IncidentThresholds(
+    TimeSpan ScreenGone, TimeSpan QueueLag, TimeSpan AcceptWarning, int LowCount);
+
+/// <summary>
+/// Turns what a location looks like into the incidents it has now, each under a cause key that stays
+/// the same while the cause lasts. Pure: the store opens what is new and resolves what is gone.
+/// </summary>
+public static class IncidentRules
+{
+    public static IReadOnlyList<IncidentCause> Find(LocationFacts facts, LocationDefinition location, IncidentThresholds thresholds)
+    {
+        var causes = new List<IncidentCause>();
+        var now = facts.Now;
+        foreach (var station in facts.Stations)
+        {
+            var definition = location.FindStation(station.StationId);
+            if (definition is null)
+            {
+                continue;
+            }
+
+            var name = definition.Name;
+            var live = station.Watchers.Where(w => now - w.Value < thresholds.ScreenGone).ToList();
+            foreach (var (screen, seen) in station.Watchers.Where(w => now - w.Value >= thresholds.ScreenGone))
+            {
+                causes.Add(new IncidentCause(
+                    $"screen_gone:{station.StationId}:{screen}", IncidentKind.ScreenGone, IncidentSeverity.Warning,
+                    $"A screen of {name} ({screen}) has not been seen for {Span(now - seen)}.", station.StationId, ScreenId: screen));
+            }
+
+            if (station.Tickets.Count > 0 && live.Count == 0)
+            {
+                causes.Add(new IncidentCause(
+                    $"station_unwatched:{station.StationId}", IncidentKind.StationUnwatched, IncidentSeverity.Critical,
+                    $"{name} has {Plural(station.Tickets.Count, "open ticket")} and no screen showing them.", station.StationId));
+            }
+
+            foreach (var ticket in station.Tickets)
+            {
+                var label = ticket.OrderNumber > 0 ? $"#{ticket.OrderNumber}" : ticket.OrderId[..Math.Min(8, ticket.OrderId.Length)];
+                var age = now - ticket.FiredAt;
+                if (ticket.ShownAt is null && age >= TimeSpan.FromSeconds(definition.ShowWithinSeconds))
+                {
+                    causes.Add(new IncidentCause(
+                        $"ticket_not_shown:{ticket.TicketId}", IncidentKind.TicketNotShown, IncidentSeverity.Critical,
+                        $"Order {label}'s ticket at {name} has been on no screen for {Span(age)}.", station.StationId, ticket.TicketId, ticket.OrderId));
+                }
+
+                if (!definition.IsExpo && age >= TimeSpan.FromSeconds(definition.LateSeconds))
+                {
+                    causes.Add(new IncidentCause(
+                        $"ticket_late:{ticket.TicketId}", IncidentKind.TicketLate, IncidentSeverity.Warning,
+                        $"Order {label} at {name} is late: open {Span(age)}, late after {Span(TimeSpan.FromSeconds(definition.LateSeconds))}.",
+                        station.StationId, ticket.TicketId, ticket.OrderId));
+                }
+            }
+        }
+
+        foreach (var item in facts.EightySixed.Order(StringComparer.Ordinal))
+        {
+            causes.Add(new IncidentCause($"item_86:{item}", IncidentKind.ItemEightySixed, IncidentSeverity.Info, $"{ItemName(location, item)} is 86'd."));
+        }
+
+        foreach (var (item, left) in facts.Counts.Where(c => c.Value > 0 && c.Value <= thresholds.LowCount && !facts.EightySixed.Contains(c.Key)).OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            causes.Add(new IncidentCause($"item_low:{item}", IncidentKind.ItemLow, IncidentSeverity.Warning, $"{ItemName(location, item)}: only {left} left."));
+        }
+
+        foreach (var order in facts.Awaiting.Where(a => a.AcceptBy - now <= thresholds.AcceptWarning))
+        {
+            var from = string.Join(" · ", new[] { order.Source, order.GuestName }.Where(s => s.Length > 0));
+            var label = order.OrderNumber > 0 ? $"#{order.OrderNumber}" : order.OrderId[..8];
+            var left = order.AcceptBy - now;
+            causes.Add(new IncidentCause(
+                $"accept_deadline:{order.OrderId}", IncidentKind.AcceptDeadline, IncidentSeverity.Critical,
+                $"Delivery order {label}{(from.Length > 0 ? $" ({from})" : "")} must be accepted within {Span(left > TimeSpan.Zero ? left : TimeSpan.Zero)}, or it is denied.",
+                OrderId: order.OrderId));
+        }
+
+        foreach (var dead in facts.DeadLetters)
+        {
+            causes.Add(new IncidentCause(
+                $"dead_letter:{dead.EntryId}", IncidentKind.DeadLetter, IncidentSeverity.Critical,
+                $"An order{(dead.OrderId.Length > 0 ? $" ({dead.OrderId})" : "")} could not be sent to the kitchen and waits in the dead letters: {dead.Reason}",
+                OrderId: dead.OrderId));
+        }
+
+        if (facts.OldestUnrouted is { } oldest && now - oldest >= thresholds.QueueLag)
+        {
+            causes.Add(new IncidentCause(
+                "queue_lag", IncidentKind.QueueLag, IncidentSeverity.Critical,
+                $"Orders are waiting to reach the kitchen: the oldest has waited {Span(now - oldest)}. The kitchen's workers are behind or away."));
+        }
+
+        return causes;
+    }
+
+    /// <summary>A day's incidents per kind, for the weekly review: the day is the location's business day of each incident's opening.</summary>
+    public static IReadOnlyList<IncidentDaySummary> Summarize(IEnumerable<IncidentData> incidents, LocationSettings settings, DateTimeOffset now) =>
+        [.. incidents
+            .GroupBy(i => (Day: settings.BusinessDay(i.OpenedAt), i.Cause.Kind))
+            .OrderBy(g => g.Key.Day, StringComparer.Ordinal).ThenBy(g => g.Key.Kind)
+            .Select(g => new IncidentDaySummary(
+                g.Key.Day, g.Key.Kind, g.Count(),
+                TimeSpan.FromTicks(g.Sum(i => ((i.ResolvedAt ?? now) - i.OpenedAt).Ticks)),
+                g.Count(i => i.AcknowledgedBy.Length > 0)))];
+
+    private static string ItemName(LocationDefinition location, string item) => location.FindItem(item)?.Name ?? item;
+
+    private static string Plural(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
+
+    /// <summary>"45 s", "3 min", "1 h 20 min".</summary>
+    public static string Span(TimeSpan span) => span.TotalSeconds switch
+    {
+        < 90 => $"{Math.Max(0, (int)span.TotalSeconds)} s",
+        < 3600 => $"{(int)Math.Round(span.TotalMinutes)} min",
+        _ => string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours} h {span.Minutes} min"),
+    };
+}
