@@ -2,6 +2,7 @@ using Restaurant.Clients.Chain;
 using Restaurant.Clients.Device;
 using Restaurant.Clients.Kds;
 using Restaurant.Clients.Load;
+using Restaurant.Clients.Manager;
 using Restaurant.Clients.Pos;
 using Restaurant.Clients.Sim;
 using Spectre.Console.Cli;
@@ -41,6 +42,8 @@ app.Configure(config =>
         pos.AddCommand<ExplainCommand>("explain").WithDescription("Show which station each line and modifier would go to, and why, without placing.")
             .WithExample("pos", "explain", "classic-burger", "-m", "classic-burger=side salad");
     });
+    config.AddCommand<IncidentsCommand>("incidents").WithDescription("What went wrong at a location: the last day's incidents, live with --watch, acknowledge with --ack ID.")
+        .WithExample("incidents", "--watch", "--token", "MANAGER_TOKEN");
     config.AddCommand<KdsCommand>("kds").WithDescription("A live kitchen screen for one station: bump and recall with the keyboard.")
         .WithExample("kds", "--station", "grill");
     config.AddCommand<DeviceCommand>("device").WithDescription("Provision a device: a new token, and its entry (hash only) for the devices file.")

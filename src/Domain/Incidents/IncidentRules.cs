@@ -98,10 +98,11 @@ public static class IncidentRules
         {
             var from = string.Join(" · ", new[] { order.Source, order.GuestName }.Where(s => s.Length > 0));
             var label = order.OrderNumber > 0 ? $"#{order.OrderNumber}" : order.OrderId[..8];
-            var left = order.AcceptBy - now;
+            // The sentence stays as it was raised, so it names the moment, not a countdown.
+            var by = TimeZoneInfo.ConvertTime(order.AcceptBy, TimeZoneInfo.FindSystemTimeZoneById(location.Options.TimeZone));
             causes.Add(new IncidentCause(
                 $"accept_deadline:{order.OrderId}", IncidentKind.AcceptDeadline, IncidentSeverity.Critical,
-                $"Delivery order {label}{(from.Length > 0 ? $" ({from})" : "")} must be accepted within {Span(left > TimeSpan.Zero ? left : TimeSpan.Zero)}, or it is denied.",
+                $"Delivery order {label}{(from.Length > 0 ? $" ({from})" : "")} must be accepted by {by:HH:mm:ss}, or it is denied.",
                 OrderId: order.OrderId));
         }
 
