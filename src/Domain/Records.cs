@@ -46,7 +46,8 @@ public sealed record TicketReceiptData(
     ProgressState State,
     DateTimeOffset? QueuedAt,
     DateTimeOffset? ShownAt,
-    DateTimeOffset? BumpedAt);
+    DateTimeOffset? BumpedAt,
+    DateTimeOffset? PrintedAt = null);
 
 /// <summary>
 /// One line of an order, as the POS sent it; course 1 fires at once, later courses are held. Round 0

@@ -169,7 +169,8 @@ public sealed class IncidentStore(RedisContext redis, MenuStore menus)
             first.SortedSetRangeByScoreWithScoresAsync(RedisKeys.AwaitingAcceptance(d.Location), take: 100),
             first.StreamRangeAsync(RedisKeys.DeadLetters(d.Location), "-", "+", 50, Order.Descending),
             first.StreamGroupInfoAsync(RedisKeys.OrderQueue(d.Location)),
-            first.StreamPendingAsync(RedisKeys.OrderQueue(d.Location), RedisKeys.WorkerGroup))).ToList();
+            first.StreamPendingAsync(RedisKeys.OrderQueue(d.Location), RedisKeys.WorkerGroup),
+            first.HashGetAllAsync(RedisKeys.FailingPrinters(d.Location)))).ToList();
         first.Execute();
 
         var second = redis.Db.CreateBatch();
@@ -182,7 +183,7 @@ public sealed class IncidentStore(RedisContext redis, MenuStore menus)
             foreach (var (station, open, watchers) in read.Stations)
             {
                 var tickets = (await open.WaitAsync(cancellationToken).ConfigureAwait(false)).Select(v => v.ToString()).Select(id =>
-                    (id, second.HashGetAsync(RedisKeys.Ticket(location, id), ["fired", "shown", "order"]), second.HashGetAsync(RedisKeys.Order(location, TicketIds.Parse(id)?.OrderId ?? ""), "number")))
+                    (id, second.HashGetAsync(RedisKeys.Ticket(location, id), ["fired", "shown", "order", "printed"]), second.HashGetAsync(RedisKeys.Order(location, TicketIds.Parse(id)?.OrderId ?? ""), "number")))
                     .ToList();
                 var seen = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
                 foreach (var watcher in await watchers.WaitAsync(cancellationToken).ConfigureAwait(false))
@@ -236,7 +237,8 @@ public sealed class IncidentStore(RedisContext redis, MenuStore menus)
 
                         open.Add(new OpenTicketFact(
                             ticket, f[2].ToString(), DateTimeOffset.FromUnixTimeMilliseconds((long)f[0]), f[1].IsNull ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)f[1]),
-                            (await number.WaitAsync(cancellationToken).ConfigureAwait(false)).TryParse(out int n) ? n : 0));
+                            (await number.WaitAsync(cancellationToken).ConfigureAwait(false)).TryParse(out int n) ? n : 0,
+                            f[3].IsNull ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)f[3])));
                     }
 
                     stationFacts.Add(new StationFacts(station, open, watchers));
@@ -265,11 +267,21 @@ public sealed class IncidentStore(RedisContext redis, MenuStore menus)
                     oldest = Math.Min(oldest ?? long.MaxValue, undelivered.Ms);
                 }
 
+                var printers = new List<PrinterFact>();
+                foreach (var printer in await read.Printers.WaitAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    using var state = JsonDocument.Parse(printer.Value.ToString());
+                    var root = state.RootElement;
+                    printers.Add(new PrinterFact(
+                        printer.Name.ToString(), DateTimeOffset.FromUnixTimeMilliseconds((long)root.GetProperty("since").GetDouble()),
+                        root.TryGetProperty("reason", out var reason) ? reason.GetString() ?? "" : "", (int)root.GetProperty("failures").GetDouble()));
+                }
+
                 var counts = (await read.Counts.WaitAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.Name.ToString(), e => (int)e.Value, StringComparer.Ordinal);
                 return new LocationFacts(
                     DateTimeOffset.FromUnixTimeMilliseconds(now), stationFacts,
                     (await read.EightySixed.WaitAsync(cancellationToken).ConfigureAwait(false)).Select(v => v.ToString()).ToHashSet(StringComparer.Ordinal),
-                    counts, awaitingFacts, dead, oldest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
+                    counts, awaitingFacts, dead, oldest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null, printers);
             });
         }
 
@@ -290,7 +302,8 @@ public sealed class IncidentStore(RedisContext redis, MenuStore menus)
         Task<SortedSetEntry[]> Awaiting,
         Task<StreamEntry[]> Dead,
         Task<StreamGroupInfo[]> Groups,
-        Task<StreamPendingInfo> Pending);
+        Task<StreamPendingInfo> Pending,
+        Task<HashEntry[]> Printers);
 
     private string MinId(long now) => $"{now - (long)Retention.TotalMilliseconds}-0";
 

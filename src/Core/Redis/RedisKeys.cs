@@ -60,6 +60,9 @@ public static class RedisKeys
     /// <summary>Hash of the screens watching a station: watcher → when it was last seen (ms).</summary>
     public static RedisKey Watchers(string location, string stationId) => Tag(location) + "watching:" + stationId;
 
+    /// <summary>Hash of the stations whose kitchen printer is failing: station → since when, why, how many times (JSON).</summary>
+    public static RedisKey FailingPrinters(string location) => Tag(location) + "printers";
+
     public const string IncidentsTopic = "incidents";
 
     /// <summary>Orders placed for later, by when they go to the kitchen (ms).</summary>

@@ -63,6 +63,7 @@ public static class RedisServiceCollectionExtensions
         builder.Services.AddSingleton<StationStore>();
         builder.Services.AddSingleton<ReportStore>();
         builder.Services.AddSingleton<IncidentStore>();
+        builder.Services.AddSingleton<BackupPrints>();
         builder.Services.AddSingleton<Doorbell>();
         builder.Services.AddSingleton<OrderQueue>();
         builder.Services.AddMetrics();

@@ -25,6 +25,9 @@ internal sealed class Scripts
         ReleaseScheduled = Load("release_scheduled.lua");
         IncidentSync = Load("incident_sync.lua");
         IncidentAck = Load("incident_ack.lua");
+        PrintClaim = Load("print_claim.lua");
+        PrintDone = Load("print_done.lua");
+        PrintFailed = Load("print_failed.lua");
         LoadMenu = Load("load_menu.lua");
         SetAvailability = Load("set_availability.lua");
         SetRush = Load("set_rush.lua");
@@ -61,6 +64,12 @@ internal sealed class Scripts
     public Script IncidentSync { get; }
 
     public Script IncidentAck { get; }
+
+    public Script PrintClaim { get; }
+
+    public Script PrintDone { get; }
+
+    public Script PrintFailed { get; }
 
     public Script LoadMenu { get; }
 

@@ -133,7 +133,7 @@ internal static class StoredRecords
             };
             var ticketId = TicketIds.FromSuffix(orderId, suffix);
             var parsed = TicketIds.Parse(ticketId);
-            receipts.Add(new TicketReceiptData(ticketId, parsed?.StationId ?? suffix, parsed?.Course ?? 1, progress, Time(hash, "f:" + suffix), shown, Time(hash, "b:" + suffix)));
+            receipts.Add(new TicketReceiptData(ticketId, parsed?.StationId ?? suffix, parsed?.Course ?? 1, progress, Time(hash, "f:" + suffix), shown, Time(hash, "b:" + suffix), Time(hash, "p:" + suffix)));
         }
 
         return receipts;

@@ -11,13 +11,20 @@ public sealed record LocationFacts(
     IReadOnlyDictionary<string, int> Counts,
     IReadOnlyList<AwaitingFact> Awaiting,
     IReadOnlyList<DeadLetterFact> DeadLetters,
-    DateTimeOffset? OldestUnrouted);
+    DateTimeOffset? OldestUnrouted,
+    IReadOnlyList<PrinterFact>? Printers = null)
+{
+    public IReadOnlyList<PrinterFact> PrinterList => Printers ?? [];
+}
+
+/// <summary>A station's printer that failed its last print: since when, why, and how many times in a row.</summary>
+public sealed record PrinterFact(string StationId, DateTimeOffset FailingSince, string Reason, int Failures);
 
 /// <summary>A station's open tickets and the screens that have watched it, with when each was last seen.</summary>
 public sealed record StationFacts(string StationId, IReadOnlyList<OpenTicketFact> Tickets, IReadOnlyDictionary<string, DateTimeOffset> Watchers);
 
-/// <summary>An open ticket: when it fired, when a screen first showed it, its order's number.</summary>
-public sealed record OpenTicketFact(string TicketId, string OrderId, DateTimeOffset FiredAt, DateTimeOffset? ShownAt, int OrderNumber);
+/// <summary>An open ticket: when it fired, when a screen first showed it and when it printed as a backup, its order's number.</summary>
+public sealed record OpenTicketFact(string TicketId, string OrderId, DateTimeOffset FiredAt, DateTimeOffset? ShownAt, int OrderNumber, DateTimeOffset? PrintedAt = null);
 
 /// <summary>A delivery order awaiting acceptance.</summary>
 public sealed record AwaitingFact(string OrderId, DateTimeOffset AcceptBy, int OrderNumber, string Source, string GuestName);
@@ -74,6 +81,14 @@ public static class IncidentRules
                         $"Order {label}'s ticket at {name} has been on no screen for {Span(age)}.", station.StationId, ticket.TicketId, ticket.OrderId));
                 }
 
+                if (ticket.PrintedAt is { } printed && ticket.ShownAt is null)
+                {
+                    causes.Add(new IncidentCause(
+                        $"ticket_printed:{ticket.TicketId}", IncidentKind.TicketPrinted, IncidentSeverity.Warning,
+                        $"Order {label}'s ticket at {name} printed on the backup printer at {Local(location, printed)}: no screen showed it.",
+                        station.StationId, ticket.TicketId, ticket.OrderId));
+                }
+
                 if (!definition.IsExpo && age >= TimeSpan.FromSeconds(definition.LateSeconds))
                 {
                     causes.Add(new IncidentCause(
@@ -82,6 +97,15 @@ public static class IncidentRules
                         station.StationId, ticket.TicketId, ticket.OrderId));
                 }
             }
+        }
+
+        foreach (var printer in facts.PrinterList)
+        {
+            var station = location.FindStation(printer.StationId);
+            causes.Add(new IncidentCause(
+                $"printer_down:{printer.StationId}", IncidentKind.PrinterDown, IncidentSeverity.Critical,
+                $"The kitchen printer of {station?.Name ?? printer.StationId} ({station?.Printer}) does not print: {printer.Reason}. Backup tickets wait and are retried.",
+                printer.StationId));
         }
 
         foreach (var item in facts.EightySixed.Order(StringComparer.Ordinal))
@@ -123,6 +147,37 @@ public static class IncidentRules
 
         return causes;
     }
+
+    /// <summary>
+    /// The tickets to print on their station's kitchen printer now: open, not printed yet, at a station
+    /// with a printer, and either on no screen for the station's show-within time or at a station with
+    /// no live screen at all.
+    /// </summary>
+    public static IReadOnlyList<(StationDefinition Station, OpenTicketFact Ticket)> ToPrint(LocationFacts facts, LocationDefinition location, IncidentThresholds thresholds)
+    {
+        var due = new List<(StationDefinition, OpenTicketFact)>();
+        foreach (var station in facts.Stations)
+        {
+            if (location.FindStation(station.StationId) is not { Printer: not null } definition)
+            {
+                continue;
+            }
+
+            var unwatched = !station.Watchers.Any(w => facts.Now - w.Value < thresholds.ScreenGone);
+            foreach (var ticket in station.Tickets.Where(t => t.PrintedAt is null && t.ShownAt is null))
+            {
+                if (unwatched || facts.Now - ticket.FiredAt >= TimeSpan.FromSeconds(definition.ShowWithinSeconds))
+                {
+                    due.Add((definition, ticket));
+                }
+            }
+        }
+
+        return due;
+    }
+
+    private static string Local(LocationDefinition location, DateTimeOffset at) =>
+        TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(location.Options.TimeZone)).ToString("HH:mm:ss", CultureInfo.InvariantCulture);
 
     /// <summary>A day's incidents per kind, for the weekly review: the day is the location's business day of each incident's opening.</summary>
     public static IReadOnlyList<IncidentDaySummary> Summarize(IEnumerable<IncidentData> incidents, LocationSettings settings, DateTimeOffset now) =>

@@ -29,6 +29,12 @@ public enum IncidentKind
 
     /// <summary>A delivery order near its accept deadline, after which it is denied.</summary>
     AcceptDeadline,
+
+    /// <summary>A ticket no screen showed went to its station's kitchen printer instead.</summary>
+    TicketPrinted,
+
+    /// <summary>A station's kitchen printer that refuses, does not answer or is offline.</summary>
+    PrinterDown,
 }
 
 public enum IncidentSeverity

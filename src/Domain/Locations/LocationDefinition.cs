@@ -6,10 +6,12 @@ namespace Restaurant.Domain.Locations;
 /// A kitchen station of a location, with the ages at which its tickets turn warning and late. Its
 /// screens are mirrored (every screen shows every ticket) or balanced (each ticket goes to the screen
 /// with the fewest open items). A ticket on none of its screens <see cref="ShowWithinSeconds"/> after it
-/// fired is an incident.
+/// fired is an incident, and, when the station names a network kitchen <see cref="Printer"/>
+/// ("10.0.0.31:9100", ESC/POS over raw TCP), it prints there as a backup.
 /// </summary>
 public sealed record StationDefinition(
-    string Id, string Name, bool IsExpo = false, int WarnSeconds = 480, int LateSeconds = 720, string Screens = StationDefinition.Mirrored, int ShowWithinSeconds = 30)
+    string Id, string Name, bool IsExpo = false, int WarnSeconds = 480, int LateSeconds = 720, string Screens = StationDefinition.Mirrored, int ShowWithinSeconds = 30,
+    string? Printer = null)
 {
     public const string Mirrored = "mirrored";
     public const string Balanced = "balanced";

@@ -1,4 +1,5 @@
 using Restaurant.Domain;
+using Restaurant.Domain.Kitchen;
 
 namespace Restaurant.Domain.Locations;
 
@@ -99,6 +100,11 @@ public static class LocationValidator
         foreach (var station in location.Stations.Where(s => s.WarnSeconds <= 0 || s.LateSeconds < s.WarnSeconds))
         {
             problems.Add($"station '{station.Id}' needs 0 < warn_seconds <= late_seconds");
+        }
+
+        foreach (var station in location.Stations.Where(s => s.Printer is not null && !PrinterAddress.TryParse(s.Printer, out _, out _)))
+        {
+            problems.Add($"station '{station.Id}' has printer '{station.Printer}'; it is host:port, such as 10.0.0.31:9100");
         }
 
         foreach (var station in location.Stations.Where(s => s.ShowWithinSeconds is < 1 or > 3600))

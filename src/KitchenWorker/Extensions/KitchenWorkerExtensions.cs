@@ -20,9 +20,11 @@ public static class KitchenWorkerExtensions
         builder.Services.AddHostedService<OrderRoutingWorker>();
         builder.Services.AddHostedService<OrderClock>();
         builder.Services.AddOptions<IncidentOptions>().BindConfiguration(IncidentOptions.Section)
-            .Validate(o => o.Interval > TimeSpan.Zero && o.ScreenGone > TimeSpan.Zero && o.ScreenForget > o.ScreenGone && o.QueueLag > TimeSpan.Zero,
-                $"{IncidentOptions.Section}: Interval, ScreenGone and QueueLag must be more than zero, and ScreenForget more than ScreenGone")
+            .Validate(o => o.Interval > TimeSpan.Zero && o.ScreenGone > TimeSpan.Zero && o.ScreenForget > o.ScreenGone && o.QueueLag > TimeSpan.Zero
+                && o.PrinterTimeout > TimeSpan.Zero && o.PrintClaim > o.PrinterTimeout * 2,
+                $"{IncidentOptions.Section}: Interval, ScreenGone and QueueLag must be more than zero, ScreenForget more than ScreenGone, and PrintClaim more than twice PrinterTimeout")
             .ValidateOnStart();
+        builder.Services.AddSingleton<BackupPrinter>();
         builder.Services.AddHostedService<IncidentWatch>();
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
             .Validate(o => o.Subscribers.All(s => Uri.TryCreate(s.Value.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && s.Value.Secret.Length >= 16),

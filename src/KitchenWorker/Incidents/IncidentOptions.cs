@@ -22,4 +22,10 @@ public sealed class IncidentOptions
 
     /// <summary>A counted item with this many or fewer left is nearly out.</summary>
     public int LowCount { get; set; } = 3;
+
+    /// <summary>How long a worker's claim on a backup print lasts: a worker that dies while printing lets go after this.</summary>
+    public TimeSpan PrintClaim { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a kitchen printer has to connect, answer its status and take a ticket.</summary>
+    public TimeSpan PrinterTimeout { get; set; } = TimeSpan.FromSeconds(4);
 }

@@ -10,9 +10,11 @@ namespace Restaurant.KitchenWorker.Incidents;
 /// <see cref="IncidentOptions.Interval"/> it reads each location this worker holds (one pipelined
 /// pass for all of them), finds the causes there are now (<see cref="IncidentRules"/>), and opens the
 /// new ones and resolves the ones gone, in one script per location, so an incident is raised once per
-/// cause whichever worker holds the location.
+/// cause whichever worker holds the location. A ticket no screen showed prints on its station's
+/// kitchen printer (<see cref="BackupPrinter"/>).
 /// </summary>
-public sealed partial class IncidentWatch(IncidentStore incidents, LocationShare share, IOptions<IncidentOptions> options, TimeProvider clock, ILogger<IncidentWatch> logger)
+public sealed partial class IncidentWatch(
+    IncidentStore incidents, BackupPrinter printer, LocationShare share, IOptions<IncidentOptions> options, TimeProvider clock, ILogger<IncidentWatch> logger)
     : BackgroundService
 {
     private readonly IncidentOptions _options = options.Value;
@@ -51,6 +53,12 @@ public sealed partial class IncidentWatch(IncidentStore incidents, LocationShare
         var thresholds = new IncidentThresholds(_options.ScreenGone, _options.QueueLag, _options.AcceptWarning, _options.LowCount);
         foreach (var (location, definition, facts) in await incidents.ReadFactsAsync(held, _options.ScreenForget, cancellationToken))
         {
+            var due = IncidentRules.ToPrint(facts, definition, thresholds);
+            if (due.Count > 0)
+            {
+                printer.Print(location, definition.Options, due, cancellationToken);
+            }
+
             var (opened, resolved) = await incidents.SyncAsync(location, IncidentRules.Find(facts, definition, thresholds), cancellationToken);
             if (opened + resolved > 0)
             {

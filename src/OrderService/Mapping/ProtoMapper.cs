@@ -64,6 +64,11 @@ public static class ProtoMapper
             proto.BumpedAt = Timestamp.FromDateTimeOffset(bumped);
         }
 
+        if (receipt.PrintedAt is { } printed)
+        {
+            proto.PrintedAt = Timestamp.FromDateTimeOffset(printed);
+        }
+
         return proto;
     }
 
@@ -249,6 +254,8 @@ public static class ProtoMapper
         Domain.Incidents.IncidentKind.ItemEightySixed => Contracts.V1.IncidentKind.Item86,
         Domain.Incidents.IncidentKind.ItemLow => Contracts.V1.IncidentKind.ItemLow,
         Domain.Incidents.IncidentKind.AcceptDeadline => Contracts.V1.IncidentKind.AcceptDeadline,
+        Domain.Incidents.IncidentKind.TicketPrinted => Contracts.V1.IncidentKind.TicketPrinted,
+        Domain.Incidents.IncidentKind.PrinterDown => Contracts.V1.IncidentKind.PrinterDown,
         _ => Contracts.V1.IncidentKind.Unspecified,
     };
 
