@@ -52,6 +52,8 @@ public sealed partial class ListIncidentsRequest : ILocationScoped;
 
 public sealed partial class AcknowledgeIncidentRequest : ILocationScoped;
 
+public sealed partial class GetKitchenHealthRequest : ILocationScoped;
+
 public sealed partial class WatchStationRequest : IStationScoped;
 
 public sealed partial class GetAllDayRequest : IStationScoped;

@@ -13,9 +13,11 @@ namespace Restaurant.KitchenWorker.Incidents;
 /// Prints a ticket no screen showed on its station's kitchen printer (ESC/POS over raw TCP), once: it
 /// claims the ticket first (a claim lapses, so a worker that dies while printing lets another print),
 /// asks the printer its status (an offline printer is not sent to), sends the ticket, and asks again,
-/// so the printer's answer confirms it has it all before the print is recorded. A printer that refuses,
-/// does not answer or is offline lets go of the claim and is noted as failing (an incident); the print
-/// is retried at the next look. One print at a time per printer, off the incident watch's loop.
+/// so the printer's answer confirms it has it all. A printer that refuses, does not answer or is offline
+/// before the ticket went lets go of the claim and is noted as failing (an incident), and the print is
+/// retried at the next look; once the ticket went, it counts as printed even unconfirmed (the printer is
+/// noted as failing), so it never comes out twice. One print at a time per printer, off the incident
+/// watch's loop.
 /// </summary>
 public sealed partial class BackupPrinter(BackupPrints prints, IOptions<IncidentOptions> options, IOptions<KitchenWorkerOptions> workerOptions, TimeProvider clock, ILogger<BackupPrinter> logger)
 {
@@ -75,49 +77,60 @@ public sealed partial class BackupPrinter(BackupPrints prints, IOptions<Incident
         }
 
         var bytes = BackupTicket.Format(ticket.Ticket, station, settings, ticket.FiredAt, clock.GetUtcNow());
-        var failure = await SendAsync(station.Printer!, bytes, cancellationToken);
+        var (sent, failure) = await SendAsync(station.Printer!, bytes, cancellationToken);
+        if (sent)
+        {
+            // Once the ticket went to the printer it may have printed, confirmed or not: it is never sent
+            // again (a second copy is a dish cooked twice); an unconfirmed print leaves the printer failing.
+            await prints.DoneAsync(location, ticket.Ticket, cancellationToken);
+            Log.Printed(logger, ticketId, station.Printer!);
+        }
+
         if (failure is not null)
         {
-            await prints.FailedAsync(location, ticketId, station.Id, _worker, failure, cancellationToken);
-            Log.PrintFailed(logger, ticketId, station.Printer!, failure);
+            await prints.FailedAsync(location, ticketId, station.Id, _worker, sent ? $"it did not confirm ticket {ticketId}: {failure}" : failure, cancellationToken);
+            Log.PrintFailed(logger, ticketId, station.Printer!, failure, sent);
             return false;
         }
 
-        await prints.DoneAsync(location, ticket.Ticket, cancellationToken);
-        Log.Printed(logger, ticketId, station.Printer!);
         return true;
     }
 
-    /// <summary>Null when the printer confirmed the ticket; otherwise what went wrong, in words.</summary>
-    private async Task<string?> SendAsync(string printer, byte[] ticket, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the ticket went to the printer, and what went wrong (null when the printer confirmed it).
+    /// A failure before the ticket was written is safe to retry; one after it is not.
+    /// </summary>
+    private async Task<(bool Sent, string? Failure)> SendAsync(string printer, byte[] ticket, CancellationToken cancellationToken)
     {
         PrinterAddress.TryParse(printer, out var host, out var port);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.PrinterTimeout);
         using var client = new TcpClient { NoDelay = true };
+        var sent = false;
         try
         {
             await client.ConnectAsync(host, port, timeout.Token);
             var stream = client.GetStream();
             if (await StatusAsync(stream, timeout.Token) is { } before)
             {
-                return before;
+                return (false, before);
             }
 
+            sent = true;
             await stream.WriteAsync(ticket, timeout.Token);
-            return await StatusAsync(stream, timeout.Token);
+            return (true, await StatusAsync(stream, timeout.Token));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return $"no answer within {_options.PrinterTimeout.TotalSeconds:0.#} s";
+            return (sent, $"no answer within {_options.PrinterTimeout.TotalSeconds:0.#} s");
         }
         catch (SocketException ex)
         {
-            return ex.SocketErrorCode == SocketError.ConnectionRefused ? "the printer refused the connection" : ex.Message;
+            return (sent, ex.SocketErrorCode == SocketError.ConnectionRefused ? "the printer refused the connection" : ex.Message);
         }
         catch (IOException ex)
         {
-            return ex.Message;
+            return (sent, ex.Message);
         }
     }
 
@@ -139,8 +152,8 @@ public sealed partial class BackupPrinter(BackupPrints prints, IOptions<Incident
         [LoggerMessage(Level = LogLevel.Warning, Message = "Ticket {TicketId} printed on the backup printer {Printer}: no screen showed it")]
         public static partial void Printed(ILogger logger, string ticketId, string printer);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Ticket {TicketId} did not print on {Printer}: {Reason}; it is retried")]
-        public static partial void PrintFailed(ILogger logger, string ticketId, string printer, string reason);
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Ticket {TicketId} on {Printer}: {Reason} (sent: {Sent}; a ticket not sent is retried, one sent is not)")]
+        public static partial void PrintFailed(ILogger logger, string ticketId, string printer, string reason, bool sent);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Backup prints wait: Redis cannot be reached ({Reason})")]
         public static partial void StoreUnavailable(ILogger logger, string reason);

@@ -42,6 +42,7 @@ public static class AccessPolicy
         ["/restaurant.v1.Reports/WatchIncidents"] = [Manager],
         ["/restaurant.v1.Reports/ListIncidents"] = [Manager],
         ["/restaurant.v1.Reports/AcknowledgeIncident"] = [Manager],
+        ["/restaurant.v1.Reports/GetKitchenHealth"] = [Manager],
         ["/restaurant.v1.Devices/GetDevice"] = [Pos, Kitchen, Manager, Board],
     };
 

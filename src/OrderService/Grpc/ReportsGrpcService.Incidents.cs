@@ -120,4 +120,40 @@ public sealed partial class ReportsGrpcService
         var incident = await incidents.AcknowledgeAsync(request.LocationId, request.IncidentId, who, context.CancellationToken);
         return new AcknowledgeIncidentResponse { Incident = incident.ToProto() };
     }
+
+    /// <summary>A screen seen this recently is live (the incident watch's default for a screen gone).</summary>
+    private static readonly TimeSpan LiveScreen = TimeSpan.FromSeconds(15);
+
+    public override async Task<GetKitchenHealthResponse> GetKitchenHealth(GetKitchenHealthRequest request, ServerCallContext context)
+    {
+        OrderValidator.RequireId(request.LocationId, "location_id");
+        await menus.GetMenuAsync(request.LocationId, context.CancellationToken);
+        var read = await incidents.ReadFactsAsync([request.LocationId], TimeSpan.MaxValue, context.CancellationToken);
+        var response = new GetKitchenHealthResponse();
+        if (read.Count == 0)
+        {
+            return response;
+        }
+
+        var (_, definition, facts) = read[0];
+        foreach (var station in definition.Stations)
+        {
+            var seen = facts.Stations.FirstOrDefault(s => s.StationId == station.Id);
+            var health = new StationHealth
+            {
+                StationId = station.Id, Name = station.Name, IsExpo = station.IsExpo, OpenTickets = seen?.Tickets.Count ?? 0,
+                NotShown = seen?.Tickets.Count(t => t.ShownAt is null) ?? 0, Printer = station.Printer ?? "",
+                PrinterProblem = facts.PrinterList.FirstOrDefault(p => p.StationId == station.Id)?.Reason ?? "",
+            };
+            health.LiveScreens.AddRange((seen?.Watchers ?? new Dictionary<string, DateTimeOffset>()).Where(w => facts.Now - w.Value < LiveScreen).Select(w => w.Key).Order(StringComparer.Ordinal));
+            if (seen is { Tickets.Count: > 0 })
+            {
+                health.OldestFiredAt = Timestamp.FromDateTimeOffset(seen.Tickets.Min(t => t.FiredAt));
+            }
+
+            response.Stations.Add(health);
+        }
+
+        return response;
+    }
 }
