@@ -150,4 +150,36 @@ public sealed partial class WebScreenTests
         await Assertions.Expect(Card(grill, number)).ToContainTextAsync("Sam K.");
         await Assertions.Expect(grill.GetByRole(AriaRole.Article, new() { NameRegex = new Regex($"^Order {number}, for Sam K\\.") })).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task TheManagersPageShowsIncidentsWithinSecondsAcknowledgesThemAndEightySixesFromThePage()
+    {
+        var page = await ScreenAsync(TestDevices.Manager, 1440, 900);
+        await page.GotoAsync($"{_site}/manager/demo");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("LIVE");
+        await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { NameRegex = new Regex("^Grill") })).ToBeVisibleAsync();
+
+        // An order the grill has no screen for, and an 86 from the page: both are incidents within seconds.
+        await _deployment.Orders.PlaceOrderAsync(Order("demo", Line("classic-burger"), Line("french-fries")));
+        await page.GetByLabel("Item").SelectOptionAsync(new SelectOptionValue { Label = "Ribeye Steak 12oz" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "86", Exact = true }).ClickAsync();
+        var eightySixed = page.GetByRole(AriaRole.Article, new() { Name = "86: Ribeye Steak 12oz is 86'd." });
+        await Assertions.Expect(eightySixed).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        var unwatched = page.GetByRole(AriaRole.Article, new() { NameRegex = new Regex("^Station unwatched: Grill has 1 open ticket") });
+        await Assertions.Expect(unwatched).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { NameRegex = new Regex("^Grill none 1") })).ToBeVisibleAsync();
+
+        await unwatched.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
+        await Assertions.Expect(unwatched).ToContainTextAsync("acknowledged by manager");
+        var incidents = await new Reports.ReportsClient(_deployment.Invoker).ListIncidentsAsync(new ListIncidentsRequest { LocationId = "demo" });
+        Assert.Equal("manager", incidents.Incidents.Single(i => i.Kind == IncidentKind.StationUnwatched && i.StationId == "grill").AcknowledgedBy);
+        await Screenshot(page, "manager.png");
+        await AssertAccessibleAsync(page, "the manager's page");
+
+        // Back from the page: the 86 resolves and leaves the open incidents.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Back: Ribeye Steak 12oz" }).ClickAsync();
+        await Assertions.Expect(eightySixed).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#resolved")).ToContainTextAsync("Ribeye Steak 12oz is 86'd.");
+        await Assertions.Expect(page.GetByLabel("Item")).ToContainTextAsync("Ribeye Steak 12oz");
+    }
 }

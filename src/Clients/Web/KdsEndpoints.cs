@@ -184,7 +184,8 @@ public static class KdsEndpoints
         }
     }
 
-    private static async Task<IResult> ForwardAsync(HttpContext http, DeviceCookie cookie, ServiceClients service, Func<Clients, Task<IMessage>> call)
+    /// <summary>One call as the paired device, its answer as JSON, or the refusal in the service's own words.</summary>
+    internal static async Task<IResult> ForwardAsync(HttpContext http, DeviceCookie cookie, ServiceClients service, Func<Clients, Task<IMessage>> call)
     {
         if (cookie.Token(http) is not { } token)
         {

@@ -97,6 +97,26 @@ public static class Pages
         $"class=\"kds{(page.IsExpo ? " expo" : "")}\" data-location=\"{E(page.Location)}\" data-station=\"{E(page.Station)}\" data-screen=\"{E(page.Screen)}\" "
         + $"data-expo=\"{(page.IsExpo ? "true" : "false")}\" data-stale-ms=\"{(long)page.StaleAfter.TotalMilliseconds}\"");
 
+    public static IResult Manager(string location, string locationName) => Html(
+        $"Manager · {locationName}",
+        $"""
+        <header class="bar"><h1>{E(locationName)}</h1><span class="where">manager</span><span class="grow"></span>
+        <span id="conn" class="conn reconnecting" role="status">RECONNECTING</span></header>
+        <div class="manager">
+        <section class="incidents" aria-labelledby="incidents-title"><h2 id="incidents-title">Incidents <span id="open-count" class="count"></span></h2>
+        <div id="incidents" class="incident-list"></div><h3>Recently resolved</h3><ul id="resolved" class="resolved"></ul></section>
+        <section aria-labelledby="health-title"><h2 id="health-title">Stations</h2>
+        <table class="health"><thead><tr><th scope="col">Station</th><th scope="col">Screens</th><th scope="col">Open</th><th scope="col">Oldest</th><th scope="col">Not shown</th><th scope="col">Printer</th></tr></thead>
+        <tbody id="health"></tbody></table>
+        <h2 id="speed-title">Speed of service, last 12 h</h2><div id="speed" class="speed" role="img" aria-labelledby="speed-title"></div></section>
+        <section aria-labelledby="menu-title"><h2 id="menu-title">86 and counts</h2><ul id="off" class="counts"></ul>
+        <form id="eighty-six" class="eighty-six"><label for="item">Item</label><select id="item"></select><button type="submit">86</button></form>
+        <p id="menu-problem" class="problem" role="alert" hidden></p></section>
+        </div>
+        <script src="/manager.js"></script>
+        """,
+        $"class=\"manager-page\" data-location=\"{E(location)}\"");
+
     public static IResult Board(string location, string locationName) => Html(
         $"{locationName} · orders",
         $"""

@@ -51,7 +51,7 @@ public static class PairEndpoints
         return Pages.Paired(device.DeviceId, device.Role, device.LocationId, await ScreensAsync(clients, device, http.RequestAborted));
     }
 
-    /// <summary>The screens this device may open: its stations, every station for a manager, the board for a board.</summary>
+    /// <summary>The screens this device may open: its stations, the manager's view and every station for a manager, the board for a board.</summary>
     private static async Task<IReadOnlyList<(string Href, string Name)>> ScreensAsync(Clients clients, GetDeviceResponse device, CancellationToken cancellationToken)
     {
         var location = device.LocationId;
@@ -68,6 +68,7 @@ public static class PairEndpoints
         var menu = await clients.Menu.GetMenuAsync(new GetMenuRequest { LocationId = location }, cancellationToken: cancellationToken);
         return
         [
+            .. device.Role == "manager" ? new[] { ($"/manager/{location}", "Manager's view") } : [],
             .. menu.Stations
                 .Where(s => device.Role == "manager" || device.StationIds.Contains(s.StationId))
                 .Select(s => ($"/kds/{location}/{s.StationId}", s.Name)),

@@ -30,14 +30,15 @@ public sealed class ServiceClients(IOptions<WebOptions> options) : IDisposable
             metadata.Add("authorization", $"Bearer {token}");
             return metadata;
         });
-        return new Clients(new Menu.MenuClient(invoker), new Orders.OrdersClient(invoker), new Kitchen.KitchenClient(invoker), new Devices.DevicesClient(invoker));
+        return new Clients(
+            new Menu.MenuClient(invoker), new Orders.OrdersClient(invoker), new Kitchen.KitchenClient(invoker), new Devices.DevicesClient(invoker), new Reports.ReportsClient(invoker));
     }
 
     public void Dispose() => _channel.Dispose();
 }
 
 /// <summary>The contract's clients, calling as one device.</summary>
-public sealed record Clients(Menu.MenuClient Menu, Orders.OrdersClient Orders, Kitchen.KitchenClient Kitchen, Devices.DevicesClient Devices);
+public sealed record Clients(Menu.MenuClient Menu, Orders.OrdersClient Orders, Kitchen.KitchenClient Kitchen, Devices.DevicesClient Devices, Reports.ReportsClient Reports);
 
 /// <summary>What the browser is told when a call is refused: the service's own words, and an HTTP status from its code.</summary>
 public static class Refusals

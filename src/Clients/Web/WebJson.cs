@@ -9,4 +9,6 @@ namespace Restaurant.Web;
 [JsonSerializable(typeof(BoardView))]
 [JsonSerializable(typeof(TicketAction))]
 [JsonSerializable(typeof(CourseAction))]
+[JsonSerializable(typeof(IncidentAction))]
+[JsonSerializable(typeof(AvailabilityAction))]
 internal sealed partial class WebJson : JsonSerializerContext;

@@ -39,6 +39,7 @@ public static class WebHostExtensions
         app.MapPairing();
         app.MapStationScreens();
         app.MapGuestBoard();
+        app.MapManagerPage();
         return app;
     }
 
