@@ -51,6 +51,8 @@ public sealed partial class LocationShare(
         var locations = await menus.GetLocationIdsAsync(cancellationToken).ConfigureAwait(false);
         if (!_options.ShareLocations)
         {
+            // Said alive all the same, so the OrderService knows a worker is there.
+            await leases.HeartbeatAsync(me, clock.GetUtcNow(), _options.WorkerTimeout, cancellationToken).ConfigureAwait(false);
             var all = locations.ToHashSet(StringComparer.Ordinal);
             _share = new Share(all, all);
             return;
@@ -79,12 +81,12 @@ public sealed partial class LocationShare(
     /// <summary>On a clean stop: leaves the roster and lets go of every lease, so the others take over within a refresh.</summary>
     public async Task LeaveAsync(string me, CancellationToken cancellationToken)
     {
+        await leases.LeaveAsync(me, cancellationToken).ConfigureAwait(false);
         if (!_options.ShareLocations)
         {
             return;
         }
 
-        await leases.LeaveAsync(me, cancellationToken).ConfigureAwait(false);
         foreach (var location in _share.Held)
         {
             await leases.ReleaseAsync(me, location, cancellationToken).ConfigureAwait(false);

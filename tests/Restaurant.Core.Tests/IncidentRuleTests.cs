@@ -9,12 +9,12 @@ public class IncidentRuleTests
 {
     private static readonly LocationDefinition Demo = SampleData.Demo;
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-12-02T19:00:00Z");
-    private static readonly IncidentThresholds Thresholds = new(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(2), 3);
+    private static readonly IncidentThresholds Thresholds = new(TimeSpan.FromSeconds(15), TimeSpan.FromMinutes(2), 3);
 
     private static LocationFacts Facts(
         IReadOnlyList<StationFacts>? stations = null, IReadOnlySet<string>? eightySixed = null, IReadOnlyDictionary<string, int>? counts = null,
-        IReadOnlyList<AwaitingFact>? awaiting = null, DateTimeOffset? oldestUnrouted = null) =>
-        new(Now, stations ?? [], eightySixed ?? new HashSet<string>(), counts ?? new Dictionary<string, int>(), awaiting ?? [], [], oldestUnrouted);
+        IReadOnlyList<AwaitingFact>? awaiting = null) =>
+        new(Now, stations ?? [], eightySixed ?? new HashSet<string>(), counts ?? new Dictionary<string, int>(), awaiting ?? [], []);
 
     private static OpenTicketFact Ticket(string station, TimeSpan age, bool shown, int number = 7) =>
         new($"0f8fad5b-d9cb-469f-a165-70867728950e:{station}", "0f8fad5b-d9cb-469f-a165-70867728950e", Now - age, shown ? Now - age : null, number);
@@ -52,20 +52,29 @@ public class IncidentRuleTests
     }
 
     [Fact]
-    public void An86ACountNearlyOutADeliveryNearItsDeadlineAndAQueueBehindAreIncidents()
+    public void An86ACountNearlyOutAndADeliveryNearItsDeadlineAreIncidents()
     {
         var causes = IncidentRules.Find(
             Facts(
                 eightySixed: new HashSet<string> { "ribeye" },
                 counts: new Dictionary<string, int> { ["lemonade"] = 3, ["margherita"] = 4, ["ribeye"] = 0 },
-                awaiting: [new AwaitingFact("6760301c-7e27-80e4-bdc7-2025b3a15d45", Now.AddSeconds(90), 12, "deliveroo", "Ana P."), new AwaitingFact("x", Now.AddMinutes(5), 13, "", "")],
-                oldestUnrouted: Now.AddSeconds(-12)),
+                awaiting: [new AwaitingFact("6760301c-7e27-80e4-bdc7-2025b3a15d45", Now.AddSeconds(90), 12, "deliveroo", "Ana P."), new AwaitingFact("x", Now.AddMinutes(5), 13, "", "")]),
             Demo,
             Thresholds);
 
-        Assert.Equal(["item_86:ribeye", "item_low:lemonade", "accept_deadline:6760301c-7e27-80e4-bdc7-2025b3a15d45", "queue_lag"], causes.Select(c => c.Cause));
+        Assert.Equal(["item_86:ribeye", "item_low:lemonade", "accept_deadline:6760301c-7e27-80e4-bdc7-2025b3a15d45"], causes.Select(c => c.Cause));
         Assert.Equal("Delivery order #12 (deliveroo · Ana P.) must be accepted by 19:01:30, or it is denied.", causes[2].Message);
-        Assert.Contains("12 s", causes[3].Message);
+    }
+
+    [Fact]
+    public void WithoutALiveWorkerOrWithOrdersWaitingTheServiceRaisesWhatNoWorkerCan()
+    {
+        var causes = IncidentRules.FindWithoutWorkers(Now, anyWorkerAlive: false, TimeSpan.FromSeconds(10), Now.AddSeconds(-12), TimeSpan.FromSeconds(10));
+        var fine = IncidentRules.FindWithoutWorkers(Now, anyWorkerAlive: true, TimeSpan.FromSeconds(10), Now.AddSeconds(-3), TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["service:no_worker", "service:queue_lag"], causes.Select(c => c.Cause));
+        Assert.Contains("the oldest has waited 12 s", causes[1].Message);
+        Assert.Empty(fine);
     }
 
     [Fact]

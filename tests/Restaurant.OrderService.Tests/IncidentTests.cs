@@ -137,4 +137,29 @@ public class IncidentTests
         await WaitForAsync(world, location, i => i.IncidentId == low.IncidentId && i.ResolvedAt is not null, "the low count resolved");
         Assert.Single(await ListAsync(world, location), i => i.Kind == IncidentKind.DeadLetter);
     }
+
+    [Fact]
+    public async Task AWebhookSubscriberThatKeepsFailingIsAnIncidentUntilADeliveryWorks()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+
+        // The delivery log as the sending worker writes it: three refusals in a row for the pager.
+        async Task AttemptAsync(int attempt, string outcome) =>
+            await world.Db.StreamAddAsync(RedisKeys.WebhookLog(location), [
+                new("subscriber", "pager"), new("event", $"{location}:1-0"), new("order", Guid.NewGuid().ToString()), new("status", "READY"),
+                new("attempt", attempt), new("outcome", outcome)]);
+        await AttemptAsync(1, "delivered");
+        for (var i = 1; i <= 3; i++)
+        {
+            await AttemptAsync(i, "HTTP 503");
+        }
+
+        var failing = await WaitForAsync(world, location, i => i.Kind == IncidentKind.WebhookFailing, "the failing subscriber");
+        Assert.StartsWith("Status updates to pager keep failing: 3 attempts in a row since", failing.Message);
+        Assert.Contains("(last: HTTP 503)", failing.Message);
+
+        await AttemptAsync(4, "delivered");
+        await WaitForAsync(world, location, i => i.IncidentId == failing.IncidentId && i.ResolvedAt is not null, "the subscriber incident resolved");
+    }
 }

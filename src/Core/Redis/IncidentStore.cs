@@ -19,11 +19,18 @@ public sealed class IncidentStore(RedisContext redis, MenuStore menus)
     /// <summary>How long the history is kept: five weeks, for the weekly review and the one before.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromDays(35);
 
-    /// <summary>Opens the causes found now that are not open, and resolves the open ones no longer found.</summary>
-    public async Task<(int Opened, int Resolved)> SyncAsync(string location, IReadOnlyList<IncidentCause> causes, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Opens the causes found now that are not open, and resolves the open ones of this looker's scope no
+    /// longer found: the workers' watch answers for every cause but <see cref="IncidentRules.ServicePrefix"/>'s, the
+    /// OrderService for those (<see cref="IncidentRules.FindWithoutWorkers"/>).
+    /// </summary>
+    public async Task<(int Opened, int Resolved)> SyncAsync(string location, IReadOnlyList<IncidentCause> causes, CancellationToken cancellationToken = default, bool service = false)
     {
         var now = redis.NowMs;
-        var args = new List<RedisValue>(4 + causes.Count * 8) { now, MinId(now), RedisKeys.Bell(location).ToString(), causes.Count };
+        var args = new List<RedisValue>(6 + causes.Count * 8)
+        {
+            now, MinId(now), RedisKeys.Bell(location).ToString(), service ? IncidentRules.ServicePrefix : "", service ? "" : IncidentRules.ServicePrefix, causes.Count,
+        };
         foreach (var cause in causes)
         {
             args.AddRange([cause.Cause, KindName(cause.Kind), SeverityName(cause.Severity), cause.StationId, cause.TicketId, cause.OrderId, cause.ScreenId, cause.Message]);
@@ -141,7 +148,7 @@ public sealed class IncidentStore(RedisContext redis, MenuStore menus)
     /// <summary>
     /// What each location looks like now, in two pipelined round trips for all of them: each station's
     /// open tickets with when they fired and were shown, its watchers, the 86 list and counts, the
-    /// orders awaiting acceptance, the dead letters and the oldest order not yet routed. Watchers not
+    /// orders awaiting acceptance, the dead letters, failing printers and webhooks. Watchers not
     /// seen for <paramref name="forgetAfter"/> are forgotten (their incident resolves).
     /// </summary>
     public async Task<IReadOnlyList<(string Location, LocationDefinition Definition, LocationFacts Facts)>> ReadFactsAsync(
@@ -168,9 +175,8 @@ public sealed class IncidentStore(RedisContext redis, MenuStore menus)
             first.HashGetAllAsync(RedisKeys.Counts(d.Location)),
             first.SortedSetRangeByScoreWithScoresAsync(RedisKeys.AwaitingAcceptance(d.Location), take: 100),
             first.StreamRangeAsync(RedisKeys.DeadLetters(d.Location), "-", "+", 50, Order.Descending),
-            first.StreamGroupInfoAsync(RedisKeys.OrderQueue(d.Location)),
-            first.StreamPendingAsync(RedisKeys.OrderQueue(d.Location), RedisKeys.WorkerGroup),
-            first.HashGetAllAsync(RedisKeys.FailingPrinters(d.Location)))).ToList();
+            first.HashGetAllAsync(RedisKeys.FailingPrinters(d.Location)),
+            first.StreamRangeAsync(RedisKeys.WebhookLog(d.Location), "-", "+", 200, Order.Descending))).ToList();
         first.Execute();
 
         var second = redis.Db.CreateBatch();
@@ -204,23 +210,6 @@ public sealed class IncidentStore(RedisContext redis, MenuStore menus)
 
             var awaiting = (await read.Awaiting.WaitAsync(cancellationToken).ConfigureAwait(false))
                 .Select(a => (Id: a.Element.ToString(), By: (long)a.Score, Facts: second.HashGetAsync(RedisKeys.Order(location, a.Element.ToString()), ["number", "body"]))).ToList();
-            Task<StreamEntry[]>? firstUndelivered = null;
-            StreamGroupInfo[] groups;
-            try
-            {
-                groups = await read.Groups.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (RedisServerException)
-            {
-                groups = [];
-            }
-
-            var group = groups.FirstOrDefault(g => g.Name == RedisKeys.WorkerGroup);
-            if (group.Name is not null && group.LastDeliveredId is { } lastDelivered)
-            {
-                firstUndelivered = second.StreamRangeAsync(RedisKeys.OrderQueue(location), "(" + lastDelivered, "+", 1);
-            }
-
             pending.Add(async () =>
             {
                 var stationFacts = new List<StationFacts>(stations.Count);
@@ -254,19 +243,6 @@ public sealed class IncidentStore(RedisContext redis, MenuStore menus)
 
                 var dead = (await read.Dead.WaitAsync(cancellationToken).ConfigureAwait(false))
                     .Select(e => new DeadLetterFact(e.Id.ToString(), e["order"].ToString(), e["reason"].ToString())).ToList();
-                var oldest = (long?)null;
-                var summary = await read.Pending.WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (summary.PendingMessageCount > 0 && StreamIds.TryParse(summary.LowestPendingMessageId.ToString(), out var lowest))
-                {
-                    oldest = lowest.Ms;
-                }
-
-                if (firstUndelivered is not null && (await firstUndelivered.WaitAsync(cancellationToken).ConfigureAwait(false)) is [var next, ..]
-                    && StreamIds.TryParse(next.Id.ToString(), out var undelivered))
-                {
-                    oldest = Math.Min(oldest ?? long.MaxValue, undelivered.Ms);
-                }
-
                 var printers = new List<PrinterFact>();
                 foreach (var printer in await read.Printers.WaitAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -277,11 +253,12 @@ public sealed class IncidentStore(RedisContext redis, MenuStore menus)
                         root.TryGetProperty("reason", out var reason) ? reason.GetString() ?? "" : "", (int)root.GetProperty("failures").GetDouble()));
                 }
 
+                var webhooks = WebhookFacts(await read.WebhookLog.WaitAsync(cancellationToken).ConfigureAwait(false));
                 var counts = (await read.Counts.WaitAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.Name.ToString(), e => (int)e.Value, StringComparer.Ordinal);
                 return new LocationFacts(
                     DateTimeOffset.FromUnixTimeMilliseconds(now), stationFacts,
                     (await read.EightySixed.WaitAsync(cancellationToken).ConfigureAwait(false)).Select(v => v.ToString()).ToHashSet(StringComparer.Ordinal),
-                    counts, awaitingFacts, dead, oldest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null, printers);
+                    counts, awaitingFacts, dead, printers, webhooks);
             });
         }
 
@@ -301,9 +278,74 @@ public sealed class IncidentStore(RedisContext redis, MenuStore menus)
         Task<HashEntry[]> Counts,
         Task<SortedSetEntry[]> Awaiting,
         Task<StreamEntry[]> Dead,
-        Task<StreamGroupInfo[]> Groups,
-        Task<StreamPendingInfo> Pending,
-        Task<HashEntry[]> Printers);
+        Task<HashEntry[]> Printers,
+        Task<StreamEntry[]> WebhookLog);
+
+    /// <summary>
+    /// When the oldest order of each location not yet routed was queued (null: none waiting), in two
+    /// pipelined round trips: the oldest pending with a worker, and the first not yet delivered to one.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset?>> OldestUnroutedAsync(IReadOnlyCollection<string> locations, CancellationToken cancellationToken = default)
+    {
+        var first = redis.Db.CreateBatch();
+        var reads = locations.Select(l => (Location: l, Groups: first.StreamGroupInfoAsync(RedisKeys.OrderQueue(l)), Pending: first.StreamPendingAsync(RedisKeys.OrderQueue(l), RedisKeys.WorkerGroup)))
+            .ToList();
+        first.Execute();
+        var second = redis.Db.CreateBatch();
+        var next = new List<(string Location, long? Pending, Task<StreamEntry[]>? Undelivered)>();
+        foreach (var (location, groups, pending) in reads)
+        {
+            StreamGroupInfo group;
+            StreamPendingInfo summary;
+            try
+            {
+                group = (await groups.WaitAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(g => g.Name == RedisKeys.WorkerGroup);
+                summary = await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RedisServerException)
+            {
+                // No queue or no group yet: nothing has waited.
+                next.Add((location, null, null));
+                continue;
+            }
+
+            long? oldest = summary.PendingMessageCount > 0 && StreamIds.TryParse(summary.LowestPendingMessageId.ToString(), out var lowest) ? lowest.Ms : null;
+            next.Add((location, oldest, group.Name is not null && group.LastDeliveredId is { } delivered
+                ? second.StreamRangeAsync(RedisKeys.OrderQueue(location), "(" + delivered, "+", 1) : null));
+        }
+
+        second.Execute();
+        var result = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
+        foreach (var (location, pendingMs, undelivered) in next)
+        {
+            var oldest = pendingMs;
+            if (undelivered is not null && (await undelivered.WaitAsync(cancellationToken).ConfigureAwait(false)) is [var entry, ..]
+                && StreamIds.TryParse(entry.Id.ToString(), out var id))
+            {
+                oldest = Math.Min(oldest ?? long.MaxValue, id.Ms);
+            }
+
+            result[location] = oldest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        }
+
+        return result;
+    }
+
+    /// <summary>Each subscriber's failures in a row from the newest attempts of the webhook log (newest first).</summary>
+    private static List<WebhookFact> WebhookFacts(StreamEntry[] newestFirst)
+    {
+        var facts = new List<WebhookFact>();
+        foreach (var attempts in newestFirst.GroupBy(e => e["subscriber"].ToString()))
+        {
+            var failing = attempts.TakeWhile(e => e["outcome"] != "delivered").ToList();
+            if (failing.Count > 0 && StreamIds.TryParse(failing[^1].Id.ToString(), out var since))
+            {
+                facts.Add(new WebhookFact(attempts.Key, failing.Count, DateTimeOffset.FromUnixTimeMilliseconds(since.Ms), failing[0]["outcome"].ToString()));
+            }
+        }
+
+        return facts;
+    }
 
     private string MinId(long now) => $"{now - (long)Retention.TotalMilliseconds}-0";
 

@@ -11,11 +11,16 @@ public sealed record LocationFacts(
     IReadOnlyDictionary<string, int> Counts,
     IReadOnlyList<AwaitingFact> Awaiting,
     IReadOnlyList<DeadLetterFact> DeadLetters,
-    DateTimeOffset? OldestUnrouted,
-    IReadOnlyList<PrinterFact>? Printers = null)
+    IReadOnlyList<PrinterFact>? Printers = null,
+    IReadOnlyList<WebhookFact>? Webhooks = null)
 {
     public IReadOnlyList<PrinterFact> PrinterList => Printers ?? [];
+
+    public IReadOnlyList<WebhookFact> WebhookList => Webhooks ?? [];
 }
+
+/// <summary>A webhook subscriber's latest attempts failing in a row: how many (within the log read), since when, and the last outcome.</summary>
+public sealed record WebhookFact(string Subscriber, int FailuresInARow, DateTimeOffset FailingSince, string LastOutcome);
 
 /// <summary>A station's printer that failed its last print: since when, why, and how many times in a row.</summary>
 public sealed record PrinterFact(string StationId, DateTimeOffset FailingSince, string Reason, int Failures);
@@ -34,7 +39,7 @@ public sealed record DeadLetterFact(string EntryId, string OrderId, string Reaso
 
 /// <summary>The thresholds past which something is an incident.</summary>
 public sealed record IncidentThresholds(
-    TimeSpan ScreenGone, TimeSpan QueueLag, TimeSpan AcceptWarning, int LowCount);
+    TimeSpan ScreenGone, TimeSpan AcceptWarning, int LowCount, int WebhookFailures = 3);
 
 /// <summary>
 /// Turns what a location looks like into the incidents it has now, each under a cause key that stays
@@ -108,6 +113,13 @@ public static class IncidentRules
                 printer.StationId));
         }
 
+        foreach (var hook in facts.WebhookList.Where(w => w.FailuresInARow >= thresholds.WebhookFailures))
+        {
+            causes.Add(new IncidentCause(
+                $"webhook_failing:{hook.Subscriber}", IncidentKind.WebhookFailing, IncidentSeverity.Warning,
+                $"Status updates to {hook.Subscriber} keep failing: {hook.FailuresInARow} attempts in a row since {Local(location, hook.FailingSince)} (last: {hook.LastOutcome}). They wait and are retried."));
+        }
+
         foreach (var item in facts.EightySixed.Order(StringComparer.Ordinal))
         {
             causes.Add(new IncidentCause($"item_86:{item}", IncidentKind.ItemEightySixed, IncidentSeverity.Info, $"{ItemName(location, item)} is 86'd."));
@@ -138,15 +150,35 @@ public static class IncidentRules
                 OrderId: dead.OrderId));
         }
 
-        if (facts.OldestUnrouted is { } oldest && now - oldest >= thresholds.QueueLag)
+        return causes;
+    }
+
+    /// <summary>
+    /// The causes only the OrderService can see, since no worker may be there to: no worker alive, and
+    /// orders waiting too long to be routed (the workers behind, frozen or away).
+    /// </summary>
+    public static IReadOnlyList<IncidentCause> FindWithoutWorkers(DateTimeOffset now, bool anyWorkerAlive, TimeSpan workerGone, DateTimeOffset? oldestUnrouted, TimeSpan queueLag)
+    {
+        var causes = new List<IncidentCause>();
+        if (!anyWorkerAlive)
         {
             causes.Add(new IncidentCause(
-                "queue_lag", IncidentKind.QueueLag, IncidentSeverity.Critical,
+                ServicePrefix + "no_worker", IncidentKind.NoWorker, IncidentSeverity.Critical,
+                $"No kitchen worker has been alive for {Span(workerGone)}: orders are taken but reach no station. Start a KitchenWorker."));
+        }
+
+        if (oldestUnrouted is { } oldest && now - oldest >= queueLag)
+        {
+            causes.Add(new IncidentCause(
+                ServicePrefix + "queue_lag", IncidentKind.QueueLag, IncidentSeverity.Critical,
                 $"Orders are waiting to reach the kitchen: the oldest has waited {Span(now - oldest)}. The kitchen's workers are behind or away."));
         }
 
         return causes;
     }
+
+    /// <summary>The prefix of the causes the OrderService looks for; the workers' incident watch leaves them alone.</summary>
+    public const string ServicePrefix = "service:";
 
     /// <summary>
     /// The tickets to print on their station's kitchen printer now: open, not printed yet, at a station

@@ -35,6 +35,12 @@ public enum IncidentKind
 
     /// <summary>A station's kitchen printer that refuses, does not answer or is offline.</summary>
     PrinterDown,
+
+    /// <summary>A status webhook subscriber whose deliveries keep failing.</summary>
+    WebhookFailing,
+
+    /// <summary>No kitchen worker is alive: orders are stored but do not reach the kitchen.</summary>
+    NoWorker,
 }
 
 public enum IncidentSeverity

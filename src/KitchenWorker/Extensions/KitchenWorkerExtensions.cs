@@ -20,9 +20,9 @@ public static class KitchenWorkerExtensions
         builder.Services.AddHostedService<OrderRoutingWorker>();
         builder.Services.AddHostedService<OrderClock>();
         builder.Services.AddOptions<IncidentOptions>().BindConfiguration(IncidentOptions.Section)
-            .Validate(o => o.Interval > TimeSpan.Zero && o.ScreenGone > TimeSpan.Zero && o.ScreenForget > o.ScreenGone && o.QueueLag > TimeSpan.Zero
+            .Validate(o => o.Interval > TimeSpan.Zero && o.ScreenGone > TimeSpan.Zero && o.ScreenForget > o.ScreenGone
                 && o.PrinterTimeout > TimeSpan.Zero && o.PrintClaim > o.PrinterTimeout * 2,
-                $"{IncidentOptions.Section}: Interval, ScreenGone and QueueLag must be more than zero, ScreenForget more than ScreenGone, and PrintClaim more than twice PrinterTimeout")
+                $"{IncidentOptions.Section}: Interval and ScreenGone must be more than zero, ScreenForget more than ScreenGone, and PrintClaim more than twice PrinterTimeout")
             .ValidateOnStart();
         builder.Services.AddSingleton<BackupPrinter>();
         builder.Services.AddHostedService<IncidentWatch>();

@@ -14,9 +14,6 @@ public sealed class IncidentOptions
     /// <summary>A screen not seen for this long is forgotten (taken down on purpose): its incident resolves.</summary>
     public TimeSpan ScreenForget { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>An order waiting this long to be routed is an incident: the workers are behind or away.</summary>
-    public TimeSpan QueueLag { get; set; } = TimeSpan.FromSeconds(10);
-
     /// <summary>A delivery order this close to its accept deadline is an incident.</summary>
     public TimeSpan AcceptWarning { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -50,7 +50,7 @@ public sealed partial class IncidentWatch(
             return;
         }
 
-        var thresholds = new IncidentThresholds(_options.ScreenGone, _options.QueueLag, _options.AcceptWarning, _options.LowCount);
+        var thresholds = new IncidentThresholds(_options.ScreenGone, _options.AcceptWarning, _options.LowCount);
         foreach (var (location, definition, facts) in await incidents.ReadFactsAsync(held, _options.ScreenForget, cancellationToken))
         {
             var due = IncidentRules.ToPrint(facts, definition, thresholds);

@@ -10,6 +10,7 @@ using Restaurant.Domain.Locations;
 using Restaurant.OrderService.Auth;
 using Restaurant.OrderService.Deliveries;
 using Restaurant.OrderService.Grpc;
+using Restaurant.OrderService.Incidents;
 
 namespace Restaurant.OrderService.Extensions;
 
@@ -71,6 +72,10 @@ public static class OrderServiceExtensions
             });
         });
         builder.Services.AddHostedService<LocationLoadingService>();
+        builder.Services.AddOptions<WorkerWatchOptions>().BindConfiguration(WorkerWatchOptions.Section)
+            .Validate(o => o.WorkerCheckInterval > TimeSpan.Zero && o.WorkerGone > TimeSpan.Zero, $"{WorkerWatchOptions.Section}: WorkerCheckInterval and WorkerGone must be more than zero")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<WorkerWatch>();
 
         // grpc.health.v1: the process answers while it runs; it says SERVING only while Redis answers.
         builder.Services.AddGrpcHealthChecks().AddCheck<RedisHealthCheck>("redis");

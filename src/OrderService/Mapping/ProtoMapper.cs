@@ -256,6 +256,8 @@ public static class ProtoMapper
         Domain.Incidents.IncidentKind.AcceptDeadline => Contracts.V1.IncidentKind.AcceptDeadline,
         Domain.Incidents.IncidentKind.TicketPrinted => Contracts.V1.IncidentKind.TicketPrinted,
         Domain.Incidents.IncidentKind.PrinterDown => Contracts.V1.IncidentKind.PrinterDown,
+        Domain.Incidents.IncidentKind.WebhookFailing => Contracts.V1.IncidentKind.WebhookFailing,
+        Domain.Incidents.IncidentKind.NoWorker => Contracts.V1.IncidentKind.NoWorker,
         _ => Contracts.V1.IncidentKind.Unspecified,
     };
 

@@ -32,7 +32,7 @@
     INCIDENT_KIND_STATION_UNWATCHED: 'Station unwatched', INCIDENT_KIND_SCREEN_GONE: 'Screen gone',
     INCIDENT_KIND_DEAD_LETTER: 'Dead letter', INCIDENT_KIND_QUEUE_LAG: 'Kitchen behind', INCIDENT_KIND_ITEM_86: '86',
     INCIDENT_KIND_ITEM_LOW: 'Nearly out', INCIDENT_KIND_ACCEPT_DEADLINE: 'Delivery to accept',
-    INCIDENT_KIND_TICKET_PRINTED: 'Backup print', INCIDENT_KIND_PRINTER_DOWN: 'Printer down',
+    INCIDENT_KIND_TICKET_PRINTED: 'Backup print', INCIDENT_KIND_PRINTER_DOWN: 'Printer down', INCIDENT_KIND_WEBHOOK_FAILING: 'Webhook failing', INCIDENT_KIND_NO_WORKER: 'Kitchen worker down',
   };
   const SEVERITY = { INCIDENT_SEVERITY_CRITICAL: 3, INCIDENT_SEVERITY_WARNING: 2, INCIDENT_SEVERITY_INFO: 1 };
   const severityName = (s) => ({ 3: 'critical', 2: 'warning', 1: 'info' })[SEVERITY[s] || 1];

@@ -2,15 +2,18 @@
 -- incident (raised once however often it is found), an open one no longer found resolves. Each change
 -- is an entry of the incident history (KEYS[2], trimmed to the retention) with the incident's state as
 -- JSON; the open ones are also kept by cause (KEYS[1]). An opened entry's id is the incident's id.
+-- Each looker answers for its own causes: only open causes starting with the scope (any, when empty)
+-- and not with the foreign prefix (none, when empty) are resolved here.
 -- KEYS: 1 open incidents (cause -> json), 2 incident history
--- ARGV: 1 now ms, 2 trim min id, 3 bell channel, 4 cause count n, then per cause: cause, kind,
---       severity, station, ticket, order, screen, message
+-- ARGV: 1 now ms, 2 trim min id, 3 bell channel, 4 scope, 5 foreign prefix, 6 cause count n, then per
+--       cause: cause, kind, severity, station, ticket, order, screen, message
 local now = tonumber(ARGV[1])
-local n = tonumber(ARGV[4])
+local scope, foreign = ARGV[4], ARGV[5]
+local n = tonumber(ARGV[6])
 local found = {}
 local opened, resolved = 0, 0
 for i = 0, n - 1 do
-  local b = 5 + i * 8
+  local b = 7 + i * 8
   local cause = ARGV[b]
   found[cause] = true
   if redis.call('HEXISTS', KEYS[1], cause) == 0 then
@@ -24,7 +27,9 @@ for i = 0, n - 1 do
 end
 local open = redis.call('HGETALL', KEYS[1])
 for i = 1, #open, 2 do
-  if not found[open[i]] then
+  local cause = open[i]
+  local mine = string.sub(cause, 1, #scope) == scope and (foreign == '' or string.sub(cause, 1, #foreign) ~= foreign)
+  if mine and not found[cause] then
     local incident = cjson.decode(open[i + 1])
     incident.resolved = now
     redis.call('HDEL', KEYS[1], open[i])
