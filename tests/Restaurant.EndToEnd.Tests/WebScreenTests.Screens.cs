@@ -160,7 +160,8 @@ public sealed partial class WebScreenTests
         await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { NameRegex = new Regex("^Grill") })).ToBeVisibleAsync();
 
         // An order the grill has no screen for, and an 86 from the page: both are incidents within seconds.
-        await _deployment.Orders.PlaceOrderAsync(Order("demo", Line("classic-burger"), Line("french-fries")));
+        var order = Order("demo", Line("classic-burger"), Line("french-fries"));
+        await _deployment.Orders.PlaceOrderAsync(order);
         await page.GetByLabel("Item").SelectOptionAsync(new SelectOptionValue { Label = "Ribeye Steak 12oz" });
         await page.GetByRole(AriaRole.Button, new() { Name = "86", Exact = true }).ClickAsync();
         var eightySixed = page.GetByRole(AriaRole.Article, new() { Name = "86: Ribeye Steak 12oz is 86'd." });
@@ -173,6 +174,12 @@ public sealed partial class WebScreenTests
         await Assertions.Expect(unwatched).ToContainTextAsync("acknowledged by manager");
         var incidents = await new Reports.ReportsClient(_deployment.Invoker).ListIncidentsAsync(new ListIncidentsRequest { LocationId = "demo" });
         Assert.Equal("manager", incidents.Incidents.Single(i => i.Kind == IncidentKind.StationUnwatched && i.StationId == "grill").AcknowledgedBy);
+        // A bumped ticket is in today's speed of service, which a fresh page shows at once.
+        await Eventually.WaitForAsync(async () => (await OrderAsync(order.OrderId)).Status == OrderStatus.InKitchen, TimeSpan.FromSeconds(15), "the order in the kitchen");
+        await _deployment.Kitchen.BumpTicketAsync(new BumpTicketRequest { LocationId = "demo", StationId = "fryer", TicketId = $"{order.OrderId}:fryer" });
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { NameRegex = new Regex("^Speed of service today: Fryer \\d+ s mean over 1 tickets") })).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Assertions.Expect(unwatched).ToContainTextAsync("acknowledged by manager");
         await Screenshot(page, "manager.png");
         await AssertAccessibleAsync(page, "the manager's page");
 

@@ -8,7 +8,7 @@ namespace Restaurant.Web;
 /// <summary>
 /// The manager's live view: the page, and one server-sent event stream carrying the incidents as they
 /// open, change and resolve (each with its resume token as its id, so the browser resumes exactly),
-/// each station's health every 2 s, the speed of service every 15 s and the menu's 86 list; and the
+/// each station's health every 2 s, today's speed of service every 15 s and the menu's 86 list; and the
 /// acknowledge and 86 / back the page sends, all as the paired manager.
 /// </summary>
 public static class ManagerEndpoints
@@ -139,12 +139,14 @@ public static class ManagerEndpoints
         }
     }
 
-    /// <summary>Each station's health every 2 s, and the speed of service every 15 s.</summary>
+    /// <summary>Each station's health every 2 s, and the speed of service since the business day began every 15 s.</summary>
     private static async Task PumpHealthAsync(Clients clients, string location, Func<string, string, string?, Task> send, TimeProvider clock, CancellationToken cancellationToken)
     {
         var speedAt = long.MinValue;
         try
         {
+            var menu = await clients.Menu.GetMenuAsync(new Contracts.V1.GetMenuRequest { LocationId = location }, cancellationToken: cancellationToken);
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(menu.TimeZone.Length > 0 ? menu.TimeZone : "UTC");
             while (!cancellationToken.IsCancellationRequested)
             {
                 try
@@ -155,7 +157,7 @@ public static class ManagerEndpoints
                     {
                         speedAt = clock.GetTimestamp();
                         var speed = await clients.Reports.GetSpeedOfServiceAsync(
-                            new Contracts.V1.GetSpeedOfServiceRequest { LocationId = location, From = Timestamp.FromDateTimeOffset(clock.GetUtcNow().AddHours(-12)) },
+                            new Contracts.V1.GetSpeedOfServiceRequest { LocationId = location, From = Timestamp.FromDateTimeOffset(DayStart(clock.GetUtcNow(), zone, menu.DayStartsHour)) },
                             cancellationToken: cancellationToken);
                         await send("speed", Formatter.Format(speed), null);
                     }
@@ -171,6 +173,19 @@ public static class ManagerEndpoints
         catch (Exception ex) when (ex is RpcException or OperationCanceledException or IOException)
         {
         }
+    }
+
+    /// <summary>When the location's business day began: its local day-start hour today, or yesterday's before that hour.</summary>
+    internal static DateTimeOffset DayStart(DateTimeOffset now, TimeZoneInfo zone, int dayStartsHour)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        var start = new DateTime(local.Year, local.Month, local.Day, dayStartsHour, 0, 0, DateTimeKind.Unspecified);
+        if (local.Hour < dayStartsHour)
+        {
+            start = start.AddDays(-1);
+        }
+
+        return new DateTimeOffset(start, zone.GetUtcOffset(start));
     }
 
     /// <summary>Every item with its availability and count, first all and then after each change.</summary>

@@ -108,7 +108,7 @@ public static class Pages
         <section aria-labelledby="health-title"><h2 id="health-title">Stations</h2>
         <table class="health"><thead><tr><th scope="col">Station</th><th scope="col">Screens</th><th scope="col">Open</th><th scope="col">Oldest</th><th scope="col">Not shown</th><th scope="col">Printer</th></tr></thead>
         <tbody id="health"></tbody></table>
-        <h2 id="speed-title">Speed of service, last 12 h</h2><div id="speed" class="speed" role="img" aria-labelledby="speed-title"></div></section>
+        <h2 id="speed-title">Speed of service today</h2><div id="speed" class="speed" role="img" aria-label="Speed of service today: no tickets bumped yet"></div></section>
         <section aria-labelledby="menu-title"><h2 id="menu-title">86 and counts</h2><ul id="off" class="counts"></ul>
         <form id="eighty-six" class="eighty-six"><label for="item">Item</label><select id="item"></select><button type="submit">86</button></form>
         <p id="menu-problem" class="problem" role="alert" hidden></p></section>

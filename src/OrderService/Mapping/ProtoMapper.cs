@@ -213,6 +213,8 @@ public static class ProtoMapper
             LocationName = menu.Location.Name,
             FireByPrepTime = menu.Location.Options.FireByPrepTime,
             AutoFireNextCourse = menu.Location.Options.AutoFireNextCourse,
+            TimeZone = menu.Location.Options.TimeZone,
+            DayStartsHour = menu.Location.Options.DayStartsHour,
         };
         response.Stations.AddRange(menu.Location.Stations.Select(s => new Station
         {

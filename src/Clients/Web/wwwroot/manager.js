@@ -136,10 +136,11 @@
       add('text', { x: 0, y: y + 19, class: 'label' }, names.get(s.stationId) || s.stationId);
       add('rect', { x: 110, y: y + 6, width: Math.max(2, (p90 / most) * 230), height: 18, class: 'p90' });
       add('rect', { x: 110, y: y + 6, width: Math.max(2, (mean / most) * 230), height: 18, class: s.tickets.late ? 'mean late' : 'mean' });
-      add('text', { x: 345, y: y + 19, class: 'value' }, `${Math.round(mean / 60 * 10) / 10} min · ${s.tickets.count}`);
+      const took = mean < 90 ? `${Math.round(mean)} s` : `${(mean / 60).toFixed(1)} min`;
+      add('text', { x: 345, y: y + 19, class: 'value' }, `${took} · ${s.tickets.count} ${s.tickets.count === 1 ? 'ticket' : 'tickets'}`);
     });
     $('speed').replaceChildren(svg);
-    $('speed').setAttribute('aria-label', stations.map((s) => `${names.get(s.stationId) || s.stationId} ${Math.round(s.tickets.meanSeconds)} s mean over ${s.tickets.count} tickets`).join('; '));
+    $('speed').setAttribute('aria-label', 'Speed of service today: ' + stations.map((s) => `${names.get(s.stationId) || s.stationId} ${Math.round(s.tickets.meanSeconds)} s mean over ${s.tickets.count} tickets`).join('; '));
   }
 
   function renderMenu() {
