@@ -61,3 +61,5 @@ public sealed partial class GetAllDayRequest : IStationScoped;
 public sealed partial class BumpTicketRequest : IStationScoped;
 
 public sealed partial class RecallTicketRequest : IStationScoped;
+
+public sealed partial class ConfirmShownRequest : IStationScoped;

@@ -91,4 +91,25 @@ public class IncidentRuleTests
 
         Assert.Equal(("20261202", IncidentKind.ItemEightySixed, 2, TimeSpan.FromMinutes(40), 1), (day.Day, day.Kind, day.Count, day.OpenFor, day.Acknowledged));
     }
+
+    [Fact]
+    public void ATicketPrintsWhenNoScreenShowedItInTimeOrSoonerAtAStationWithNoLiveScreenAndNeverTwice()
+    {
+        var location = Demo with { Stations = [.. Demo.Stations.Select(s => s.Id == "grill" ? s with { Printer = "10.0.0.31:9100", ShowWithinSeconds = 30 } : s)] };
+        var live = new Dictionary<string, DateTimeOffset> { ["grill-1"] = Now.AddSeconds(-1) };
+        var none = new Dictionary<string, DateTimeOffset>();
+        LocationFacts Grill(Dictionary<string, DateTimeOffset> watchers, params OpenTicketFact[] tickets) => Facts([new StationFacts("grill", tickets, watchers), new StationFacts("fryer", [Ticket("fryer", TimeSpan.FromMinutes(5), shown: false)], none)]);
+
+        var watchedYoung = IncidentRules.ToPrint(Grill(live, Ticket("grill", TimeSpan.FromSeconds(10), shown: false)), location, Thresholds);
+        var watchedLate = IncidentRules.ToPrint(Grill(live, Ticket("grill", TimeSpan.FromSeconds(31), shown: false)), location, Thresholds);
+        var unwatchedNew = IncidentRules.ToPrint(Grill(none, Ticket("grill", TimeSpan.FromSeconds(1), shown: false)), location, Thresholds);
+        var unwatched = IncidentRules.ToPrint(Grill(none, Ticket("grill", TimeSpan.FromSeconds(4), shown: false)), location, Thresholds);
+        var printed = IncidentRules.ToPrint(Grill(none, Ticket("grill", TimeSpan.FromSeconds(40), shown: false) with { PrintedAt = Now.AddSeconds(-5) }), location, Thresholds);
+
+        Assert.Empty(watchedYoung);
+        Assert.Equal("grill", Assert.Single(watchedLate).Station.Id);
+        Assert.Empty(unwatchedNew);
+        Assert.Single(unwatched);
+        Assert.Empty(printed);
+    }
 }

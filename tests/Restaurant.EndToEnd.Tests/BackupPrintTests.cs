@@ -15,7 +15,7 @@ public sealed class BackupPrintTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     /// <summary>The demo, its grill printing on <paramref name="printer"/> a ticket no screen showed in 2 s, in a folder of its own.</summary>
-    private static string DataWithPrinter(string printer)
+    internal static string DataWithPrinter(string printer)
     {
         var data = Directory.CreateTempSubdirectory("restaurant-printer-").FullName;
         var demo = JsonNode.Parse(File.ReadAllText(ServiceProcess.RepoFile("data", "locations", "demo.json")))!;
@@ -26,7 +26,7 @@ public sealed class BackupPrintTests
         return data;
     }
 
-    private static readonly Dictionary<string, string> QuickIncidents = new()
+    internal static readonly Dictionary<string, string> QuickIncidents = new()
     {
         ["Restaurant__Incidents__Interval"] = "00:00:00.300",
         ["Restaurant__Incidents__ScreenGone"] = "00:00:03",

@@ -189,4 +189,42 @@ public sealed partial class WebScreenTests
         await Assertions.Expect(page.Locator("#resolved")).ToContainTextAsync("Ribeye Steak 12oz is 86'd.");
         await Assertions.Expect(page.GetByLabel("Item")).ToContainTextAsync("Ribeye Steak 12oz");
     }
+
+    [Fact]
+    public async Task AManagerWatchingSeesAnUnpluggedScreensTicketPrintOnTheBackupPrinterAndTheIncidentsCloseWhenTheScreenIsBack()
+    {
+        var manager = await ScreenAsync(TestDevices.Manager, 1440, 900);
+        await manager.GotoAsync($"{_site}/manager/demo");
+        await Assertions.Expect(manager.GetByRole(AriaRole.Status)).ToHaveTextAsync("LIVE");
+        var grill = await StationAsync(TestDevices.DemoGrill, "grill");
+        await Assertions.Expect(manager.GetByRole(AriaRole.Row, new() { NameRegex = new Regex("^Grill 1 live") })).ToBeVisibleAsync();
+        var first = Order("demo", Line("classic-burger"));
+        var shown = (await _deployment.Orders.PlaceOrderAsync(first)).Order.Number;
+        await Assertions.Expect(Card(grill, shown)).ToBeVisibleAsync();
+
+        // The page itself tells the service what reached it: the receipt says shown once it has.
+        await Eventually.WaitForAsync(
+            async () => (await OrderAsync(first.OrderId)).Receipts.Any(r => r.StationId == "grill" && r.ShownAt is not null), TimeSpan.FromSeconds(10), "the page to confirm the first ticket");
+
+        // The grill's tablet is unplugged; the next grill ticket is on no screen.
+        await grill.Context.CloseAsync();
+        var order = Order("demo", Line("ribeye", 1, "", "medium rare", "NUT ALLERGY"));
+        var number = (await _deployment.Orders.PlaceOrderAsync(order)).Order.Number;
+        var notShown = manager.GetByRole(AriaRole.Article, new() { NameRegex = new Regex($"^Ticket on no screen: Order #{number}'s ticket at Grill") });
+        await Assertions.Expect(notShown).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        var printed = manager.GetByRole(AriaRole.Article, new() { NameRegex = new Regex($"^Backup print: Order #{number}'s ticket at Grill printed on the backup printer") });
+        await Assertions.Expect(printed).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        Assert.True(_printer.Prints.Count == 1, string.Join("\n====\n", _printer.Prints) + "\n" + _deployment.Logs);
+        var print = _printer.Prints[0];
+        Assert.Contains($"#{number}\n", print);
+        Assert.Contains("1 x Ribeye Steak 12oz\n   - medium rare\n   !! NUT ALLERGY", print);
+        await Screenshot(manager, "manager-backup-print.png");
+
+        // A screen is back on the grill: it shows the ticket, and the incidents close on the manager's page.
+        var back = await StationAsync(TestDevices.DemoGrill, "grill");
+        await Assertions.Expect(Card(back, number)).ToBeVisibleAsync();
+        await Assertions.Expect(notShown).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+        await Assertions.Expect(printed).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+        Assert.Single(_printer.Prints);
+    }
 }

@@ -18,6 +18,8 @@ public sealed partial class WebScreenTests(ITestOutputHelper output) : IAsyncLif
 {
     private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(3);
     private Deployment _deployment = null!;
+    private KitchenPrinter _printer = null!;
+    private Dictionary<string, string> _service = null!;
     private ServiceProcess _web = null!;
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
@@ -25,9 +27,12 @@ public sealed partial class WebScreenTests(ITestOutputHelper output) : IAsyncLif
 
     public async Task InitializeAsync()
     {
+        // The demo, its grill backed by a kitchen printer (a loopback listener) for a ticket no screen shows in 2 s.
+        _printer = new KitchenPrinter();
+        _service = new Dictionary<string, string> { ["Restaurant__Locations__DataPath"] = BackupPrintTests.DataWithPrinter(_printer.Address) };
         _deployment = await Deployment.StartAsync();
-        await _deployment.StartOrderServiceAsync();
-        _deployment.StartWorker("worker-a");
+        await _deployment.StartOrderServiceAsync(settings: _service);
+        _deployment.StartWorker("worker-a", settings: BackupPrintTests.QuickIncidents);
         var port = RedisServer.FreePort();
         _site = $"http://127.0.0.1:{port}";
         _web = ServiceProcess.StartWeb($"http://127.0.0.1:{_deployment.Port}", port, new Dictionary<string, string>
@@ -66,6 +71,7 @@ public sealed partial class WebScreenTests(ITestOutputHelper output) : IAsyncLif
         _playwright.Dispose();
         _web.Dispose();
         await _deployment.DisposeAsync();
+        await _printer.DisposeAsync();
     }
 
     /// <summary>A browser of its own (a tablet on the wall) paired with a device token through /pair.</summary>
@@ -287,7 +293,7 @@ public sealed partial class WebScreenTests(ITestOutputHelper output) : IAsyncLif
             meanwhile.Add((await pos.PlaceOrderAsync(Order("demo", Line("ribeye")))).Order.Number);
         }
 
-        await _deployment.StartOrderServiceAsync();
+        await _deployment.StartOrderServiceAsync(settings: _service);
         await Assertions.Expect(grill.GetByRole(AriaRole.Status)).ToHaveTextAsync("LIVE", new() { Timeout = 15_000 });
         await Assertions.Expect(banner).ToBeHiddenAsync();
         foreach (var number in meanwhile.Prepend(before))

@@ -175,10 +175,10 @@ public class JsonApiTests
             "/v1/locations/{locationId}/reports/speed-of-service", "/v1/device", "/v1/locations/{location_id}/deliveries/{platform}",
             "/v1/locations/{locationId}/orders/{orderId}:accept", "/v1/locations/{locationId}/orders/{orderId}:deny", "/v1/locations/{locationId}/pending-orders",
             "/v1/locations/{locationId}/incidents", "/v1/locations/{locationId}/incident-events", "/v1/locations/{locationId}/incidents/{incidentId}:acknowledge",
-            "/v1/locations/{locationId}/kitchen-health",
+            "/v1/locations/{locationId}/kitchen-health", "/v1/locations/{locationId}/stations/{stationId}/tickets:confirmShown",
         ];
         Assert.All(routes, route => Assert.Contains(route, document.Paths.Keys));
-        Assert.Equal(27, document.Paths.Count);
+        Assert.Equal(28, document.Paths.Count);
         Assert.Equal(200, (int)(await world.Factory.CreateClient().GetAsync("/docs/index.html")).StatusCode);
     }
 

@@ -8,7 +8,9 @@ namespace Restaurant.Web;
 
 /// <summary>
 /// A station's screen (expo's for the expo station): the page, its live stream of the station's
-/// events and the 86 list, and the bump, recall and fire it sends, all as the paired device.
+/// events and the 86 list, and the bump, recall and fire it sends, all as the paired device. The page
+/// itself confirms which tickets reached it and that it is alive (<c>/shown</c>), so the service's
+/// receipts and incidents follow the screen, not the host's stream.
 /// </summary>
 public static class KdsEndpoints
 {
@@ -24,6 +26,13 @@ public static class KdsEndpoints
         app.MapPost("/kds/{location}/{station}/recall", (HttpContext http, string location, string station, TicketAction body, DeviceCookie cookie, ServiceClients service) =>
             ForwardAsync(http, cookie, service, async c => (IMessage)await c.Kitchen.RecallTicketAsync(
                 new RecallTicketRequest { LocationId = location, StationId = station, TicketId = body.TicketId }, cancellationToken: http.RequestAborted)));
+        app.MapPost("/kds/{location}/{station}/shown", (HttpContext http, string location, string station, ShownAction body, DeviceCookie cookie, ServiceClients service) =>
+            ForwardAsync(http, cookie, service, async c =>
+            {
+                var request = new ConfirmShownRequest { LocationId = location, StationId = station, ScreenId = body.Screen ?? "" };
+                request.TicketIds.AddRange(body.TicketIds ?? []);
+                return (IMessage)await c.Kitchen.ConfirmShownAsync(request, cancellationToken: http.RequestAborted);
+            }));
         app.MapPost("/kds/{location}/{station}/fire", (HttpContext http, string location, CourseAction body, DeviceCookie cookie, ServiceClients service) =>
             ForwardAsync(http, cookie, service, async c => (IMessage)await c.Orders.FireCourseAsync(
                 new FireCourseRequest { LocationId = location, OrderId = body.OrderId, Course = body.Course }, cancellationToken: http.RequestAborted)));
@@ -111,7 +120,7 @@ public static class KdsEndpoints
                     }
 
                     using var call = clients.Kitchen.WatchStation(
-                        new WatchStationRequest { LocationId = location, StationId = station, ResumeToken = last, ScreenId = screen ?? "" }, cancellationToken: cancellationToken);
+                        new WatchStationRequest { LocationId = location, StationId = station, ResumeToken = last, ScreenId = screen ?? "", ConfirmShown = true }, cancellationToken: cancellationToken);
                     await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
                     {
                         if (change.ResumeToken.Length > 0)
@@ -207,5 +216,8 @@ public static class KdsEndpoints
 public sealed record TicketAction(string TicketId);
 
 public sealed record CourseAction(string OrderId, int Course);
+
+/// <summary>What the page says reached its screen (and, empty, that it is alive).</summary>
+public sealed record ShownAction(IReadOnlyList<string>? TicketIds, string? Screen);
 
 public sealed record MenuCount(string Name, bool Available, int? Remaining);

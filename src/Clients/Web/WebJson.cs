@@ -10,5 +10,6 @@ namespace Restaurant.Web;
 [JsonSerializable(typeof(TicketAction))]
 [JsonSerializable(typeof(CourseAction))]
 [JsonSerializable(typeof(IncidentAction))]
+[JsonSerializable(typeof(ShownAction))]
 [JsonSerializable(typeof(AvailabilityAction))]
 internal sealed partial class WebJson : JsonSerializerContext;

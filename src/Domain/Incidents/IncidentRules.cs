@@ -177,13 +177,16 @@ public static class IncidentRules
         return causes;
     }
 
+    /// <summary>How long a ticket at a station with no live screen waits before it prints (at most its show-within time).</summary>
+    public const int UnwatchedGraceSeconds = 3;
+
     /// <summary>The prefix of the causes the OrderService looks for; the workers' incident watch leaves them alone.</summary>
     public const string ServicePrefix = "service:";
 
     /// <summary>
     /// The tickets to print on their station's kitchen printer now: open, not printed yet, at a station
-    /// with a printer, and either on no screen for the station's show-within time or at a station with
-    /// no live screen at all.
+    /// with a printer, and either on no screen for the station's show-within time or, at a station with
+    /// no live screen at all, for a few seconds' grace (<see cref="UnwatchedGraceSeconds"/>).
     /// </summary>
     public static IReadOnlyList<(StationDefinition Station, OpenTicketFact Ticket)> ToPrint(LocationFacts facts, LocationDefinition location, IncidentThresholds thresholds)
     {
@@ -198,7 +201,10 @@ public static class IncidentRules
             var unwatched = !station.Watchers.Any(w => facts.Now - w.Value < thresholds.ScreenGone);
             foreach (var ticket in station.Tickets.Where(t => t.PrintedAt is null && t.ShownAt is null))
             {
-                if (unwatched || facts.Now - ticket.FiredAt >= TimeSpan.FromSeconds(definition.ShowWithinSeconds))
+                // With no live screen a ticket prints sooner, after a moment's grace for a screen that is
+                // reloading or just came and has not yet said so.
+                var wait = TimeSpan.FromSeconds(unwatched ? Math.Min(definition.ShowWithinSeconds, UnwatchedGraceSeconds) : definition.ShowWithinSeconds);
+                if (facts.Now - ticket.FiredAt >= wait)
                 {
                     due.Add((definition, ticket));
                 }

@@ -35,6 +35,7 @@ public static class AccessPolicy
         ["/restaurant.v1.Kitchen/WatchStation"] = [Kitchen, Manager, Board],
         ["/restaurant.v1.Kitchen/BumpTicket"] = [Kitchen, Manager],
         ["/restaurant.v1.Kitchen/RecallTicket"] = [Kitchen, Manager],
+        ["/restaurant.v1.Kitchen/ConfirmShown"] = [Kitchen, Manager],
         ["/restaurant.v1.Kitchen/GetAllDay"] = [Kitchen, Manager],
         ["/restaurant.v1.Kitchen/ExplainRouting"] = [Pos, Kitchen, Manager],
         ["/restaurant.v1.Reports/GetSpeedOfService"] = [Manager],

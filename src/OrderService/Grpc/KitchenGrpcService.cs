@@ -38,12 +38,50 @@ public sealed class KitchenGrpcService(
             await stations.ValidateResumeTokenAsync(location, station, request.ResumeToken, cancellationToken);
         }
 
-        var device = context.UserState.TryGetValue(AuthInterceptor.DeviceKey, out var admitted) ? admitted as DeviceDefinition : null;
-        var watcher = device?.Role == AccessPolicy.Board ? null : (device?.Id ?? "screen") + (request.ScreenId.Length > 0 ? ":" + request.ScreenId : "");
+        // A screen that confirms for itself says it is alive through ConfirmShown, not by its stream.
+        var watcher = request.ConfirmShown ? null : WatcherOf(context, request.ScreenId);
         var screen = new ScreenShare(
             stations, incidents, location, station, definition.IsBalanced ? request.ScreenId : "", watcher, TimeSpan.FromSeconds(settings.ScreenTimeoutSeconds), clock);
-        var stream = new StationStream(stations, bell, screen, responseStream, context, _streams, clock, telemetry, location, station);
+        var stream = new StationStream(stations, bell, screen, responseStream, context, _streams, clock, telemetry, location, station, marksShown: !request.ConfirmShown);
         await stream.RunAsync(request.ResumeToken, cancellationToken);
+    }
+
+    /// <summary>
+    /// A screen's own word that tickets reached it, and that it is alive: only tickets of this station
+    /// count, so a device cannot mark another station's tickets shown.
+    /// </summary>
+    public override async Task<ConfirmShownResponse> ConfirmShown(ConfirmShownRequest request, ServerCallContext context)
+    {
+        OrderValidator.RequireId(request.LocationId, "location_id");
+        OrderValidator.RequireId(request.StationId, "station_id");
+        if (request.ScreenId.Length > 0)
+        {
+            OrderValidator.RequireId(request.ScreenId, "screen_id");
+        }
+
+        if (request.TicketIds.Count > 500)
+        {
+            throw RestaurantException.Invalid($"ticket_ids: at most 500 at a time, were {request.TicketIds.Count}");
+        }
+
+        var bad = request.TicketIds.FirstOrDefault(id => id.Length > MaxTicketIdLength || TicketIds.Parse(id) is null);
+        if (bad is not null)
+        {
+            throw RestaurantException.Invalid($"ticket_ids: '{OrderValidator.Shorten(bad)}' is not a ticket id");
+        }
+
+        await RequireStationAsync(request.LocationId, request.StationId, context.CancellationToken);
+        var mine = request.TicketIds.Where(id => TicketIds.StationOf(id) == request.StationId).Distinct(StringComparer.Ordinal).ToList();
+        await stations.MarkShownAsync(request.LocationId, mine, context.CancellationToken);
+        await incidents.TouchWatcherAsync(request.LocationId, request.StationId, WatcherOf(context, request.ScreenId)!, context.CancellationToken);
+        return new ConfirmShownResponse();
+    }
+
+    /// <summary>How a screen is known among a station's watchers: its device, and its screen id; null for a board, which is no screen.</summary>
+    private static string? WatcherOf(ServerCallContext context, string screenId)
+    {
+        var device = context.UserState.TryGetValue(AuthInterceptor.DeviceKey, out var admitted) ? admitted as DeviceDefinition : null;
+        return device?.Role == AccessPolicy.Board ? null : (device?.Id ?? "screen") + (screenId.Length > 0 ? ":" + screenId : "");
     }
 
     public override async Task<BumpTicketResponse> BumpTicket(BumpTicketRequest request, ServerCallContext context)

@@ -11,11 +11,12 @@ namespace Restaurant.OrderService.Grpc;
 /// <summary>
 /// One screen's live station stream: the snapshot (or a resume from a token), then each batch of the
 /// station's events with one flush, the receipts of what it showed, a heartbeat when nothing came
-/// for a while, and at a balanced station the screen's share kept up to date.
+/// for a while, and at a balanced station the screen's share kept up to date. What it writes counts as
+/// shown unless the client confirms for itself (<see cref="ConfirmShownRequest"/>).
 /// </summary>
 internal sealed class StationStream(
     StationStore stations, Doorbell bell, ScreenShare screen, IServerStreamWriter<StationEvent> writer, ServerCallContext context,
-    StreamOptions options, TimeProvider clock, RestaurantTelemetry telemetry, string location, string station)
+    StreamOptions options, TimeProvider clock, RestaurantTelemetry telemetry, string location, string station, bool marksShown = true)
 {
     private string _token = "";
     private long _lastSent = clock.GetTimestamp();
@@ -39,7 +40,11 @@ internal sealed class StationStream(
             await WriteAsync(new StationEvent { TicketAdded = ticket.ToProto(location) }, cancellationToken);
         }
 
-        await stations.MarkShownAsync(location, [.. mine.Select(t => t.TicketId)], cancellationToken);
+        if (marksShown)
+        {
+            await stations.MarkShownAsync(location, [.. mine.Select(t => t.TicketId)], cancellationToken);
+        }
+
         await WriteAsync(
             new StationEvent
             {
@@ -77,8 +82,13 @@ internal sealed class StationStream(
             }
         }
 
-        // Written to the screen's stream: the POS's receipt says a screen has shown them.
-        await stations.MarkShownAsync(location, shown, cancellationToken);
+        // Written to the screen's stream: the POS's receipt says a screen has shown them (unless the
+        // client confirms for itself what reached its screen).
+        if (marksShown)
+        {
+            await stations.MarkShownAsync(location, shown, cancellationToken);
+        }
+
         if (events.Count == options.BatchSize)
         {
             return true;

@@ -118,7 +118,9 @@
   }
   function heard() {
     lastHeard = Date.now();
+    const was = state;
     setState('LIVE');
+    if (was !== 'LIVE') setTimeout(confirmShown, 0);
   }
   function setState(next) {
     if (next !== state) { state = next; since = Date.now(); }
@@ -128,10 +130,42 @@
     conn.title = `${state} since ${clock(since)}`;
   }
 
+  // ---- telling the service what reached this screen ----------------------------------------------
+  // The service counts a ticket as shown, and this screen as alive, only when the page says so: a
+  // tablet unplugged or frozen while the host's stream stays open is then not taken for a screen
+  // showing tickets, and its tickets become incidents and print on the backup printer.
+  const toConfirm = new Set();
+  let confirmedAt = 0;
+  let confirming = false;
+  async function confirmShown() {
+    if (confirming || state !== 'LIVE' || fatal) return;
+    if (toConfirm.size === 0 && Date.now() - confirmedAt < 2000) return;
+    const ids = [...toConfirm].slice(0, 500);
+    confirming = true;
+    try {
+      const answer = await fetch(base + '/shown', {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticketIds: ids, screen }),
+      });
+      if (answer.ok) {
+        for (const id of ids) toConfirm.delete(id);
+        confirmedAt = Date.now();
+      }
+    } catch (e) {
+      // The host is away: the stream's state says so; the ids are sent with the next confirmation.
+    } finally {
+      confirming = false;
+    }
+  }
+  setInterval(confirmShown, 500);
+
   function apply(change) {
     if (change.ticketAdded) {
       const t = change.ticketAdded;
       if (!tickets.has(t.ticketId)) window.kds.received.push([t.ticketId, performance.timeOrigin + performance.now()]);
+      if (!toConfirm.has(t.ticketId)) {
+        toConfirm.add(t.ticketId);
+        setTimeout(confirmShown, 0);
+      }
       tickets.set(t.ticketId, t);
       if (live) sound(t.rush ? 'rush' : 'new');
     } else if (change.ticketUpdated) {
