@@ -81,12 +81,31 @@ client() { dotnet "src/Clients/bin/$bin/restaurant.dll" "$@" --server "http://12
 for _ in $(seq 150); do client pos menu >/dev/null 2>&1 && break; sleep 0.2; done
 metrics="http://127.0.0.1:$metrics_service/metrics,http://127.0.0.1:$metrics_worker/metrics"
 
-cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system, in clock ticks
+cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }        # user + system, in clock ticks
+children_of() { awk '{print $16 + $17}' "/proc/$1/stat"; }   # of its children it waited for: Redis's AOF rewrites
+# This shell's own waited-for children: the load generator, which runs in the foreground. `times`
+# runs in this shell (not in a pipe, which would be a fresh process with no children), into a file.
+loadgen_ticks() {
+  times >"$work/times.txt"
+  tail -1 "$work/times.txt" | awk -v hz="$(getconf CLK_TCK)" '{ s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] } printf "%d\n", s * hz }'
+}
 cpu_snapshot() {
   echo "ticks_per_second $(getconf CLK_TCK)"
   echo "redis $(cpu_of "$redis_pid")"
+  echo "redis_children $(children_of "$redis_pid")"
   echo "orderservice $(cpu_of "$service_pid")"
   echo "worker $(cpu_of "$worker_pid")"
+  printf 'loadgen '
+  loadgen_ticks   # not in $(…): a command substitution is a fresh process, with no children of its own
+  rcli info persistence | tr -d '\r' | awk -F: '/^aof_rewrites:|^aof_rewrite_in_progress:|^rdb_bgsave_in_progress:/ { print $1, $2 }'
+}
+# Redis's persistence every half second while a run lasts: an AOF rewrite landing in one rate step
+# explains a step that misses where its neighbours hold.
+persistence_sampler() {
+  while :; do
+    echo "$(date +%s.%N) $(rcli info persistence | tr -d '\r' | awk -F: '/^aof_rewrite_in_progress:/ { print $2 }')"
+    sleep 0.5
+  done
 }
 # The managed heap after the last GC, from a process's Prometheus endpoint (plain HTTP, no curl needed).
 heap_of() {
@@ -125,7 +144,13 @@ rcli del bench:stream bench:open bench:events >/dev/null
 rcli --scan --pattern 'bench:*' | xargs -r -n 500 redis-cli -p "$redis_port" del >/dev/null
 
 echo "==> the service: latency against offered rate ($rates, $step_seconds s each)"
+cpu_snapshot >"$raw/cpu-rates-before.txt"
+persistence_sampler >"$raw/persistence-samples.txt" 2>/dev/null &
+sampler=$!
 client loadgen --rates "$rates" --duration "$step_seconds" --drain 60 --json "$raw/rates.json" >"$raw/rates.txt" 2>&1 || true
+kill "$sampler" 2>/dev/null || true
+wait "$sampler" 2>/dev/null || true
+cpu_snapshot >"$raw/cpu-rates-after.txt"
 
 echo "==> the service: one flow at 250 orders/s for $flow_seconds s, counting Redis commands and CPU"
 rcli config resetstat >/dev/null

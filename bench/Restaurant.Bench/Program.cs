@@ -62,7 +62,21 @@ var batches = Num(view?["worker_batches"]);
 var cpuBefore = Pairs("cpu-before.txt");
 var cpuAfter = Pairs("cpu-after.txt");
 var ticks = cpuAfter["ticks_per_second"];
-double CpuPer1000(string process) => (cpuAfter[process] - cpuBefore[process]) / ticks / flowOrders * 1000;
+double CpuPer1000(string process) => cpuAfter.ContainsKey(process) && cpuBefore.ContainsKey(process) ? (cpuAfter[process] - cpuBefore[process]) / ticks / flowOrders * 1000 : double.NaN;
+
+// The service's CPU is Redis (and the AOF rewrites it forks), the OrderService and the worker; the
+// load generator's own runs on the same two cores and is counted apart.
+string[] serviceProcesses = ["redis", "redis_children", "orderservice", "worker"];
+var serviceCpuPer1000 = serviceProcesses.Sum(p => CpuPer1000(p) is var v && double.IsNaN(v) ? 0 : v);
+var ratesBefore = File.Exists(Path.Combine(raw, "cpu-rates-before.txt")) ? Pairs("cpu-rates-before.txt") : new Dictionary<string, double>();
+var ratesAfter = File.Exists(Path.Combine(raw, "cpu-rates-after.txt")) ? Pairs("cpu-rates-after.txt") : new Dictionary<string, double>();
+double? Delta(Dictionary<string, double> before, Dictionary<string, double> after, string key) =>
+    before.TryGetValue(key, out var b) && after.TryGetValue(key, out var a) ? a - b : null;
+var rewritesInRates = Delta(ratesBefore, ratesAfter, "aof_rewrites");
+var rewritesInFlow = Delta(cpuBefore, cpuAfter, "aof_rewrites");
+var rewriteSamples = File.Exists(Path.Combine(raw, "persistence-samples.txt"))
+    ? Text("persistence-samples.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.EndsWith(" 1", StringComparison.Ordinal))
+    : 0;
 
 // Memory of open tickets.
 var hold = Load("hold.json");
@@ -103,8 +117,17 @@ var json = new JsonObject
         ["cpu_s_per_1000_orders"] = new JsonObject
         {
             ["redis"] = Math.Round(CpuPer1000("redis"), 3),
+            ["redis_aof_rewrite_children"] = double.IsNaN(CpuPer1000("redis_children")) ? null : Math.Round(CpuPer1000("redis_children"), 3),
             ["orderservice"] = Math.Round(CpuPer1000("orderservice"), 3),
             ["worker"] = Math.Round(CpuPer1000("worker"), 3),
+            ["service_total"] = Math.Round(serviceCpuPer1000, 3),
+            ["load_generator_apart"] = double.IsNaN(CpuPer1000("loadgen")) ? null : Math.Round(CpuPer1000("loadgen"), 3),
+        },
+        ["aof_rewrites"] = new JsonObject
+        {
+            ["during_rate_steps"] = rewritesInRates,
+            ["during_flow"] = rewritesInFlow,
+            ["half_second_samples_rewriting_during_rate_steps"] = rewriteSamples,
         },
         ["open_tickets_measured"] = openTickets,
         ["per_10000_open_tickets"] = new JsonObject
@@ -168,10 +191,15 @@ md.AppendLine($"| Redis time per order (`INFO commandstats`) | {redisUsec / flow
 md.AppendLine($"| Redis commands per order, the scripts' own included | {perOrderCommands:0} | most are reads and stream appends inside the scripts |");
 md.AppendLine($"| Redis calls sent per order, all processes (screens and POS included) | {F(operations / flowOrders, "0.#")} | a script call counts one |");
 md.AppendLine($"| round trips per order on the place and route path | {F(batches is { } bb ? 1 + 3 * bb / flowOrders : null)} | PlaceOrder 1; per worker batch of {F(flowOrders / batches, "0.#")} orders: read, the menu's version with the orders, route scripts |");
-foreach (var process in new[] { "redis", "orderservice", "worker" })
+foreach (var process in new[] { "redis", "redis_children", "orderservice", "worker" })
 {
-    md.AppendLine($"| CPU-seconds per 1,000 orders: {process} | {CpuPer1000(process):0.00} s | |");
+    var name = process == "redis_children" ? "Redis's AOF rewrite children" : process;
+    md.AppendLine($"| CPU-seconds per 1,000 orders: {name} | {F(CpuPer1000(process), "0.00")} s | |");
 }
+
+md.AppendLine($"| CPU-seconds per 1,000 orders: the service (Redis, its rewrites, OrderService, worker) | {serviceCpuPer1000:0.00} s | {serviceCpuPer1000:0.00} CPU-ms per order |");
+md.AppendLine($"| CPU-seconds per 1,000 orders: the load generator, apart | {F(CpuPer1000("loadgen"), "0.00")} s | on the same two cores, not counted in the service's |");
+md.AppendLine($"| AOF rewrites during the rate steps / the flow | {F(rewritesInRates, "0")} / {F(rewritesInFlow, "0")} | {rewriteSamples} half-second samples of the rate steps found one in progress (`raw/persistence-samples.txt`) |");
 
 md.AppendLine($"| Redis memory per 10,000 open tickets | {Per10k("redis_used_memory") / 1048576:0.0} MiB | measured over {openTickets:N0} open tickets |");
 md.AppendLine(
