@@ -101,9 +101,13 @@ cpu_snapshot() {
 }
 # Redis's persistence every half second while a run lasts: an AOF rewrite landing in one rate step
 # explains a step that misses where its neighbours hold.
+# Each line: ms since the epoch, whether an AOF rewrite is in progress, then the CPU ticks so far of
+# Redis, its rewrite children, the OrderService and the worker, so each rate step's CPU per order is
+# read from the samples at its start and end (the steps give their times in rates.json).
 persistence_sampler() {
   while :; do
-    echo "$(date +%s.%N) $(rcli info persistence | tr -d '\r' | awk -F: '/^aof_rewrite_in_progress:/ { print $2 }')"
+    echo "$(date +%s%3N) $(rcli info persistence | tr -d '\r' | awk -F: '/^aof_rewrite_in_progress:/ { print $2 }')" \
+      "$(cpu_of "$redis_pid") $(children_of "$redis_pid") $(cpu_of "$service_pid") $(cpu_of "$worker_pid")"
     sleep 0.5
   done
 }

@@ -74,9 +74,35 @@ double? Delta(Dictionary<string, double> before, Dictionary<string, double> afte
     before.TryGetValue(key, out var b) && after.TryGetValue(key, out var a) ? a - b : null;
 var rewritesInRates = Delta(ratesBefore, ratesAfter, "aof_rewrites");
 var rewritesInFlow = Delta(cpuBefore, cpuAfter, "aof_rewrites");
-var rewriteSamples = File.Exists(Path.Combine(raw, "persistence-samples.txt"))
-    ? Text("persistence-samples.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.EndsWith(" 1", StringComparison.Ordinal))
-    : 0;
+// Samples through the rate steps: ms, AOF rewrite in progress, then CPU ticks of Redis, its rewrite
+// children, the OrderService and the worker.
+var samples = File.Exists(Path.Combine(raw, "persistence-samples.txt"))
+    ? Text("persistence-samples.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        .Where(f => f.Length >= 6 && f.All(x => double.TryParse(x, NumberStyles.Float, inv, out _)))
+        .Select(f => f.Select(x => double.Parse(x, inv)).ToArray())
+        .ToList()
+    : [];
+var rewriteSamples = samples.Count(f => f[1] == 1);
+
+// Each rate step's CPU per order, from the samples at its start and end, and whether a rewrite ran in it.
+var perStep = steps.Select(step =>
+{
+    var start = Num(step["started_at_ms"]);
+    var end = Num(step["ended_at_ms"]);
+    var orders = Num(step["acknowledged"]) ?? 0;
+    var first = start is { } a ? samples.FirstOrDefault(f => f[0] >= a) : null;
+    var last = end is { } b ? samples.LastOrDefault(f => f[0] <= b) : null;
+    if (first is null || last is null || last[0] <= first[0] || orders == 0)
+    {
+        return (Rate: Num(step["rate"]) ?? 0, Cpu: (double[]?)null, Client: (double?)null, Rewrite: false);
+    }
+
+    var cpu = Enumerable.Range(2, 4).Select(i => (last[i] - first[i]) / ticks / orders * 1000).ToArray(); // CPU-ms per order
+    var client = Num(step["load_generator_cpu_s"]) is { } c ? c / orders * 1000 : (double?)null;
+    var rewrite = samples.Any(f => f[0] >= first[0] && f[0] <= last[0] && f[1] == 1);
+    return (Rate: Num(step["rate"]) ?? 0, Cpu: cpu, Client: client, Rewrite: rewrite);
+}).ToList();
 
 // Memory of open tickets.
 var hold = Load("hold.json");
@@ -123,6 +149,17 @@ var json = new JsonObject
             ["service_total"] = Math.Round(serviceCpuPer1000, 3),
             ["load_generator_apart"] = double.IsNaN(CpuPer1000("loadgen")) ? null : Math.Round(CpuPer1000("loadgen"), 3),
         },
+        ["cpu_ms_per_order_by_rate"] = new JsonArray([.. perStep.Where(p => p.Cpu is not null).Select(p => (JsonNode)new JsonObject
+        {
+            ["rate"] = p.Rate,
+            ["redis"] = Math.Round(p.Cpu![0], 3),
+            ["redis_aof_rewrite_children"] = Math.Round(p.Cpu[1], 3),
+            ["orderservice"] = Math.Round(p.Cpu[2], 3),
+            ["worker"] = Math.Round(p.Cpu[3], 3),
+            ["service_total"] = Math.Round(p.Cpu.Sum(), 3),
+            ["load_generator_apart"] = p.Client is { } cl ? Math.Round(cl, 3) : null,
+            ["aof_rewrite_during_step"] = p.Rewrite,
+        })]),
         ["aof_rewrites"] = new JsonObject
         {
             ["during_rate_steps"] = rewritesInRates,
@@ -206,6 +243,21 @@ md.AppendLine(
     $"| managed heap after the last GC, before → after opening {openTickets:N0} tickets: OrderService / worker " +
     $"| {memBefore["orderservice_heap"] / 1048576:0.0} → {memAfter["orderservice_heap"] / 1048576:0.0} MiB / {memBefore["worker_heap"] / 1048576:0.0} → {memAfter["worker_heap"] / 1048576:0.0} MiB " +
     $"| {Per10k("orderservice_heap") / 1024:0} / {Per10k("worker_heap") / 1024:0} KiB per 10,000 open tickets: the services keep no ticket, only a bounded cache of 4,096 parsed ticket bodies |");
+if (perStep.Any(p => p.Cpu is not null))
+{
+    md.AppendLine();
+    md.AppendLine("CPU-milliseconds per order at each offered rate (from `/proc` samples at each step's start and end; the load generator's own from the process itself), and whether an AOF rewrite ran during the step:");
+    md.AppendLine();
+    md.AppendLine("| offered orders/s | service | Redis | its rewrites | OrderService | worker | load generator, apart | AOF rewrite in the step |");
+    md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---|");
+    foreach (var p in perStep.Where(p => p.Cpu is not null))
+    {
+        md.AppendLine($"| {p.Rate:0} | {p.Cpu!.Sum():0.00} | {p.Cpu![0]:0.00} | {p.Cpu![1]:0.00} | {p.Cpu![2]:0.00} | {p.Cpu![3]:0.00} | {F(p.Client, "0.00")} | {(p.Rewrite ? "yes" : "no")} |");
+    }
+
+    md.AppendLine();
+}
+
 File.WriteAllText(Path.Combine(results, "latest.md"), md.ToString());
 
 md.AppendLine().AppendLine("\"late\": tickets that exist (the order completed, or its receipts list them) but that no screen had shown when the step was judged, after waiting up to 60 s: the screens were that far behind, nothing was lost.");

@@ -44,8 +44,13 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
                 var phase = new Phase(rate, settings.Hold);
                 AnsiConsole.MarkupLineInterpolated(
                     $"[bold]loadgen[/]: {rate:0.#} orders/s for {settings.Duration} s (at most {settings.Orders}) at {where}{(settings.Hold ? ", tickets held open" : "")}");
+                var startedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                var cpuBefore = Environment.CpuUsage.TotalTime;
                 await OfferedLoad.OfferAsync(connection, settings, run, phase, random, cancellationToken);
-                var result = phase.Result(settings);
+                var result = phase.Result(settings) with
+                {
+                    StartedMs = startedMs, EndedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ClientCpuSeconds = (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds,
+                };
                 results.Add(result);
                 LoadReport.Print(phase, result);
                 if (!result.Held && (settings.Step || !result.Ok))

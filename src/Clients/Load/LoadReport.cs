@@ -182,6 +182,9 @@ internal static class LoadReport
                 ["place_to_screen_by_station_ms"] = stations,
                 ["place_to_ready_ms"] = P(r.Ready),
                 ["place_to_completed_ms"] = P(r.Completed),
+                ["started_at_ms"] = r.StartedMs,
+                ["ended_at_ms"] = r.EndedMs,
+                ["load_generator_cpu_s"] = Math.Round(r.ClientCpuSeconds, 3),
             });
         }
 

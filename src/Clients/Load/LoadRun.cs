@@ -35,6 +35,14 @@ internal sealed record StepResult(
     int Late)
 {
     public bool Ok => InvariantsOk && Errors.Count == 0;
+
+    /// <summary>When the step began offering and when it was judged (ms since the epoch), so a benchmark can line its own samples up with it.</summary>
+    public long StartedMs { get; init; }
+
+    public long EndedMs { get; init; }
+
+    /// <summary>The load generator's own CPU over the step, so it is counted apart from the service's.</summary>
+    public double ClientCpuSeconds { get; init; }
 }
 
 /// <summary>
