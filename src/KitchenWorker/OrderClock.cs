@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Restaurant.Core.Redis;
 using Restaurant.Domain;
-using StackExchange.Redis;
 
 namespace Restaurant.KitchenWorker;
 
@@ -15,28 +14,8 @@ namespace Restaurant.KitchenWorker;
 public sealed partial class OrderClock(OrderStore orders, LocationShare share, IOptions<KitchenWorkerOptions> options, TimeProvider clock, ILogger<OrderClock> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.OrderClockInterval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await TickAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is RedisException or TimeoutException && !stoppingToken.IsCancellationRequested)
-                {
-                    // Redis is away: nothing is lost, the orders wait in their sets for the next look.
-                    Log.Unavailable(logger, ex.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync(options.Value.OrderClockInterval, clock, TickAsync, reason => Log.Unavailable(logger, reason), stoppingToken);
 
     /// <summary>One look at every held location: fires what is due, denies what expired.</summary>
     public async Task TickAsync(CancellationToken cancellationToken)

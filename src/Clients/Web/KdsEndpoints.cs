@@ -91,67 +91,17 @@ public static class KdsEndpoints
         var clients = service.As(token);
         var cancellationToken = http.RequestAborted;
         var sse = await Sse.StartAsync(http.Response, cancellationToken);
-        using var writing = new SemaphoreSlim(1, 1);
-        async Task SendAsync(string name, string json, string? id)
-        {
-            await writing.WaitAsync(cancellationToken);
-            try
-            {
-                await sse.SendAsync(name, json, id, cancellationToken);
-            }
-            finally
-            {
-                writing.Release();
-            }
-        }
-
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var menu = PumpMenuAsync(clients, location, SendAsync, stop.Token);
-        var last = http.Request.Headers["Last-Event-ID"].ToString();
+        var menu = PumpMenuAsync(clients, location, (name, json, id) => sse.SendAsync(name, json, id, stop.Token), stop.Token);
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                try
-                {
-                    if (last.Length == 0)
-                    {
-                        await SendAsync("reset", "{}", null);
-                    }
-
-                    using var call = clients.Kitchen.WatchStation(
-                        new WatchStationRequest { LocationId = location, StationId = station, ResumeToken = last, ScreenId = screen ?? "", ConfirmShown = true }, cancellationToken: cancellationToken);
-                    await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
-                    {
-                        if (change.ResumeToken.Length > 0)
-                        {
-                            last = change.ResumeToken;
-                        }
-
-                        await SendAsync("station", Formatter.Format(change), change.ResumeToken.Length > 0 ? change.ResumeToken : null);
-                    }
-
-                    // The service ended the stream (it is stopping): the browser comes back with its token.
-                    return;
-                }
-                catch (RpcException ex) when (ex.StatusCode == StatusCode.OutOfRange)
-                {
-                    last = "";
-                }
-            }
-        }
-        catch (RpcException ex) when (ex.StatusCode is StatusCode.PermissionDenied or StatusCode.NotFound or StatusCode.Unauthenticated or StatusCode.InvalidArgument)
-        {
-            // Coming back would not help: the page says why and stops.
-            await SendAsync("fatal", JsonSerializer.Serialize(new RefusalBody(ex.StatusCode.ToString(), ex.Status.Detail), WebJson.Default.RefusalBody), null);
-        }
-        catch (RpcException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The service is away: ending the response makes the browser reconnect, with its token.
-        }
-        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is RpcException or OperationCanceledException or IOException)
-        {
-            // The page went away.
+            await sse.RelayAsync(
+                http.Request,
+                last => clients.Kitchen.WatchStation(
+                    new WatchStationRequest { LocationId = location, StationId = station, ResumeToken = last, ScreenId = screen ?? "", ConfirmShown = true }, cancellationToken: cancellationToken),
+                change => change.ResumeToken,
+                "station",
+                cancellationToken);
         }
         finally
         {

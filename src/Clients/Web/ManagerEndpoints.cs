@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -72,65 +71,17 @@ public static class ManagerEndpoints
         var clients = service.As(token);
         var cancellationToken = http.RequestAborted;
         var sse = await Sse.StartAsync(http.Response, cancellationToken);
-        using var writing = new SemaphoreSlim(1, 1);
-        async Task SendAsync(string name, string json, string? id)
-        {
-            await writing.WaitAsync(cancellationToken);
-            try
-            {
-                await sse.SendAsync(name, json, id, cancellationToken);
-            }
-            finally
-            {
-                writing.Release();
-            }
-        }
-
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task SendAsync(string name, string json, string? id) => sse.SendAsync(name, json, id, stop.Token);
         var pumps = Task.WhenAll(PumpHealthAsync(clients, location, SendAsync, clock, stop.Token), PumpMenuAsync(clients, location, SendAsync, stop.Token));
-        var last = http.Request.Headers["Last-Event-ID"].ToString();
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                try
-                {
-                    if (last.Length == 0)
-                    {
-                        await SendAsync("reset", "{}", null);
-                    }
-
-                    using var call = clients.Reports.WatchIncidents(
-                        new Contracts.V1.WatchIncidentsRequest { LocationId = location, ResumeToken = last }, cancellationToken: cancellationToken);
-                    await foreach (var change in call.ResponseStream.ReadAllAsync(cancellationToken))
-                    {
-                        if (change.ResumeToken.Length > 0)
-                        {
-                            last = change.ResumeToken;
-                        }
-
-                        await SendAsync("incident", Formatter.Format(change), change.ResumeToken.Length > 0 ? change.ResumeToken : null);
-                    }
-
-                    return;
-                }
-                catch (RpcException ex) when (ex.StatusCode == StatusCode.OutOfRange)
-                {
-                    last = "";
-                }
-            }
-        }
-        catch (RpcException ex) when (ex.StatusCode is StatusCode.PermissionDenied or StatusCode.NotFound or StatusCode.Unauthenticated or StatusCode.InvalidArgument)
-        {
-            await SendAsync("fatal", JsonSerializer.Serialize(new RefusalBody(ex.StatusCode.ToString(), ex.Status.Detail), WebJson.Default.RefusalBody), null);
-        }
-        catch (RpcException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The service is away: ending the response makes the browser reconnect, with its token.
-        }
-        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is RpcException or OperationCanceledException or IOException)
-        {
-            // The page went away.
+            await sse.RelayAsync(
+                http.Request,
+                last => clients.Reports.WatchIncidents(new Contracts.V1.WatchIncidentsRequest { LocationId = location, ResumeToken = last }, cancellationToken: cancellationToken),
+                change => change.ResumeToken,
+                "incident",
+                cancellationToken);
         }
         finally
         {

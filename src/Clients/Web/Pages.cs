@@ -92,6 +92,7 @@ public static class Pages
         <p id="page-info" class="page-info"></p>
         </aside>
         </div>
+        <script src="/dom.js"></script>
         <script src="/kds.js"></script>
         """,
         $"class=\"kds{(page.IsExpo ? " expo" : "")}\" data-location=\"{E(page.Location)}\" data-station=\"{E(page.Station)}\" data-screen=\"{E(page.Screen)}\" "
@@ -113,6 +114,7 @@ public static class Pages
         <form id="eighty-six" class="eighty-six"><label for="item">Item</label><select id="item"></select><button type="submit">86</button></form>
         <p id="menu-problem" class="problem" role="alert" hidden></p></section>
         </div>
+        <script src="/dom.js"></script>
         <script src="/manager.js"></script>
         """,
         $"class=\"manager-page\" data-location=\"{E(location)}\"");

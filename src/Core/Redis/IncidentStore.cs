@@ -81,8 +81,12 @@ public sealed class IncidentStore(RedisContext redis, MenuStore menus)
         }
 
         // A token older than the oldest change kept may have missed changes trimmed since.
-        var first = await redis.Db.StreamRangeAsync(RedisKeys.IncidentHistory(location), "-", "+", 1).WaitAsync(cancellationToken).ConfigureAwait(false);
-        var last = await redis.Db.StreamRangeAsync(RedisKeys.IncidentHistory(location), "-", "+", 1, Order.Descending).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var batch = redis.Db.CreateBatch();
+        var firstRead = batch.StreamRangeAsync(RedisKeys.IncidentHistory(location), "-", "+", 1);
+        var lastRead = batch.StreamRangeAsync(RedisKeys.IncidentHistory(location), "-", "+", 1, Order.Descending);
+        batch.Execute();
+        var first = await firstRead.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var last = await lastRead.WaitAsync(cancellationToken).ConfigureAwait(false);
         return first.Length == 0
             ? token == "0-0"
             : StreamIds.Compare(token, last[0].Id.ToString()) <= 0 && (token == "0-0" || StreamIds.Compare(token, first[0].Id.ToString()) >= 0);

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Restaurant.Core.Redis;
 using Restaurant.Domain.Incidents;
-using StackExchange.Redis;
 
 namespace Restaurant.KitchenWorker.Incidents;
 
@@ -19,27 +18,8 @@ public sealed partial class IncidentWatch(
 {
     private readonly IncidentOptions _options = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(_options.Interval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await LookAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is RedisException or TimeoutException && !stoppingToken.IsCancellationRequested)
-                {
-                    Log.Unavailable(logger, ex.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync(_options.Interval, clock, LookAsync, reason => Log.Unavailable(logger, reason), stoppingToken);
 
     /// <summary>One look at every held location.</summary>
     public async Task LookAsync(CancellationToken cancellationToken)

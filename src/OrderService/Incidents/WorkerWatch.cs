@@ -33,27 +33,8 @@ public sealed partial class WorkerWatch(
 {
     private readonly WorkerWatchOptions _options = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(_options.WorkerCheckInterval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await LookAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is RedisException or TimeoutException && !stoppingToken.IsCancellationRequested)
-                {
-                    Log.Unavailable(logger, ex.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync(_options.WorkerCheckInterval, clock, LookAsync, reason => Log.Unavailable(logger, reason), stoppingToken);
 
     private async Task LookAsync(CancellationToken cancellationToken)
     {

@@ -11,20 +11,7 @@
   const staleMs = Number(body.dataset.staleMs) || 10000;
   const base = `/kds/${encodeURIComponent(location_)}/${encodeURIComponent(station)}`;
 
-  const $ = (id) => document.getElementById(id);
-  const el = (tag, attrs = {}, ...children) => {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs)) {
-      if (value === undefined || value === null || value === false) continue;
-      if (key === 'class') node.className = value;
-      else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value === true ? '' : value);
-    }
-    for (const child of children.flat()) {
-      if (child !== null && child !== undefined && child !== false) node.append(child.nodeType ? child : document.createTextNode(String(child)));
-    }
-    return node;
-  };
+  const { $, el } = window.dom;
 
   const tickets = new Map();   // ticket id -> ticket as the service sent it
   const errors = new Map();    // ticket id -> what the service said about the last action on it

@@ -5,20 +5,7 @@
   'use strict';
   const location_ = document.body.dataset.location;
   const base = `/manager/${encodeURIComponent(location_)}`;
-  const $ = (id) => document.getElementById(id);
-  const el = (tag, attrs = {}, ...children) => {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs)) {
-      if (value === undefined || value === null || value === false) continue;
-      if (key === 'class') node.className = value;
-      else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value === true ? '' : value);
-    }
-    for (const child of children.flat()) {
-      if (child !== null && child !== undefined && child !== false) node.append(child.nodeType ? child : document.createTextNode(String(child)));
-    }
-    return node;
-  };
+  const { $, el } = window.dom;
 
   const open = new Map();        // incident id -> incident
   let resolved = [];             // the last few resolved, newest first
