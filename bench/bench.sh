@@ -163,6 +163,19 @@ client loadgen --rate 250 --duration "$flow_seconds" --json "$raw/flow.json" --m
 cpu_snapshot >"$raw/cpu-after.txt"
 rcli info commandstats | tr -d '\r' >"$raw/commandstats.txt"
 
+# Redis's commandstats count a script's own commands as well as the script call, whose time already
+# includes them. Which commands came from scripts and which from the services is read from a short
+# MONITOR sample of the same load, apart from the measured flow (MONITOR costs Redis time itself):
+# per command, how many came from a script ("lua") and how many from a client.
+echo "==> the service: a MONITOR sample (1.5 s at 250 orders/s) of which Redis commands the scripts run"
+client loadgen --rate 250 --duration 4 >"$raw/monitor-flow.txt" 2>&1 &
+sample_load=$!
+for _ in $(seq 300); do grep -q 'orders/s for' "$raw/monitor-flow.txt" 2>/dev/null && break; sleep 0.1; done
+timeout 1.5 redis-cli -p "$redis_port" monitor 2>/dev/null \
+  | awk '$3 ~ /^[0-9.:]+\]$|^lua\]$/ { cmd = tolower($4); gsub(/"/, "", cmd); n[($3 == "lua]" ? "lua" : "client") " " cmd]++ }
+         END { for (k in n) print k, n[k] }' | sort >"$raw/monitor-sample.txt" || true
+wait "$sample_load" 2>/dev/null || true
+
 echo "==> the service: $hold_orders orders whose tickets stay open, for memory per open ticket"
 memory_snapshot >"$raw/memory-before.txt"
 client loadgen --hold --rate 500 --orders "$hold_orders" --duration 60 --json "$raw/hold.json" --metrics "$metrics" >"$raw/hold.txt" 2>&1 || true

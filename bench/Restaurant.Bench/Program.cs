@@ -56,9 +56,31 @@ var commands = Text("commandstats.txt").Split('\n')
     .OrderByDescending(c => c.Calls)
     .ToList();
 var scriptCalls = commands.Where(c => c.Command is "evalsha" or "eval").Sum(c => c.Calls);
-var redisUsec = commands.Sum(c => c.Usec);
+
+// commandstats counts the commands a script runs as well as the script call, whose time includes
+// theirs. The MONITOR sample says, per command, what share came from scripts; the rest the services
+// sent. Redis's time is the time of what was sent: the script calls with everything inside them,
+// and the commands sent on their own.
+var monitor = File.Exists(Path.Combine(raw, "monitor-sample.txt"))
+    ? Text("monitor-sample.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        .Where(f => f.Length == 3 && double.TryParse(f[2], NumberStyles.Float, inv, out _))
+        .GroupBy(f => f[1])
+        .ToDictionary(g => g.Key, g => (Lua: g.Where(f => f[0] == "lua").Sum(f => double.Parse(f[2], inv)), Client: g.Where(f => f[0] == "client").Sum(f => double.Parse(f[2], inv))))
+    : [];
+double FromScripts(string command) =>
+    command is "evalsha" or "eval" ? 0
+    : monitor.TryGetValue(command.Split('|')[0], out var m) && m.Lua + m.Client > 0 ? m.Lua / (m.Lua + m.Client)
+    : 0;
+var sampled = monitor.Count > 0;
+var redisUsec = commands.Sum(c => c.Usec * (1 - FromScripts(c.Command)));
+var insideScripts = commands.Sum(c => c.Calls * FromScripts(c.Command));
+var sentCommands = commands.Sum(c => c.Calls * (1 - FromScripts(c.Command)));
 var operations = Num(view?["redis_operations"]);
 var batches = Num(view?["worker_batches"]);
+var tripsPlace = Num(view?["round_trips_place"]);
+var tripsRoute = Num(view?["round_trips_route"]);
+double? roundTrips = tripsPlace is { } tp && tripsRoute is { } tr && tp + tr > 0 ? (tp + tr) / flowOrders : null;
 var cpuBefore = Pairs("cpu-before.txt");
 var cpuAfter = Pairs("cpu-after.txt");
 var ticks = cpuAfter["ticks_per_second"];
@@ -106,13 +128,15 @@ var perStep = steps.Select(step =>
 
 // Memory of open tickets.
 var hold = Load("hold.json");
-var openTickets = (double)hold["steps"]![0]!["place_to_screen_ms"]!["count"]!;
+var openTickets = Num(hold["steps"]![0]!["tickets"]) ?? (double)hold["steps"]![0]!["place_to_screen_ms"]!["count"]!;
 var memBefore = Pairs("memory-before.txt");
 var memAfter = Pairs("memory-after.txt");
 double Per10k(string key) => (memAfter[key] - memBefore[key]) / openTickets * 10_000;
 
 var machine = Text("machine.txt").Trim();
-var unaryPerOrder = 1 + (double)flowStep["place_to_screen_ms"]!["count"]! / flowOrders; // PlaceOrder, and a bump per ticket (expo's included)
+var unaryPerOrder = 1 + (Num(flowStep["tickets"]) ?? (double)flowStep["place_to_screen_ms"]!["count"]!) / flowOrders; // PlaceOrder, and a bump per ticket (expo's included)
+var screens = flow["screens"]?.AsArray().Select(n => (string)n!).ToList() ?? [];
+var balanced = screens.Where(n => n.Contains('@', StringComparison.Ordinal)).Select(n => n[..n.IndexOf('@', StringComparison.Ordinal)]).Distinct().ToList();
 
 var json = new JsonObject
 {
@@ -135,10 +159,17 @@ var json = new JsonObject
         ["steps"] = new JsonArray([.. steps.Select(s => (JsonNode)JsonNode.Parse(s.ToJsonString())!)]),
         ["flow_orders"] = flowOrders,
         ["redis_commands_per_order"] = Math.Round(commands.Sum(c => c.Calls) / flowOrders, 1),
+        ["redis_commands_inside_scripts_per_order"] = sampled ? Math.Round(insideScripts / flowOrders, 1) : null,
+        ["redis_commands_sent_per_order"] = sampled ? Math.Round(sentCommands / flowOrders, 1) : null,
+        ["redis_usec_counted_once"] = sampled,
         ["redis_script_calls_per_order"] = Math.Round(scriptCalls / flowOrders, 2),
         ["redis_usec_per_order"] = Math.Round(redisUsec / flowOrders, 1),
         ["redis_operations_sent_per_order"] = operations is { } ops ? Math.Round(ops / flowOrders, 2) : null,
-        ["round_trips_place_and_route_per_order"] = batches is { } b ? Math.Round(1 + 3 * b / flowOrders, 2) : null,
+        ["round_trips_place_and_route_per_order"] = roundTrips is { } rt ? Math.Round(rt, 2) : null,
+        ["round_trips_place_per_order"] = tripsPlace is { } tp2 ? Math.Round(tp2 / flowOrders, 2) : null,
+        ["round_trips_route_per_order"] = tripsRoute is { } tr2 ? Math.Round(tr2 / flowOrders, 2) : null,
+        ["kitchen_screens"] = new JsonArray([.. screens.Select(n => (JsonNode)n)]),
+        ["pos_terminals"] = Num(flow["terminals"]),
         ["orders_per_worker_batch"] = batches is { } b2 && b2 > 0 ? Math.Round(flowOrders / b2, 1) : null,
         ["cpu_s_per_1000_orders"] = new JsonObject
         {
@@ -199,15 +230,20 @@ foreach (var r in redisBench)
 }
 
 md.AppendLine().AppendLine("## The service: latency against offered rate").AppendLine();
-md.AppendLine("Each order lives its whole life: placed, routed, shown on every station's screen, bumped at each, ready, bumped at expo, completed.").AppendLine();
-md.AppendLine("| offered orders/s | achieved | PlaceOrder p50 / p99 ms | place → screen p50 / p90 / p99 ms | place → completed p99 ms | errors | exactly-once | objective |");
-md.AppendLine("|---:|---:|---|---|---:|---|---|---|");
+md.AppendLine(
+    "Each order lives its whole life: placed, routed, shown on every station's screen, bumped at each, ready, bumped at expo, completed. " +
+    "The load is open loop: each order's latency counts from when it was due to be sent, so a client that falls behind its schedule shows as latency. " +
+    $"The kitchen is as kitchens have it: {string.Join(", ", screens)}, and {F(Num(rates["terminals"]), "0")} POS terminals that each must hear every order completed.").AppendLine();
+var balancedHeader = balanced.Count > 0 ? $" balanced {string.Join(", ", balanced)} p99 ms |" : "";
+md.AppendLine($"| offered orders/s | achieved | PlaceOrder p50 / p99 ms | place → screen p50 / p90 / p99 ms |{balancedHeader} place → completed p99 ms | errors | exactly-once | objective |");
+md.AppendLine($"|---:|---:|---|---|{(balanced.Count > 0 ? "---:|" : "")}---:|---|---|---|");
 foreach (var s in steps)
 {
     var errors = s["errors"]!.AsObject();
     md.AppendLine(
         $"| {F(Num(s["rate"]), "0")} | {F(Num(s["achieved_rate"]), "0")} | {F(P(s, "answer_ms", "p50"))} / {F(P(s, "answer_ms", "p99"))} " +
         $"| {F(P(s, "place_to_screen_ms", "p50"))} / {F(P(s, "place_to_screen_ms", "p90"))} / {F(P(s, "place_to_screen_ms", "p99"))} " +
+        string.Concat(balanced.Count > 0 ? [$"| {string.Join(" / ", balanced.Select(b => F(Num(s["place_to_screen_by_station_ms"]?[b]?["p99"]))))} "] : Array.Empty<string>()) +
         $"| {F(P(s, "place_to_completed_ms", "p99"))} | {(errors.Count == 0 ? "none" : string.Join(", ", errors.Select(e => $"{e.Key} {e.Value}")))} " +
         $"| {((bool)s["invariants_ok"]! ? Late(s) : "**broken**")} | {((bool)s["held_objective"]! ? "held" : "missed")} |");
 }
@@ -224,10 +260,14 @@ if (at1000 is not null)
 var evalRps = redisBench.FirstOrDefault(r => r.Test.StartsWith("EVAL", StringComparison.Ordinal)).Rps;
 var perOrderCommands = commands.Sum(c => c.Calls) / flowOrders;
 var scriptUsec = commands.Where(c => c.Command is "evalsha" or "eval").Sum(c => c.Usec) / Math.Max(scriptCalls, 1);
-md.AppendLine($"| Redis time per order (`INFO commandstats`) | {redisUsec / flowOrders:0} µs, so Redis alone saturates near {1e6 / (redisUsec / flowOrders):N0} orders/s | {scriptCalls / flowOrders:0.#} script calls per order averaging {scriptUsec:0} µs each, against {1e6 / evalRps:0} µs per request of redis-benchmark's three-command script |");
-md.AppendLine($"| Redis commands per order, the scripts' own included | {perOrderCommands:0} | most are reads and stream appends inside the scripts |");
-md.AppendLine($"| Redis calls sent per order, all processes (screens and POS included) | {F(operations / flowOrders, "0.#")} | a script call counts one |");
-md.AppendLine($"| round trips per order on the place and route path | {F(batches is { } bb ? 1 + 3 * bb / flowOrders : null)} | PlaceOrder 1; per worker batch of {F(flowOrders / batches, "0.#")} orders: read, the menu's version with the orders, route scripts |");
+md.AppendLine(
+    $"| Redis time per order (`INFO commandstats`, {(sampled ? "each command counted once: a script's own commands are in its time" : "**a script's own commands counted twice: no MONITOR sample**")}) " +
+    $"| {redisUsec / flowOrders:0} µs, so Redis alone saturates near {1e6 / (redisUsec / flowOrders):N0} orders/s | {scriptCalls / flowOrders:0.#} script calls per order averaging {scriptUsec:0} µs each, against {1e6 / evalRps:0} µs per request of redis-benchmark's three-command script |");
+md.AppendLine($"| Redis commands per order: sent / run inside scripts | {(sampled ? $"{sentCommands / flowOrders:0.#} / {insideScripts / flowOrders:0}" : $"{perOrderCommands:0} in all")} | which is which from a MONITOR sample of the same load (`raw/monitor-sample.txt`) |");
+md.AppendLine($"| Redis calls sent per order, all processes (screens and POS included) | {F(operations / flowOrders, "0.#")} | counted by each process's Redis client; a script call counts one |");
+md.AppendLine(
+    $"| round trips to Redis per order on the place and route path, measured | {F(roundTrips)} | PlaceOrder {F(tripsPlace / flowOrders)}, the worker's loop {F(tripsRoute / flowOrders)} (its reads, empty ones included, and each batch's route scripts sent together count one); {F(flowOrders / batches, "0.#")} orders per worker batch |");
+md.AppendLine($"| the kitchen under load, per location | {screens.Count} screens, {F(Num(flow["terminals"]), "0")} POS terminals | {string.Join(", ", screens)}; each a device with its own HTTP/2 connection |");
 foreach (var process in new[] { "redis", "redis_children", "orderservice", "worker" })
 {
     var name = process == "redis_children" ? "Redis's AOF rewrite children" : process;

@@ -55,6 +55,7 @@ public sealed partial class OrderRoutingWorker(
                 {
                     // At start, or after Redis was away: learn the share now rather than at the next tick.
                     await share.RefreshAsync(ConsumerName, stoppingToken);
+                    Trip();
                     learnShare = false;
                 }
 
@@ -62,6 +63,7 @@ public sealed partial class OrderRoutingWorker(
                 foreach (var location in _locations)
                 {
                     var messages = await queue.ReadNewAsync(location, ConsumerName, _options.BatchSize, stoppingToken);
+                    Trip();
                     work += messages.Count;
                     await ProcessAsync(location, messages, stoppingToken);
                 }
@@ -74,6 +76,7 @@ public sealed partial class OrderRoutingWorker(
                     {
                         work += await ClaimStaleAsync(location, _options.ClaimIdle, stoppingToken);
                         _queues[location] = await queue.MeasureAndTrimAsync(location, trimBefore, stoppingToken);
+                        Trip();
                     }
 
                     nextClaim = now + _options.ClaimInterval;
@@ -126,6 +129,9 @@ public sealed partial class OrderRoutingWorker(
     /// but another worker now wants, and drops the ones whose lease lapsed. A location taken over is
     /// first cleared of what its last worker left pending, so its orders keep their order.
     /// </summary>
+    /// <summary>A round trip to Redis the loop waited for, counted as it happens.</summary>
+    private void Trip(int count = 1) => telemetry.RoundTrips("route", count);
+
     private async Task<int> SyncLocationsAsync(CancellationToken cancellationToken)
     {
         var current = share.Current;
@@ -139,6 +145,7 @@ public sealed partial class OrderRoutingWorker(
             else if (!current.Wanted.Contains(location))
             {
                 await share.LetGoAsync(ConsumerName, location, cancellationToken);
+                Trip();
                 _locations.Remove(location);
                 Log.HandedOver(logger, location);
             }
@@ -153,6 +160,7 @@ public sealed partial class OrderRoutingWorker(
             }
 
             await queue.EnsureGroupAsync(location, cancellationToken);
+            Trip();
             _ = bell.EnsureSubscribedAsync(location);
             _locations.Add(location);
             Log.Serving(logger, location);
@@ -176,6 +184,7 @@ public sealed partial class OrderRoutingWorker(
     private async Task<int> ClaimStaleAsync(string location, TimeSpan idle, CancellationToken cancellationToken)
     {
         var (claimed, lost) = await queue.ClaimStaleAsync(location, ConsumerName, idle, _options.BatchSize, cancellationToken);
+        Trip();
         if (lost > 0)
         {
             Log.Trimmed(logger, location, lost);
@@ -219,12 +228,15 @@ public sealed partial class OrderRoutingWorker(
         // sees the orders in the order they were placed).
         telemetry.BatchRouted(location);
         var (menu, batch) = await orders.ReadForRoutingAsync(location, [.. routable.Select(m => m.OrderId!)], cancellationToken);
+        Trip();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var routes = new Task<RouteOutcome>[routable.Count];
         for (var i = 0; i < routable.Count; i++)
         {
             routes[i] = StartRoute(location, routable[i], batch[i], menu, now, cancellationToken);
         }
+
+        Trip(); // the batch's route scripts (or acknowledgements) go out together
 
         for (var i = 0; i < routable.Count; i++)
         {
@@ -300,6 +312,7 @@ public sealed partial class OrderRoutingWorker(
         {
             var order = await orders.FindOrderAsync(location, message.OrderId!, cancellationToken);
             var outcome = await StartRoute(location, message, order, menu, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+            Trip(2);
             if (outcome != RouteOutcome.Stale)
             {
                 return outcome;
@@ -312,6 +325,7 @@ public sealed partial class OrderRoutingWorker(
     private async Task DeadLetterAsync(string location, QueuedOrder message, string reason, CancellationToken cancellationToken)
     {
         await queue.DeadLetterAsync(location, message, reason, cancellationToken);
+        Trip();
         telemetry.DeadLettered(location);
         Log.DeadLettered(logger, location, message.MessageId, message.OrderId ?? "(none)", reason);
     }

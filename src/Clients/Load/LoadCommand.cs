@@ -19,20 +19,25 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
             var sites = new List<Site>();
             foreach (var location in settings.Locations is { } ids ? LoadSettings.ParseLocations(ids)! : [settings.Location])
             {
-                sites.Add(new Site(location, await connection.Menu.GetMenuAsync(new GetMenuRequest { LocationId = location }, cancellationToken: cancellationToken)));
+                var menu = await connection.Menu.GetMenuAsync(new GetMenuRequest { LocationId = location }, cancellationToken: cancellationToken);
+                sites.Add(new Site(location, menu, settings.Screens, settings.Terminals, () => new Connection(settings)));
             }
+
+            using var devices = new Devices(sites);
 
             var run = new Run(sites, settings.Hold);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var watchers = new List<Task>();
             foreach (var site in sites)
             {
-                watchers.AddRange(site.Menu.Stations.Select(s => SimulatedKitchen.WatchStationAsync(connection, site, s, run, stop.Token)));
-                watchers.Add(SimulatedKitchen.WatchOrdersAsync(connection, site, run, stop.Token));
+                watchers.AddRange(site.Screens.Select(s => SimulatedKitchen.WatchStationAsync(site, s, run, stop.Token)));
+                watchers.AddRange(Enumerable.Range(0, site.Terminals.Length).Select(t => SimulatedKitchen.WatchOrdersAsync(site, t, run, stop.Token)));
             }
 
             await run.Ready.Task.WaitAsync(TimeSpan.FromSeconds(30 + sites.Count), cancellationToken);
             var where = sites.Count == 1 ? sites[0].Location : $"{sites.Count} locations ({sites[0].Location} … {sites[^1].Location})";
+            AnsiConsole.MarkupLineInterpolated(
+                $"kitchen: {sites[0].Screens.Count} screens and {settings.Terminals} POS terminals per location, each a device with its own connection ({string.Join(", ", sites[0].Screens.Select(s => s.Name))})");
 
             var metricsBefore = await LoadReport.Scrape(settings.Metrics, cancellationToken);
             var results = new List<StepResult>();
@@ -101,7 +106,7 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
             var operatorView = LoadReport.PrintMetrics(metricsBefore, metricsAfter);
             if (settings.Json is { } path)
             {
-                await File.WriteAllTextAsync(path, LoadReport.ToJson(settings, results, highest, operatorView), cancellationToken);
+                await File.WriteAllTextAsync(path, LoadReport.ToJson(settings, sites, results, highest, operatorView), cancellationToken);
             }
 
             // A broken invariant fails the run, and so do errors, except in the step that broke the
@@ -109,4 +114,16 @@ public sealed class LoadCommand : AsyncCommand<LoadSettings>
             var judged = settings.Step ? results.Take(results.Count - 1) : results;
             return results.All(r => r.InvariantsOk) && judged.All(r => r.Errors.Count == 0) ? 0 : 1;
         });
+
+    /// <summary>The run's devices, each with its connection, closed when the run ends.</summary>
+    private sealed class Devices(List<Site> sites) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var site in sites)
+            {
+                site.Dispose();
+            }
+        }
+    }
 }

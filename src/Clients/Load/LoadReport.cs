@@ -36,8 +36,8 @@ internal static class LoadReport
         }
         AnsiConsole.MarkupLine(result.InvariantsOk
             ? phase.HoldOpen
-                ? "invariants: ok (every acknowledged order: exactly one ticket per station)"
-                : "invariants: ok (every acknowledged order: exactly one ticket per station, completed)"
+                ? "invariants: ok (every acknowledged order: exactly one ticket per station, on each screen that shows it)"
+                : "invariants: ok (every acknowledged order: exactly one ticket per station, on each screen that shows it; completed, and every POS terminal heard)"
             : $"[red]invariants: broken[/] ({Markup.Escape(result.Broken)})");
     }
 
@@ -96,6 +96,8 @@ internal static class LoadReport
         double Sum(Dictionary<string, double> values, string metric) =>
             values.Where(v => v.Key.StartsWith(metric + "{", StringComparison.Ordinal) || v.Key == metric).Sum(v => v.Value);
         double Delta(string metric) => Sum(after, metric) - Sum(before, metric);
+        double Labelled(string metric, string label) => after.Concat(before.Select(b => KeyValuePair.Create(b.Key, -b.Value)))
+            .Where(v => v.Key.StartsWith(metric + "{", StringComparison.Ordinal) && v.Key.Contains(label, StringComparison.Ordinal)).Sum(v => v.Value);
 
         var shownCount = Delta("restaurant_ticket_place_to_screen_seconds_count");
         var shownSum = Delta("restaurant_ticket_place_to_screen_seconds_sum");
@@ -107,6 +109,8 @@ internal static class LoadReport
             ["dead_letters"] = Delta("restaurant_queue_dead_letters_total"),
             ["worker_batches"] = Delta("restaurant_worker_batches_total"),
             ["redis_operations"] = Delta("restaurant_redis_operations_total"),
+            ["round_trips_place"] = Labelled("restaurant_redis_round_trips_total", "path=\"place\""),
+            ["round_trips_route"] = Labelled("restaurant_redis_round_trips_total", "path=\"route\""),
             ["queue_lag"] = Sum(after, "restaurant_queue_lag"),
             ["tickets_shown"] = shownCount,
             ["place_to_screen_mean_ms"] = shownCount > 0 ? Math.Round(shownSum / shownCount * 1000, 2) : null,
@@ -144,7 +148,7 @@ internal static class LoadReport
         return double.IsInfinity(p99) ? null : p99 * 1000;
     }
 
-    internal static string ToJson(LoadSettings settings, List<StepResult> results, double highest, JsonObject? operatorView)
+    internal static string ToJson(LoadSettings settings, List<Site> sites, List<StepResult> results, double highest, JsonObject? operatorView)
     {
         static JsonObject P(Percentiles p) => new()
         {
@@ -172,6 +176,7 @@ internal static class LoadReport
                 ["offered"] = r.Offered,
                 ["acknowledged"] = r.Acknowledged,
                 ["completed"] = r.CompletedCount,
+                ["tickets"] = r.Tickets,
                 ["achieved_rate"] = Math.Round(r.AchievedRate, 1),
                 ["errors"] = new JsonObject(r.Errors.Select(e => KeyValuePair.Create(e.Key.ToString(), (JsonNode?)e.Value))),
                 ["invariants_ok"] = r.InvariantsOk,
@@ -195,6 +200,8 @@ internal static class LoadReport
             ["hold"] = settings.Hold,
             ["objective_ms"] = settings.ObjectiveMs,
             ["highest_rate_held"] = highest,
+            ["screens"] = new JsonArray([.. sites[0].Screens.Select(s => (JsonNode)s.Name)]),
+            ["terminals"] = settings.Terminals,
             ["steps"] = steps,
             ["operator_metrics"] = operatorView,
         };

@@ -34,6 +34,9 @@ internal sealed record StepResult(
     Percentiles Completed,
     int Late)
 {
+    /// <summary>The tickets (not the screens' copies) the step's orders put on screens.</summary>
+    public int Tickets { get; init; }
+
     public bool Ok => InvariantsOk && Errors.Count == 0;
 
     /// <summary>When the step began offering and when it was judged (ms since the epoch), so a benchmark can line its own samples up with it.</summary>
@@ -88,7 +91,11 @@ internal sealed class Latency
             h.GetMaxValue() / 1000.0);
 }
 
-/// <summary>An order sent: its step, when, the stations it must reach, and what came of it.</summary>
+/// <summary>
+/// An order sent: its step, when it was due (a Stopwatch timestamp: the offered load is open loop, so
+/// latency counts from the schedule, not from when the client got round to it), the screens it must
+/// reach (<see cref="Site.ViewsOf"/>), and what came of it.
+/// </summary>
 internal sealed class Tracked(Site site, Phase phase, long sentAt, string[] expected)
 {
     public Site Site { get; } = site;
@@ -104,6 +111,9 @@ internal sealed class Tracked(Site site, Phase phase, long sentAt, string[] expe
     public int ReadyFlag;
 
     public int CompletedFlag;
+
+    /// <summary>A bit for each POS terminal of the site that heard the order completed.</summary>
+    public int HeardCompleted;
 }
 
 /// <summary>One step: the orders offered at one rate and what became of them.</summary>
@@ -112,6 +122,9 @@ internal sealed class Phase(double rate, bool hold)
     public int TicketsSeen;
 
     public int Completed;
+
+    /// <summary>Orders every POS terminal of their location heard completed.</summary>
+    public int HeardByAll;
 
     public double Rate { get; } = rate;
 
@@ -147,8 +160,8 @@ internal sealed class Phase(double rate, bool hold)
     /// </summary>
     public async Task ClassifyUnseenAsync(Connection connection, CancellationToken cancellationToken)
     {
-        static bool Behind(string station, Tracked order) =>
-            !order.Site.LatestShown.TryGetValue(station, out var latest) || Stopwatch.GetElapsedTime(order.SentAt, latest) < TimeSpan.FromSeconds(1);
+        static bool Behind(string view, Tracked order) =>
+            !order.Site.LatestShown.TryGetValue(view, out var latest) || Stopwatch.GetElapsedTime(order.SentAt, latest) < TimeSpan.FromSeconds(1);
         foreach (var (orderId, order) in Acknowledged)
         {
             var expo = order.Site.Expo;
@@ -158,12 +171,13 @@ internal sealed class Phase(double rate, bool hold)
                 continue;
             }
 
-            if (order.CompletedFlag == 1 && unseen.All(s => s == expo))
+            var station = order.Site.StationOfView;
+            if (order.CompletedFlag == 1 && unseen.All(s => station[s] == expo))
             {
                 // Completing the order bumped expo's ticket: it exists.
-                if (Behind(expo, order))
+                foreach (var view in unseen.Where(v => Behind(v, order)))
                 {
-                    _late.Add((orderId, expo));
+                    _late.Add((orderId, view));
                 }
 
                 continue;
@@ -173,9 +187,9 @@ internal sealed class Phase(double rate, bool hold)
             var now = (await connection.Orders.GetOrderAsync(new GetOrderRequest { LocationId = order.Site.Location, OrderId = orderId }, cancellationToken: cancellationToken)).Order;
             var routed = now.Status is not OrderStatus.Accepted and not OrderStatus.Cancelled;
             var receipts = now.Receipts.Select(r => r.StationId).ToHashSet(StringComparer.Ordinal);
-            foreach (var station in unseen.Where(s => (s == expo ? routed : receipts.Contains(s)) && Behind(s, order)))
+            foreach (var view in unseen.Where(s => (station[s] == expo ? routed : receipts.Contains(station[s])) && Behind(s, order)))
             {
-                _late.Add((orderId, station));
+                _late.Add((orderId, view));
             }
 
             if (order.CompletedFlag == 0 && now.Status is not OrderStatus.Cancelled)
@@ -188,11 +202,11 @@ internal sealed class Phase(double rate, bool hold)
         Late = _late.Count + _lateOrders.Count;
     }
 
-    /// <summary>Every acknowledged order has reached every station it needs and (unless held) completed.</summary>
+    /// <summary>Every acknowledged order has reached every screen it needs and (unless held) completed, and every POS terminal heard so.</summary>
     public bool Settled()
     {
         var expected = Acknowledged.Values.Sum(o => o.Expected.Length);
-        return Volatile.Read(ref TicketsSeen) >= expected && (HoldOpen || Volatile.Read(ref Completed) >= Acknowledged.Count);
+        return Volatile.Read(ref TicketsSeen) >= expected && (HoldOpen || Volatile.Read(ref HeardByAll) >= Acknowledged.Count);
     }
 
     public StepResult Result(LoadSettings settings)
@@ -202,7 +216,8 @@ internal sealed class Phase(double rate, bool hold)
         var doubled = orders.Sum(o => o.Seen.Count(s => s.Value > 1));
         var stray = orders.Sum(o => o.Seen.Keys.Count(s => !o.Expected.Contains(s)));
         var incomplete = HoldOpen ? 0 : Acknowledged.Count(o => o.Value.CompletedFlag == 0 && !_lateOrders.Contains(o.Key));
-        var invariantsOk = missing == 0 && doubled == 0 && stray == 0 && incomplete == 0;
+        var unheard = HoldOpen ? 0 : orders.Count(o => o.CompletedFlag == 1 && o.HeardCompleted != o.Site.AllTerminals);
+        var invariantsOk = missing == 0 && doubled == 0 && stray == 0 && incomplete == 0 && unheard == 0;
         var all = new LongHistogram(1, 120_000_000, 3);
         foreach (var latency in Screen.Values)
         {
@@ -224,7 +239,7 @@ internal sealed class Phase(double rate, bool hold)
             Offered / Math.Max(OfferedFor.TotalSeconds, 0.001),
             errors,
             invariantsOk,
-            $"missing tickets {missing}, doubled {doubled}, stray {stray}, not completed {incomplete}",
+            $"missing tickets {missing}, doubled {doubled}, stray {stray}, not completed {incomplete}, completed but not heard by every POS terminal {unheard}",
             why.Length == 0,
             why,
             Answer.Percentiles(),
@@ -232,26 +247,91 @@ internal sealed class Phase(double rate, bool hold)
             byStation,
             ToReady.Percentiles(),
             ToCompleted.Percentiles(),
-            Late);
+            Late)
+        {
+            Tickets = orders.Sum(o => o.Expected.Select(v => o.Site.StationOfView[v]).Distinct().Count()),
+        };
     }
 }
 
-/// <summary>One location under load: its menu, and what its screens have shown.</summary>
-internal sealed class Site(string location, GetMenuResponse menu)
+/// <summary>
+/// One screen of a load run's kitchen: its station, its name in the run (the station's id, or with a
+/// second mirrored screen "expo#2", at a balanced station "grill@load-1"), the screen id it watches
+/// with (balanced stations only), what it must show (its view: at a mirrored station each screen
+/// shows every ticket, at a balanced one the station's screens together show each ticket once), and
+/// whether it bumps (one screen of a mirrored station does; each balanced screen bumps its own).
+/// Each screen is a device of its own, with its own HTTP/2 connection.
+/// </summary>
+internal sealed record ScreenSpec(Station Station, string Name, string ScreenId, string View, bool Bumps, Connection Device);
+
+/// <summary>
+/// One location under load: its menu, its kitchen as kitchens have it (one screen at a station, two
+/// at expo and at a balanced station; <see cref="LoadSettings.Screens"/>), its POS terminals, and
+/// what its screens have shown. Every screen and terminal has a connection of its own (<paramref name="connect"/>).
+/// </summary>
+internal sealed class Site : IDisposable
 {
-    public string Location { get; } = location;
+    public Site(string location, GetMenuResponse menu, int screens, int terminals, Func<Connection> connect)
+    {
+        Location = location;
+        Menu = menu;
+        StationOf = menu.Items.ToDictionary(i => i.MenuItemId, i => i.StationId);
+        Expo = menu.Stations.Single(s => s.IsExpo).StationId;
+        foreach (var station in menu.Stations)
+        {
+            var balanced = station.Screens == "balanced";
+            var count = station.IsExpo || balanced ? screens : 1;
+            for (var i = 1; i <= count; i++)
+            {
+                var name = balanced ? $"{station.StationId}@load-{i}" : i == 1 ? station.StationId : $"{station.StationId}#{i}";
+                Screens.Add(new ScreenSpec(station, name, balanced ? $"load-{i}" : "", balanced ? station.StationId : name, Bumps: balanced || i == 1, connect()));
+            }
+        }
 
-    public GetMenuResponse Menu { get; } = menu;
+        StationOfView = Screens.GroupBy(s => s.View).ToDictionary(g => g.Key, g => g.First().Station.StationId, StringComparer.Ordinal);
+        Terminals = [.. Enumerable.Range(0, terminals).Select(_ => connect())];
+        WaitingFor = [.. Screens.Select(s => s.Name), .. Enumerable.Range(0, terminals).Select(t => $"orders#{t}")];
+    }
 
-    public Dictionary<string, string> StationOf { get; } = menu.Items.ToDictionary(i => i.MenuItemId, i => i.StationId);
+    public string Location { get; }
 
-    public string Expo { get; } = menu.Stations.Single(s => s.IsExpo).StationId;
+    public GetMenuResponse Menu { get; }
 
-    /// <summary>Per station, the latest-placed order whose ticket a screen has shown (a Stopwatch timestamp).</summary>
+    public Dictionary<string, string> StationOf { get; }
+
+    public string Expo { get; }
+
+    public List<ScreenSpec> Screens { get; } = [];
+
+    /// <summary>Each view's station.</summary>
+    public Dictionary<string, string> StationOfView { get; }
+
+    /// <summary>The POS terminals: they place the site's orders in turn, and each watches its orders.</summary>
+    public Connection[] Terminals { get; }
+
+    /// <summary>The bits of <see cref="Tracked.HeardCompleted"/> when every terminal heard.</summary>
+    public int AllTerminals => (1 << Terminals.Length) - 1;
+
+    /// <summary>Per view, the latest-placed order whose ticket a screen has shown (a Stopwatch timestamp).</summary>
     public ConcurrentDictionary<string, long> LatestShown { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The streams not yet in place: every station's screen and the POS's order stream.</summary>
-    public HashSet<string> WaitingFor { get; } = [.. menu.Stations.Select(s => s.StationId), "orders"];
+    /// <summary>The streams not yet in place: every screen and every POS terminal's order stream.</summary>
+    public HashSet<string> WaitingFor { get; }
+
+    /// <summary>What an order for these stations must reach: each view of each station.</summary>
+    public string[] ViewsOf(IEnumerable<string> stations)
+    {
+        var wanted = stations.ToHashSet(StringComparer.Ordinal);
+        return [.. StationOfView.Where(v => wanted.Contains(v.Value)).Select(v => v.Key)];
+    }
+
+    public void Dispose()
+    {
+        foreach (var device in Screens.Select(s => s.Device).Concat(Terminals))
+        {
+            device.Dispose();
+        }
+    }
 }
 
 internal sealed class Run(List<Site> sites, bool hold)

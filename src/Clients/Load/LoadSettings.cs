@@ -48,6 +48,14 @@ public sealed class LoadSettings : ServerSettings
     [Description("Spread the orders over these locations: a comma-separated list, or a range such as store-001..store-050 (default: --location alone).")]
     public string? Locations { get; init; }
 
+    [CommandOption("--screens <N>")]
+    [Description("Screens at expo and at each balanced station, as kitchens have them (default 2): expo's mirror each other, a balanced station's share its tickets; other stations have one.")]
+    public int Screens { get; init; } = 2;
+
+    [CommandOption("--terminals <N>")]
+    [Description("POS terminals per location (default 3): they place its orders in turn, each watches its orders and must hear every one completed.")]
+    public int Terminals { get; init; } = 3;
+
     [CommandOption("--hold")]
     [Description("Screens receive tickets but do not bump them, so they stay open (for measuring memory per open ticket).")]
     public bool Hold { get; init; }
@@ -70,6 +78,11 @@ public sealed class LoadSettings : ServerSettings
         if (Factor is <= 1 or > 10 || MaxRate is <= 0 or > 100_000 || ObjectiveMs <= 0)
         {
             return ValidationResult.Error("--factor must be above 1 (at most 10), --max-rate at most 100000, --objective-ms above 0");
+        }
+
+        if (Screens is < 1 or > 8 || Terminals is < 1 or > 16)
+        {
+            return ValidationResult.Error("--screens must be 1 to 8, --terminals 1 to 16");
         }
 
         if (Locations is not null && ParseLocations(Locations) is null)

@@ -10,6 +10,7 @@ internal static class OfferedLoad
     internal static async Task OfferAsync(Connection connection, LoadSettings settings, Run run, Phase phase, Random random, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var start = Stopwatch.GetTimestamp();
         var sends = new List<Task>();
         for (var i = 0; i < settings.Orders; i++)
         {
@@ -25,8 +26,11 @@ internal static class OfferedLoad
                 await Task.Delay(wait, cancellationToken);
             }
 
+            // Each order is timed from when it was due, so a client that fell behind its schedule shows as latency.
             var site = run.Sites[i % run.Sites.Count];
-            sends.Add(PlaceAsync(connection, site, RandomOrder(site.Location, site.Menu, random), run, phase, cancellationToken));
+            var terminal = site.Terminals[i / run.Sites.Count % site.Terminals.Length];
+            var scheduled = start + (long)(due.TotalSeconds * Stopwatch.Frequency);
+            sends.Add(PlaceAsync(terminal, site, RandomOrder(site.Location, site.Menu, random), run, phase, scheduled, cancellationToken));
         }
 
         await Task.WhenAll(sends);
@@ -40,10 +44,9 @@ internal static class OfferedLoad
         await phase.ClassifyUnseenAsync(connection, cancellationToken);
     }
 
-    internal static async Task PlaceAsync(Connection connection, Site site, PlaceOrderRequest request, Run run, Phase phase, CancellationToken cancellationToken)
+    internal static async Task PlaceAsync(Connection connection, Site site, PlaceOrderRequest request, Run run, Phase phase, long sent, CancellationToken cancellationToken)
     {
-        var sent = Stopwatch.GetTimestamp();
-        var order = new Tracked(site, phase, sent, [.. request.Lines.Select(l => site.StationOf[l.MenuItemId]).Append(site.Expo).Distinct()]);
+        var order = new Tracked(site, phase, sent, site.ViewsOf(request.Lines.Select(l => site.StationOf[l.MenuItemId]).Append(site.Expo)));
         run.Orders[request.OrderId] = order;
         phase.Offered++;
         try

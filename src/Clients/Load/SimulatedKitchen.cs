@@ -8,23 +8,24 @@ namespace Restaurant.Clients.Load;
 internal static class SimulatedKitchen
 {
     /// <summary>
-    /// A screen as a real one behaves: it bumps what it is shown, and when its stream ends (the
-    /// service cut off a screen that fell behind, or restarted) it comes back with its resume token, or
-    /// with a fresh snapshot when the token has expired, through the same feed the kitchen screen uses.
+    /// A screen as a real one behaves: it bumps what it is shown (unless it is a mirrored station's
+    /// second screen, which only shows), and when its stream ends (the service cut off a screen that
+    /// fell behind, or restarted) it comes back with its resume token, or with a fresh snapshot when
+    /// the token has expired, through the same feed the kitchen screen uses.
     /// </summary>
-    internal static Task WatchStationAsync(Connection connection, Site site, Station station, Run run, CancellationToken cancellationToken)
+    internal static Task WatchStationAsync(Site site, ScreenSpec spec, Run run, CancellationToken cancellationToken)
     {
-        var screen = new LoadScreen(connection, site, station, run, cancellationToken);
-        var feed = new StationFeed(connection, station.StationId, screen, location: site.Location, dropped: problem =>
+        var screen = new LoadScreen(site, spec, run, cancellationToken);
+        var feed = new StationFeed(spec.Device, spec.Station.StationId, screen, spec.ScreenId, location: site.Location, dropped: problem =>
         {
             Interlocked.Increment(ref run.Reconnects);
-            AnsiConsole.MarkupLineInterpolated($"[yellow]{site.Location}/{station.StationId} stream ended ({problem}); coming back[/]");
+            AnsiConsole.MarkupLineInterpolated($"[yellow]{site.Location}/{spec.Name} stream ended ({problem}); coming back[/]");
         });
         return feed.RunAsync(cancellationToken);
     }
 
     /// <summary>What the load run's screen does with each event: time it, count it, bump it.</summary>
-    private sealed class LoadScreen(Connection connection, Site site, Station station, Run run, CancellationToken cancellationToken) : IStationView
+    private sealed class LoadScreen(Site site, ScreenSpec spec, Run run, CancellationToken cancellationToken) : IStationView
     {
         /// <summary>In a snapshot after the first: tickets it shows again were already counted.</summary>
         private bool _resnapshot;
@@ -40,7 +41,7 @@ internal static class SimulatedKitchen
         {
             if (change.EventCase == StationEvent.EventOneofCase.SnapshotComplete)
             {
-                run.Watching(site, station.StationId);
+                run.Watching(site, spec.Name);
                 _resnapshot = false;
             }
 
@@ -49,30 +50,35 @@ internal static class SimulatedKitchen
                 return;
             }
 
-            if (_resnapshot && order.Seen.ContainsKey(station.StationId))
+            var station = spec.Station.StationId;
+            if (_resnapshot && order.Seen.ContainsKey(spec.View))
             {
                 return;
             }
 
             var ticket = change.TicketAdded;
-            order.Phase.Screen.GetOrAdd(station.StationId, _ => new Latency()).Record(LoadRun.Micros(order.SentAt));
-            site.LatestShown.AddOrUpdate(station.StationId, order.SentAt, (_, t) => Math.Max(t, order.SentAt));
-            var copies = order.Seen.AddOrUpdate(station.StationId, 1, (_, n) => n + 1);
+            order.Phase.Screen.GetOrAdd(station, _ => new Latency()).Record(LoadRun.Micros(order.SentAt));
+            site.LatestShown.AddOrUpdate(spec.View, order.SentAt, (_, t) => Math.Max(t, order.SentAt));
+            var copies = order.Seen.AddOrUpdate(spec.View, 1, (_, n) => n + 1);
             if (copies == 1)
             {
                 Interlocked.Increment(ref order.Phase.TicketsSeen);
             }
 
-            if (!station.IsExpo && !run.Hold)
+            if (!spec.Station.IsExpo && spec.Bumps && !run.Hold)
             {
-                _ = BumpAsync(connection, site.Location, station.StationId, ticket.TicketId, order.Phase, cancellationToken);
+                _ = BumpAsync(spec.Device, site.Location, station, ticket.TicketId, order.Phase, cancellationToken);
             }
         }
     }
 
-    /// <summary>The POS side: sends each ready order out at expo. When its stream ends it comes back and catches up with GetOrder.</summary>
-    internal static async Task WatchOrdersAsync(Connection connection, Site site, Run run, CancellationToken cancellationToken)
+    /// <summary>
+    /// One POS terminal watching its location's orders; the first also sends each ready order out at
+    /// expo. Each must hear every order completed. When its stream ends it comes back and catches up with GetOrder.
+    /// </summary>
+    internal static async Task WatchOrdersAsync(Site site, int terminal, Run run, CancellationToken cancellationToken)
     {
+        var connection = site.Terminals[terminal];
         var first = true;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -82,16 +88,16 @@ internal static class SimulatedKitchen
                 await call.ResponseHeadersAsync;
                 if (first)
                 {
-                    run.Watching(site, "orders");
+                    run.Watching(site, $"orders#{terminal}");
                     first = false;
                 }
                 else
                 {
                     // Changes made while the stream was down are not replayed: ask for the orders still open.
-                    foreach (var (id, order) in run.Orders.Where(o => o.Value.CompletedFlag == 0 && o.Value.Site == site).ToList())
+                    foreach (var (id, order) in run.Orders.Where(o => (o.Value.HeardCompleted & (1 << terminal)) == 0 && o.Value.Site == site).ToList())
                     {
                         var now = await connection.Orders.GetOrderAsync(new GetOrderRequest { LocationId = site.Location, OrderId = id }, cancellationToken: cancellationToken);
-                        Observe(connection, order, id, now.Order.Status, cancellationToken);
+                        Observe(connection, terminal, order, id, now.Order.Status, cancellationToken);
                     }
                 }
 
@@ -99,7 +105,7 @@ internal static class SimulatedKitchen
                 {
                     if (run.Orders.TryGetValue(change.Order.OrderId, out var order))
                     {
-                        Observe(connection, order, change.Order.OrderId, change.Order.Status, cancellationToken);
+                        Observe(connection, terminal, order, change.Order.OrderId, change.Order.Status, cancellationToken);
                     }
                 }
             }
@@ -110,16 +116,26 @@ internal static class SimulatedKitchen
             catch (RpcException ex)
             {
                 Interlocked.Increment(ref run.Reconnects);
-                Log($"{site.Location}/orders", ex);
+                Log($"{site.Location}/orders#{terminal}", ex);
             }
 
             await Task.Delay(200, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
-    internal static void Observe(Connection connection, Tracked order, string orderId, OrderStatus status, CancellationToken cancellationToken)
+    internal static void Observe(Connection connection, int terminal, Tracked order, string orderId, OrderStatus status, CancellationToken cancellationToken)
     {
-        if (status == OrderStatus.Ready && Interlocked.Exchange(ref order.ReadyFlag, 1) == 0)
+        if (status == OrderStatus.Completed)
+        {
+            var bit = 1 << terminal;
+            var before = Interlocked.Or(ref order.HeardCompleted, bit);
+            if ((before & bit) == 0 && (before | bit) == order.Site.AllTerminals)
+            {
+                Interlocked.Increment(ref order.Phase.HeardByAll);
+            }
+        }
+
+        if (terminal == 0 && status == OrderStatus.Ready && Interlocked.Exchange(ref order.ReadyFlag, 1) == 0)
         {
             order.Phase.ToReady.Record(LoadRun.Micros(order.SentAt));
             _ = BumpAsync(connection, order.Site.Location, order.Site.Expo, $"{orderId}:{order.Site.Expo}", order.Phase, cancellationToken);

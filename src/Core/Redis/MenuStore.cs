@@ -100,10 +100,11 @@ public sealed class MenuStore(RedisContext redis)
     }
 
     /// <summary>The location's definition for its content hash: read and parsed only when the hash changed.</summary>
-    internal async Task<LocationDefinition> DefinitionAsync(string location, string hash, CancellationToken cancellationToken)
+    internal async Task<LocationDefinition> DefinitionAsync(string location, string hash, CancellationToken cancellationToken, RoundTrips? trips = null)
     {
         var definition = await _definitions.GetAsync(location, hash, async () =>
         {
+            trips?.Add();
             var json = await redis.Db.HashGetAsync(RedisKeys.Menu(location), "def").WaitAsync(cancellationToken).ConfigureAwait(false);
             return JsonSerializer.Deserialize(json.ToString(), DomainJson.Default.LocationDefinition)!;
         }).ConfigureAwait(false);
@@ -116,12 +117,14 @@ public sealed class MenuStore(RedisContext redis)
     /// <paramref name="fresh"/> asks for the one in Redis now (NOT_FOUND for an unknown location). A
     /// script handed the hash refuses it when the menu changed since, and the caller reads again.
     /// </summary>
-    internal async Task<(string Hash, LocationDefinition Definition)> CurrentAsync(string location, bool fresh, CancellationToken cancellationToken)
+    internal async Task<(string Hash, LocationDefinition Definition)> CurrentAsync(string location, bool fresh, CancellationToken cancellationToken, RoundTrips? trips = null)
     {
         if (!fresh && _definitions.Latest(location) is { } latest)
         {
             return latest;
         }
+
+        trips?.Add();
 
         var hash = await redis.Db.HashGetAsync(RedisKeys.Menu(location), "hash").WaitAsync(cancellationToken).ConfigureAwait(false);
         if (hash.IsNull)
@@ -129,7 +132,7 @@ public sealed class MenuStore(RedisContext redis)
             throw Refusals.UnknownLocation(location);
         }
 
-        return (hash.ToString(), await DefinitionAsync(location, hash.ToString(), cancellationToken).ConfigureAwait(false));
+        return (hash.ToString(), await DefinitionAsync(location, hash.ToString(), cancellationToken, trips).ConfigureAwait(false));
     }
 
     /// <summary>A location's expo station, from the definition this process last read (read once when it has none).</summary>

@@ -26,9 +26,10 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
         OrderOrigin? origin = null, OrderTiming? timing = null)
     {
         var fingerprint = OrderRules.Fingerprint(lines, rush, timing?.PickupAt);
+        var trips = new RoundTrips();
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var (menuHash, definition) = await menus.CurrentAsync(location, fresh: attempt > 0, cancellationToken).ConfigureAwait(false);
+            var (menuHash, definition) = await menus.CurrentAsync(location, fresh: attempt > 0, cancellationToken, trips).ConfigureAwait(false);
             try
             {
                 MenuValidator.Check(lines, definition);
@@ -36,9 +37,10 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
             catch (RestaurantException)
             {
                 // Sent again after the menu changed: the order was taken, and this is its answer.
+                trips.Add();
                 if (await StoredAsAsync(location, orderId, fingerprint, cancellationToken).ConfigureAwait(false) is { } stored)
                 {
-                    return stored;
+                    return stored with { RoundTrips = trips.Count };
                 }
 
                 throw;
@@ -69,6 +71,7 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
             args[10 + 2 * n] = pickup?.ToUnixTimeMilliseconds() ?? 0;
             args[11 + 2 * n] = pickup is { } at ? OrderRules.FireAt(lines, definition, at, redis.Clock.GetUtcNow()).ToUnixTimeMilliseconds() : 0;
 
+            trips.Add();
             var answer = await redis.RunAsync(
                 redis.Scripts.PlaceOrder,
                 [
@@ -83,8 +86,8 @@ public sealed partial class OrderStore(RedisContext redis, MenuStore menus)
                 case ScriptCode.Created:
                 case ScriptCode.Exists:
                     // The same order again may come because the first answer timed out waiting for a replica.
-                    await redis.WaitForReplicasAsync(RedisKeys.Order(location, orderId), cancellationToken).ConfigureAwait(false);
-                    return new PlaceResult(ReadOrder(location, ToHash(answer.Values[1])), answer.Code == ScriptCode.Created);
+                    trips.Add(await redis.WaitForReplicasAsync(RedisKeys.Order(location, orderId), cancellationToken).ConfigureAwait(false) ? 1 : 0);
+                    return new PlaceResult(ReadOrder(location, ToHash(answer.Values[1])), answer.Code == ScriptCode.Created) { RoundTrips = trips.Count };
                 case ScriptCode.MenuChanged:
                     continue;
                 case ScriptCode.Conflict:

@@ -59,12 +59,13 @@ public sealed class RedisContext(IConnectionMultiplexer connection, IOptions<Red
     /// <summary>
     /// With <see cref="RedisOptions.WaitReplicas"/> set: waits until that many replicas of the key's
     /// master hold what was written so far, or answers UNAVAILABLE (the caller may send the same again).
+    /// True when it waited (a round trip).
     /// </summary>
-    internal async Task WaitForReplicasAsync(RedisKey key, CancellationToken cancellationToken)
+    internal async Task<bool> WaitForReplicasAsync(RedisKey key, CancellationToken cancellationToken)
     {
         if (_waitReplicas <= 0)
         {
-            return;
+            return false;
         }
 
         var timeout = (long)_waitTimeout.TotalMilliseconds;
@@ -75,5 +76,7 @@ public sealed class RedisContext(IConnectionMultiplexer connection, IOptions<Red
                 ErrorKind.Unavailable,
                 $"the order is stored but only {acked} of {_waitReplicas} replicas confirmed it within {timeout} ms; send the same order again");
         }
+
+        return true;
     }
 }

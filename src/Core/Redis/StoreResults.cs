@@ -3,7 +3,19 @@ using Restaurant.Domain;
 namespace Restaurant.Core.Redis;
 
 /// <summary>The answer to PlaceOrder: the order as it stands, and whether this call created it.</summary>
-public sealed record PlaceResult(OrderData Order, bool Created);
+/// <summary>The round trips to Redis one call waited for, counted as they happen (the benchmark reports them per order).</summary>
+public sealed class RoundTrips
+{
+    public int Count { get; private set; }
+
+    public void Add(int n = 1) => Count += n;
+}
+
+public sealed record PlaceResult(OrderData Order, bool Created)
+{
+    /// <summary>The round trips to Redis the call waited for (counted as they happen, for the benchmark's reckoning).</summary>
+    public int RoundTrips { get; init; }
+}
 
 /// <summary>
 /// A ticket after a bump or recall (a repeat answers the same), with its order's status; Changed is

@@ -23,6 +23,7 @@ public sealed class RestaurantTelemetry
     private readonly Counter<long> _bumped;
     private readonly Counter<long> _deadLetters;
     private readonly Counter<long> _batches;
+    private readonly Counter<long> _roundTrips;
     private readonly Histogram<double> _placeToScreen;
 
     public RestaurantTelemetry(IMeterFactory meters, IConnectionMultiplexer redis)
@@ -30,6 +31,8 @@ public sealed class RestaurantTelemetry
         _meter = meters.Create(Name);
         _meter.CreateObservableCounter("restaurant.redis.operations", () => redis.OperationCount, "{operation}", "Redis commands this process has sent (a script call is one)");
         _batches = _meter.CreateCounter<long>("restaurant.worker.batches", "{batch}", "Batches of queued orders a kitchen worker has routed: each is read in one round trip to Redis and routed in two more");
+        _roundTrips = _meter.CreateCounter<long>(
+            "restaurant.redis.round_trips", "{round trip}", "Round trips to Redis waited for on an order's path: PlaceOrder's (path=place), the kitchen worker's loop (path=route; requests sent together count one)");
         _placed = _meter.CreateCounter<long>("restaurant.orders.placed", "{order}", "Orders stored and queued (an order sent again is counted once)");
         _routed = _meter.CreateCounter<long>("restaurant.tickets.routed", "{ticket}", "Station tickets written by the kitchen workers, expo's included");
         _bumped = _meter.CreateCounter<long>("restaurant.tickets.bumped", "{ticket}", "Tickets bumped (a repeated bump is not counted)");
@@ -47,6 +50,8 @@ public sealed class RestaurantTelemetry
 
     public void TicketBumped(string location, string station) =>
         _bumped.Add(1, new KeyValuePair<string, object?>("location", location), new KeyValuePair<string, object?>("station", station));
+
+    public void RoundTrips(string path, int count) => _roundTrips.Add(count, new KeyValuePair<string, object?>("path", path));
 
     public void BatchRouted(string location) => _batches.Add(1, new KeyValuePair<string, object?>("location", location));
 

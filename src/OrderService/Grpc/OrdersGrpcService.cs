@@ -35,6 +35,7 @@ public sealed class OrdersGrpcService(
             telemetry.OrderPlaced(request.LocationId);
         }
 
+        telemetry.RoundTrips("place", result.RoundTrips);
         return new PlaceOrderResponse { Order = result.Order.ToProto() };
     }
 

@@ -28,11 +28,16 @@ internal sealed class ScreenShare(
 
     public bool Shows(TicketData ticket) => !Balanced || ticket.Screen == screenId;
 
+    /// <summary>A ticket at a balanced station that no screen has yet: it is given to one at once, not at the next pass.</summary>
+    public bool WaitsForScreen(StationEventData change) =>
+        Balanced && change.Kind == StationEventKind.Added && change.Ticket!.Screen.Length == 0;
+
     /// <summary>
-    /// Every so often (a quarter of the timeout, at most a second): marks the screen live and balances the station. True when tickets moved,
+    /// Every so often (a quarter of the timeout, at most a second), and at once when <paramref name="unassigned"/>
+    /// (a new ticket waits for a screen): marks the screen live and balances the station. True when tickets moved,
     /// so the caller reads again at once.
     /// </summary>
-    public async Task<bool> KeepAsync(CancellationToken cancellationToken)
+    public async Task<bool> KeepAsync(CancellationToken cancellationToken, bool unassigned = false)
     {
         if (watcher is not null && (_lastPresent == long.MinValue || clock.GetElapsedTime(_lastPresent) >= PresenceInterval))
         {
@@ -40,13 +45,18 @@ internal sealed class ScreenShare(
             await incidents.TouchWatcherAsync(location, station, watcher, cancellationToken);
         }
 
-        if (!Balanced || (_lastKept != long.MinValue && clock.GetElapsedTime(_lastKept) < _interval))
+        var due = _lastKept == long.MinValue || clock.GetElapsedTime(_lastKept) >= _interval;
+        if (!Balanced || !(due || unassigned))
         {
             return false;
         }
 
-        _lastKept = clock.GetTimestamp();
-        await stations.TouchScreenAsync(location, station, screenId, cancellationToken);
+        if (due)
+        {
+            _lastKept = clock.GetTimestamp();
+            await stations.TouchScreenAsync(location, station, screenId, cancellationToken);
+        }
+
         return await stations.BalanceStationAsync(location, station, timeout, cancellationToken) > 0;
     }
 

@@ -60,9 +60,11 @@ internal sealed class StationStream(
     {
         var events = await stations.ReadStationEventsAsync(location, station, _token, options.BatchSize, cancellationToken);
         var batch = new List<(StationEvent Message, StationEventData Change)>(events.Count);
+        var unassigned = false;
         foreach (var change in events)
         {
             _token = change.Token;
+            unassigned |= screen.WaitsForScreen(change);
             if (screen.Present(change, location) is { } message)
             {
                 message.ResumeToken = change.Token;
@@ -99,7 +101,7 @@ internal sealed class StationStream(
             await WriteAsync(new StationEvent { ResumeToken = _token, Heartbeat = new Heartbeat { ServerTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow()) } }, cancellationToken);
         }
 
-        return await screen.KeepAsync(cancellationToken);
+        return await screen.KeepAsync(cancellationToken, unassigned);
     }
 
     /// <summary>A change written; a ticket added is the last step of its order's trace, and of place → screen.</summary>
@@ -117,7 +119,9 @@ internal sealed class StationStream(
         activity?.SetTag("restaurant.station", station);
         activity?.SetTag("restaurant.ticket", change.Ticket.TicketId);
         await WriteAsync(message, cancellationToken, more);
-        if (change.Kind == StationEventKind.Added && change.Ticket.PlacedAtMs > 0)
+        // A balanced station's ticket reaches its screen when it is given to one (first given: from no screen).
+        var arrived = change.Kind == StationEventKind.Added || (change.Kind == StationEventKind.Assigned && change.From.Length == 0);
+        if (arrived && change.Ticket.PlacedAtMs > 0)
         {
             telemetry.TicketShown(station, clock.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(change.Ticket.PlacedAtMs));
         }
