@@ -66,7 +66,7 @@ public sealed partial class OrderStore
     }
 
     /// <summary>Order status changes after <paramref name="afterToken"/>, each with its order's lines and tickets.</summary>
-    public async Task<IReadOnlyList<OrderEventData>> ReadOrderEventsAsync(string location, string afterToken, string? orderId, int count, CancellationToken cancellationToken = default)
+    public async Task<(IReadOnlyList<OrderEventData> Events, bool Full)> ReadOrderEventsAsync(string location, string afterToken, string? orderId, int count, CancellationToken cancellationToken = default)
     {
         var entries = await redis.Db.StreamRangeAsync(RedisKeys.OrderEvents(location), "(" + afterToken, "+", count)
             .WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -105,6 +105,6 @@ public sealed partial class OrderStore
             events.Add(new OrderEventData(entries[^1].Id.ToString(), null));
         }
 
-        return events;
+        return (events, entries.Length == count);
     }
 }

@@ -158,7 +158,7 @@ public sealed class OrdersGrpcService(
 
         await Tail.FollowAsync(bell, location, RedisKeys.OrderEventsTopic, _streams.PollInterval, async ct =>
         {
-            var events = await orders.ReadOrderEventsAsync(location, token, orderId, _streams.BatchSize, ct);
+            var (events, full) = await orders.ReadOrderEventsAsync(location, token, orderId, _streams.BatchSize, ct);
             var changed = events.Where(e => e.Order is not null).ToList();
             for (var i = 0; i < changed.Count; i++)
             {
@@ -167,13 +167,14 @@ public sealed class OrdersGrpcService(
                     new OrderEvent { Order = changed[i].Order!.ToProto() }, _streams.WriteTimeout, context, ct, more: i < changed.Count - 1);
             }
 
-            if (events.Count == 0)
+            if (events.Count > 0)
             {
-                return false;
+                token = events[^1].Token;
             }
 
-            token = events[^1].Token;
-            return true;
+            // Read again at once only after a full batch: the bell was set before this read, so a
+            // change written since rings it, and an empty read after every batch costs for nothing.
+            return full;
         }, cancellationToken);
     }
 

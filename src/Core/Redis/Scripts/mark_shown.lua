@@ -8,6 +8,9 @@ local n = (#KEYS - 2) / 3
 local shown = 0
 local expo_changed = false
 local expo = nil
+-- The orders whose receipts changed, each told to the POS once however many of its tickets were shown.
+-- Expo's own ticket is in no receipt: its showing tells the POS nothing.
+local changed, statuses = {}, {}
 for i = 0, n - 1 do
   local tkey, okey, ekey = KEYS[3 + i * 3], KEYS[4 + i * 3], KEYS[5 + i * 3]
   if redis.call('EXISTS', tkey) == 1 and redis.call('HSETNX', tkey, 'shown', ARGV[1]) == 1 then
@@ -21,16 +24,25 @@ for i = 0, n - 1 do
         if expo_refresh(okey, ekey, KEYS[2], ARGV[2]) then
           expo_changed = true
         end
+        if not statuses[o[2]] then
+          table.insert(changed, o[2])
+        end
+        statuses[o[2]] = o[1]
       end
-      redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[2], '*', 'order', o[2], 'status', o[1], 'at', ARGV[1])
     end
   end
 end
-if shown > 0 then
-  local topics = 'order-events'
-  if expo_changed then
-    topics = topics .. ',' .. expo
-  end
-  ring(ARGV[3], topics)
+for _, id in ipairs(changed) do
+  redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[2], '*', 'order', id, 'status', statuses[id], 'at', ARGV[1])
+end
+local topics = {}
+if #changed > 0 then
+  table.insert(topics, 'order-events')
+end
+if expo_changed then
+  table.insert(topics, expo)
+end
+if #topics > 0 then
+  ring(ARGV[3], table.concat(topics, ','))
 end
 return shown
