@@ -4,7 +4,7 @@
 # earlier build's. The machines are shared and noisy; only ratios from one run mean anything.
 #
 #   bench/compare.sh HEAD~1              this tree against the previous commit
-#   RATE=400 DURATION=10 ROUNDS=3 bench/compare.sh main
+#   RATE=400 DURATION=10 ROUNDS=3 WARMUP=15 bench/compare.sh main
 #
 # Per round and build: CPU-seconds per 1,000 orders of redis-server, OrderService and KitchenWorker
 # (from /proc), and place → screen p50 and p99 (all stations). Everything binds to 127.0.0.1.
@@ -15,6 +15,7 @@ ref=${1:?usage: bench/compare.sh GIT-REF}
 rate=${RATE:-250}
 duration=${DURATION:-10}
 rounds=${ROUNDS:-2}
+warmup=${WARMUP:-15}   # seconds of the same load first: the JIT's second tier and the connections settle
 
 # shellcheck source=scripts/prerequisites.sh
 . scripts/prerequisites.sh
@@ -51,7 +52,7 @@ measure() {
   pids=("$worker" "$service" "$redis")
   local load=("${client[@]}" loadgen --server "http://127.0.0.1:$grpc" --token "$token" --rate "$rate")
   for _ in $(seq 100); do "${client[@]}" pos menu --server "http://127.0.0.1:$grpc" --token "$token" >/dev/null 2>&1 && break; sleep 0.2; done
-  "${load[@]}" --duration 5 >/dev/null 2>&1 || true
+  "${load[@]}" --duration "$warmup" >/dev/null 2>&1 || true
   cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
   local r0 o0 w0 r1 o1 w1 out orders
   r0=$(cpu "$redis"); o0=$(cpu "$service"); w0=$(cpu "$worker")
