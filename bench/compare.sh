@@ -7,7 +7,8 @@
 #   RATE=400 DURATION=10 ROUNDS=3 WARMUP=15 bench/compare.sh main
 #
 # Per round and build: CPU-seconds per 1,000 orders of redis-server, OrderService and KitchenWorker
-# (from /proc), and place → screen p50 and p99 (all stations). Everything binds to 127.0.0.1.
+# (from /proc), place → screen p50 and p99 (all stations), and Redis's used memory grown per order
+# (what a completed order leaves for its retention). Everything binds to 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -36,7 +37,8 @@ dotnet build "$work/base/Restaurant.sln" -c Release -nologo -v quiet >/dev/null
 client=(dotnet "$root/src/Clients/bin/Release/net10.0/restaurant.dll")
 
 # One round: a fresh Redis and the build's services, a warm-up, then the measured load.
-# Prints: redis_cpu orderservice_cpu worker_cpu p50 p99 (CPU in seconds per 1,000 orders, latency in ms).
+# Prints: redis_cpu orderservice_cpu worker_cpu p50 p99 redis_kb (CPU in seconds per 1,000 orders,
+# latency in ms, and the Redis memory each completed order leaves behind, in KB).
 measure() {
   local tree=$1 dir port grpc health pids=()
   dir=$(mktemp -d -p "$work")
@@ -54,21 +56,24 @@ measure() {
   for _ in $(seq 100); do "${client[@]}" pos menu --server "http://127.0.0.1:$grpc" --token "$token" >/dev/null 2>&1 && break; sleep 0.2; done
   "${load[@]}" --duration "$warmup" >/dev/null 2>&1 || true
   cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-  local r0 o0 w0 r1 o1 w1 out orders
+  local r0 o0 w0 r1 o1 w1 out orders m0 m1
+  used() { redis-cli -p "$port" info memory | tr -d '\r' | awk -F: '/^used_memory:/ { print $2 }'; }
+  m0=$(used)
   r0=$(cpu "$redis"); o0=$(cpu "$service"); w0=$(cpu "$worker")
   out=$("${load[@]}" --duration "$duration" --drain 60 --json "$dir/run.json" 2>&1 || true)
   r1=$(cpu "$redis"); o1=$(cpu "$service"); w1=$(cpu "$worker")
+  m1=$(used)
   kill "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
   orders=$(sed -n 's/.*acknowledged \([0-9]*\),.*/\1/p' <<<"$out" | head -1)
   awk -v t="$(getconf CLK_TCK)" -v n="${orders:-0}" -v r=$((r1 - r0)) -v o=$((o1 - o0)) -v w=$((w1 - w0)) \
     -v p50="$(grep -o '"p50": [0-9.]*' "$dir/run.json" | sed -n 2p | awk '{ print $2 }')" \
-    -v p99="$(grep -o '"p99": [0-9.]*' "$dir/run.json" | sed -n 2p | awk '{ print $2 }')" \
-    'BEGIN { if (n == 0) { print "0 0 0 0 0"; exit } printf "%.3f %.3f %.3f %s %s\n", r / t / n * 1000, o / t / n * 1000, w / t / n * 1000, p50, p99 }'
+    -v m=$((m1 - m0)) -v p99="$(grep -o '"p99": [0-9.]*' "$dir/run.json" | sed -n 2p | awk '{ print $2 }')" \
+    'BEGIN { if (n == 0) { print "0 0 0 0 0 0"; exit } printf "%.3f %.3f %.3f %s %s %.2f\n", r / t / n * 1000, o / t / n * 1000, w / t / n * 1000, p50, p99, m / n / 1024 }'
 }
 
 echo "==> $rounds rounds of $rate orders/s for $duration s, the builds taking turns"
-printf '%-8s %-6s %14s %14s %14s %10s %10s\n' round build "redis cpu-s" "service cpu-s" "worker cpu-s" "p50 ms" "p99 ms"
+printf '%-8s %-6s %14s %14s %14s %10s %10s %10s\n' round build "redis cpu-s" "service cpu-s" "worker cpu-s" "p50 ms" "p99 ms" "redis KB"
 : >"$work/base.txt"; : >"$work/this.txt"
 for round in $(seq "$rounds"); do
   for build in base this; do
@@ -76,14 +81,14 @@ for round in $(seq "$rounds"); do
     line=$(measure "$tree")
     echo "$line" >>"$work/$build.txt"
     # shellcheck disable=SC2086
-    printf '%-8s %-6s %14s %14s %14s %10s %10s\n' "$round" "$build" $line
+    printf '%-8s %-6s %14s %14s %14s %10s %10s %10s\n' "$round" "$build" $line
   done
 done
 
 echo "==> this tree beside $ref (mean of the rounds; below 1 is better)"
 paste "$work/base.txt" "$work/this.txt" | awk '
-  { for (i = 1; i <= 5; i++) { b[i] += $i; t[i] += $(i + 5) } }
+  { for (i = 1; i <= 6; i++) { b[i] += $i; t[i] += $(i + 6) } }
   END {
-    split("redis CPU per order,OrderService CPU per order,KitchenWorker CPU per order,place → screen p50,place → screen p99", name, ",")
-    for (i = 1; i <= 5; i++) printf "%-28s %8.3f → %8.3f   ratio %.2f\n", name[i], b[i] / NR, t[i] / NR, (b[i] > 0 ? t[i] / b[i] : 0)
+    split("redis CPU per order,OrderService CPU per order,KitchenWorker CPU per order,place → screen p50,place → screen p99,Redis KB per order kept", name, ",")
+    for (i = 1; i <= 6; i++) printf "%-28s %8.3f → %8.3f   ratio %.2f\n", name[i], b[i] / NR, t[i] / NR, (b[i] > 0 ? t[i] / b[i] : 0)
   }'

@@ -66,6 +66,43 @@ public class StationStreamTests
              (StationEvent.EventOneofCase.TicketRemoved, before.OrderId), (StationEvent.EventOneofCase.TicketAdded, after.OrderId)],
             events.Select(e => (e.EventCase, e.TicketAdded?.OrderId ?? e.TicketRemoved.OrderId)));
         Assert.Equal(events.Count, events.Select(e => e.ResumeToken).Distinct().Count());
+        Assert.NotEmpty(events[2].TicketRemoved.Items); // the bump's entry carries no body: the ticket's is sent
+    }
+
+    [Fact]
+    public async Task ABumpAndExposProgressReachTheScreensAsWholeTicketsThoughTheirEntriesCarryOnlyTheChange()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        var order = Order(location, Line("french-fries", 2, "extra crispy"));
+        await world.PlaceInKitchenAsync(order);
+
+        // The screens begin from a snapshot, so no screen has read the tickets' first entries: the
+        // bodies the slim entries leave out come from the tickets themselves.
+        await using var fryer = StationWatcher.Start(world.Kitchen, location, "fryer");
+        await using var expo = StationWatcher.Start(world.Kitchen, location, "expo");
+        var cooking = Assert.Single(await fryer.ReadSnapshotAsync());
+        var expoTicket = Assert.Single(await expo.ReadSnapshotAsync());
+        await world.BumpAsync(location, "fryer", order.OrderId);
+
+        var removed = await fryer.NextAsync();
+        Assert.Equal(StationEvent.EventOneofCase.TicketRemoved, removed.EventCase);
+        Assert.Equal(TicketStatus.Bumped, removed.TicketRemoved.Status);
+        Assert.Equal(cooking.Items.Select(i => (i.Name, i.Quantity, i.Note)), removed.TicketRemoved.Items.Select(i => (i.Name, i.Quantity, i.Note)));
+
+        StationEvent updated;
+        do
+        {
+            updated = await expo.NextAsync();
+        }
+        while (updated.EventCase != StationEvent.EventOneofCase.TicketUpdated
+            || updated.TicketUpdated.Progress.Single(p => p.StationId == "fryer").State == expoTicket.Progress.Single(p => p.StationId == "fryer").State);
+        Assert.Equal(expoTicket.Items.Select(i => (i.Name, i.Quantity)), updated.TicketUpdated.Items.Select(i => (i.Name, i.Quantity)));
+
+        // What Redis keeps of the change is the change: no second copy of the ticket's body.
+        var entries = await world.Db.StreamRangeAsync($"rst:{{{location}}}:events:fryer");
+        Assert.True(entries.Single(e => e["kind"] == "removed")["body"].IsNull);
+        Assert.True(entries.Single(e => e["kind"] == "added")["body"].HasValue);
     }
 
     [Fact]

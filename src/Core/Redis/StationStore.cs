@@ -254,11 +254,16 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
         return 0;
     }
 
-    /// <summary>The station's events after <paramref name="afterToken"/>, oldest first.</summary>
+    /// <summary>
+    /// The station's events after <paramref name="afterToken"/>, oldest first. An entry that changes
+    /// only a ticket's state (expo's progress, a bump) carries no body: the body is the one last read
+    /// for that ticket, or the ticket's own (read in one round trip for the batch when none was).
+    /// </summary>
     public async Task<IReadOnlyList<StationEventData>> ReadStationEventsAsync(string location, string stationId, string afterToken, int count, CancellationToken cancellationToken = default)
     {
         var entries = await redis.Db.StreamRangeAsync(RedisKeys.StationEvents(location, stationId), "(" + afterToken, "+", count)
             .WaitAsync(cancellationToken).ConfigureAwait(false);
+        var bodies = await BodiesAsync(location, entries, cancellationToken).ConfigureAwait(false);
         var events = new List<StationEventData>(entries.Length);
         var previous = afterToken;
         foreach (var entry in entries)
@@ -287,13 +292,82 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
                 continue;
             }
 
+            var body = entry["body"];
+            if (body.IsNull && !bodies.TryGetValue(entry["ticket"].ToString(), out body))
+            {
+                // The ticket is gone (past its retention): there is nothing left to show of it.
+                events.Add(new StationEventData(entry.Id.ToString(), StationEventKind.Skipped, null));
+                continue;
+            }
+
             var ticket = ReadTicket(
-                entry["body"].ToString(), StoredStates.ParseTicketState(entry["status"]), entry["rush"], entry["fired"], entry["held"], entry["bumped"], entry["progress"],
+                body.ToString(), StoredStates.ParseTicketState(entry["status"]), entry["rush"], entry["fired"], entry["held"], entry["bumped"], entry["progress"],
                 entry["screen"]);
             events.Add(new StationEventData(entry.Id.ToString(), kind, ticket, null, entry["from"].IsNull ? "" : entry["from"].ToString()));
         }
 
         return events;
+    }
+
+    /// <summary>(location, ticket id) → body text, the last read in a station's entries (bounded; when full it starts over).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Location, string TicketId), RedisValue> _lastBodies = new();
+
+    /// <summary>The bodies the batch's body-less entries need: remembered from earlier entries, or read from the tickets in one round trip.</summary>
+    private async Task<Dictionary<string, RedisValue>> BodiesAsync(string location, StreamEntry[] entries, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, RedisValue>(StringComparer.Ordinal);
+        List<string>? missing = null;
+        foreach (var entry in entries)
+        {
+            var id = entry["ticket"];
+            if (id.IsNull)
+            {
+                continue;
+            }
+
+            var body = entry["body"];
+            if (!body.IsNull)
+            {
+                if (_lastBodies.Count >= 8192)
+                {
+                    _lastBodies.Clear();
+                }
+
+                _lastBodies[(location, id.ToString())] = body;
+                found[id.ToString()] = body;
+            }
+            else if (!found.ContainsKey(id.ToString()))
+            {
+                if (_lastBodies.TryGetValue((location, id.ToString()), out var known))
+                {
+                    found[id.ToString()] = known;
+                }
+                else
+                {
+                    (missing ??= []).Add(id.ToString());
+                }
+            }
+        }
+
+        if (missing is null)
+        {
+            return found;
+        }
+
+        var batch = redis.Db.CreateBatch();
+        var reads = missing.Distinct(StringComparer.Ordinal).Select(id => (Id: id, Body: batch.HashGetAsync(RedisKeys.Ticket(location, id), "body"))).ToList();
+        batch.Execute();
+        foreach (var (id, read) in reads)
+        {
+            var body = await read.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!body.IsNull)
+            {
+                found[id] = body;
+                _lastBodies[(location, id)] = body;
+            }
+        }
+
+        return found;
     }
 
     /// <summary>The order of a ticket id and its suffix; an id of another shape or station names no order.</summary>

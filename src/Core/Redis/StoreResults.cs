@@ -35,6 +35,9 @@ public enum StationEventKind
 
     /// <summary>At a balanced station: the ticket went to a screen (<see cref="StationEventData.From"/> is the one it left).</summary>
     Assigned,
+
+    /// <summary>An entry of a ticket no longer kept: only its token counts (a screen moves past it).</summary>
+    Skipped,
 }
 
 /// <summary>

@@ -65,6 +65,8 @@ internal sealed class ScreenShare(
     {
         switch (change.Kind)
         {
+            case StationEventKind.Skipped:
+                return null;
             case StationEventKind.AllDay:
                 return new StationEvent { AllDay = change.AllDay!.ToProto() };
             case StationEventKind.Assigned when !Balanced:

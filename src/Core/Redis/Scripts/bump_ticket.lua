@@ -40,7 +40,7 @@ redis.call('HSET', KEYS[1], 'status', 'BUMPED', 'bumped', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('ZREM', KEYS[2], redis.call('HGET', KEYS[1], 'id'))
 allday_apply(KEYS[6], redis.call('HGET', KEYS[1], 'body'), -1)
-ticket_event(KEYS[3], KEYS[1], 'removed', ARGV[3], KEYS[6])
+ticket_event(KEYS[3], KEYS[1], 'removed', ARGV[3], KEYS[6], true)
 redis.call('HSET', KEYS[4], 't:' .. ARGV[6], 'BUMPED', 'b:' .. ARGV[6], ARGV[2])
 -- Speed of service: a ticket's time from reaching its station to its first bump.
 if (not isExpo) and redis.call('HSETNX', KEYS[1], 'timed', '1') == 1 then

@@ -59,14 +59,17 @@ end
 
 -- Puts a ticket as it stands now on its station's event stream. With the station's all-day key, the
 -- counts as they now stand ride on the same entry: a screen gets them as an all_day event just before
--- the ticket's, from one stream entry.
-local function ticket_event(events, key, kind, minid, allday)
+-- the ticket's, from one stream entry. A slim entry (a change of state only: expo's progress, a bump)
+-- leaves the body out; the reader has it from the ticket's earlier entries, or from the ticket.
+local function ticket_event(events, key, kind, minid, allday, slim)
   local id = redis.call('HGET', key, 'id')
   local v = ticket_view(key)
   local fields = {'kind', kind, 'ticket', id}
   for i, name in ipairs(TICKET_VIEW) do
-    table.insert(fields, name)
-    table.insert(fields, v[i])
+    if not (slim and name == 'body') and v[i] ~= '' then
+      table.insert(fields, name)
+      table.insert(fields, v[i])
+    end
   end
   if allday then
     table.insert(fields, 'allday')
@@ -199,7 +202,7 @@ local function expo_refresh(order, expo_ticket, expo_events, minid)
   end
   redis.call('HSET', expo_ticket, 'progress', expo_progress(order))
   if redis.call('HGET', expo_ticket, 'status') == 'OPEN' then
-    ticket_event(expo_events, expo_ticket, 'updated', minid)
+    ticket_event(expo_events, expo_ticket, 'updated', minid, nil, true)
     return true
   end
   return false
