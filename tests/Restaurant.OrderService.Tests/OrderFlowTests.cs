@@ -48,6 +48,58 @@ public class OrderFlowTests
     }
 
     [Fact]
+    public async Task ThreeTerminalsWatchingALocationEachHearEveryChangeOnceAndInTheSameOrder()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        var calls = new List<AsyncServerStreamingCall<OrderEvent>>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                calls.Add(world.Orders.WatchOrders(new WatchOrdersRequest { LocationId = location }));
+                await calls[^1].ResponseHeadersAsync;
+            }
+
+            var heard = calls.Select(Collect).ToList();
+            var first = Order(location, Line("house-lager"));
+            var second = Order(location, Line("french-fries"));
+            await world.PlaceInKitchenAsync(first);
+            await world.PlaceInKitchenAsync(second);
+            var marker = Order(location, Line("lemonade"));
+            await world.Orders.PlaceOrderAsync(marker);
+
+            // Each terminal: both orders taken and in the kitchen, then the marker, and nothing twice.
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var each = new List<List<(string, OrderStatus)>>();
+            foreach (var channel in heard)
+            {
+                var events = new List<(string, OrderStatus)>();
+                while (events.Count == 0 || events[^1].Item1 != marker.OrderId)
+                {
+                    var order = await channel.Reader.ReadAsync(deadline.Token);
+                    events.Add((order.OrderId, order.Status));
+                }
+
+                each.Add(events);
+            }
+
+            Assert.Equal(5, each[0].Count);
+            Assert.Equal(
+                [(first.OrderId, OrderStatus.Accepted), (first.OrderId, OrderStatus.InKitchen), (second.OrderId, OrderStatus.Accepted), (second.OrderId, OrderStatus.InKitchen)],
+                each[0].Take(4).OrderBy(e => e.Item1 == first.OrderId ? 0 : 1).ThenBy(e => e.Item2 == OrderStatus.Accepted ? 0 : 1));
+            Assert.All(each, events => Assert.Equal(each[0], events));
+        }
+        finally
+        {
+            foreach (var call in calls)
+            {
+                call.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task WatchingOneOrderStartsWithItAsItStandsThenEachChange()
     {
         var world = await TestWorld.GetAsync();

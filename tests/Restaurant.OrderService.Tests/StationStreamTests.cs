@@ -106,6 +106,41 @@ public class StationStreamTests
     }
 
     [Fact]
+    public async Task TwoScreensOfAStationAndAThirdResumingBehindThemEachGetEveryTicketOnce()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        await using var a = StationWatcher.Start(world.Kitchen, location, "fryer");
+        await using var b = StationWatcher.Start(world.Kitchen, location, "fryer");
+        Assert.Empty(await a.ReadSnapshotAsync());
+        Assert.Empty(await b.ReadSnapshotAsync());
+
+        var orders = Enumerable.Range(0, 4).Select(_ => Order(location, Line("french-fries"))).ToList();
+        await world.Orders.PlaceOrderAsync(orders[0]);
+        Assert.Equal(orders[0].OrderId, (await a.NextAsync()).TicketAdded.OrderId);
+        Assert.Equal(orders[0].OrderId, (await b.NextAsync()).TicketAdded.OrderId);
+        var behind = a.LastToken;
+        await world.Orders.PlaceOrderAsync(orders[1]);
+        await world.Orders.PlaceOrderAsync(orders[2]);
+        foreach (var screen in new[] { a, b })
+        {
+            Assert.Equal(orders[1].OrderId, (await screen.NextAsync()).TicketAdded.OrderId);
+            Assert.Equal(orders[2].OrderId, (await screen.NextAsync()).TicketAdded.OrderId);
+        }
+
+        // A third screen resumes from a token behind the others: it catches up by itself, then goes on with them.
+        await using var c = StationWatcher.Start(world.Kitchen, location, "fryer", behind);
+        Assert.Equal(orders[1].OrderId, (await c.NextAsync()).TicketAdded.OrderId);
+        Assert.Equal(orders[2].OrderId, (await c.NextAsync()).TicketAdded.OrderId);
+        await world.Orders.PlaceOrderAsync(orders[3]);
+        foreach (var screen in new[] { a, b, c })
+        {
+            var next = await screen.NextAsync();
+            Assert.Equal((StationEvent.EventOneofCase.TicketAdded, orders[3].OrderId), (next.EventCase, next.TicketAdded.OrderId));
+        }
+    }
+
+    [Fact]
     public async Task HeartbeatsKeepAnIdleScreenAliveAndCarryTheLatestToken()
     {
         var world = await TestWorld.GetAsync();
