@@ -49,7 +49,10 @@ public sealed class FrozenWorkerIncidentTests
             worker.Signal("CONT");
             await IncidentAsync(i => i.IncidentId == noWorker.IncidentId && i.ResolvedAt is not null, "no worker resolved");
             await IncidentAsync(i => i.IncidentId == lag.IncidentId && i.ResolvedAt is not null, "orders waiting resolved");
-            Assert.Equal(OrderStatus.InKitchen, (await deployment.Orders.GetOrderAsync(new GetOrderRequest { LocationId = "demo", OrderId = waiting.OrderId })).Order.Status);
+            // The lag resolves once the worker has taken the order off the queue; routing it follows.
+            await Eventually.WaitForAsync(
+                async () => (await deployment.Orders.GetOrderAsync(new GetOrderRequest { LocationId = "demo", OrderId = waiting.OrderId })).Order.Status == OrderStatus.InKitchen,
+                Patience, "the waiting order routed once the worker thawed");
 
             // Raised once each for their cause.
             Assert.Single(await IncidentsAsync(), i => i.Kind == IncidentKind.NoWorker);
