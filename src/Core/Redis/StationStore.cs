@@ -274,7 +274,7 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
             var allDay = entry["allday"];
             if (!allDay.IsNull)
             {
-                events.Add(new StationEventData(previous, StationEventKind.AllDay, null, ReadCounts(allDay)) { Entry = entry.Id.ToString() });
+                events.Add(new StationEventData(previous, StationEventKind.AllDay, null, ReadCounts(allDay)));
             }
 
             previous = entry.Id.ToString();

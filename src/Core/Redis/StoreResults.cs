@@ -44,11 +44,7 @@ public enum StationEventKind
 /// One entry of a station's history; its token is where a screen resumes after it. A ticket change
 /// carries the ticket; an all-day change the station's counts as they then stood.
 /// </summary>
-public sealed record StationEventData(string Token, StationEventKind Kind, TicketData? Ticket, IReadOnlyDictionary<string, int>? AllDay = null, string From = "")
-{
-    /// <summary>The stream entry the event came from: its token, except for the all-day counts an entry carries ahead of its ticket (their token is the entry before).</summary>
-    public string Entry { get => field ?? Token; init; }
-}
+public sealed record StationEventData(string Token, StationEventKind Kind, TicketData? Ticket, IReadOnlyDictionary<string, int>? AllDay = null, string From = "");
 
 /// <summary>One order status change, with the order as it stands; Order is null for an entry a filter skipped.</summary>
 public sealed record OrderEventData(string Token, OrderData? Order);

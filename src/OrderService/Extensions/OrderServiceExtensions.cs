@@ -88,13 +88,6 @@ public static class OrderServiceExtensions
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.WriteTimeout > TimeSpan.Zero && o.BatchSize >= 1,
                 $"{StreamOptions.Section}: HeartbeatInterval, PollInterval and WriteTimeout must be more than zero, BatchSize at least 1")
             .ValidateOnStart();
-
-        // One reader per stream per process: the POS terminals of a location share its order events,
-        // the screens of a station its station's.
-        builder.Services.AddSingleton(sp => new SharedTail<OrderEventData>(
-            sp.GetRequiredService<Doorbell>(), sp.GetRequiredService<IOptions<StreamOptions>>().Value.PollInterval, e => e.Token));
-        builder.Services.AddSingleton(sp => new SharedTail<StationEventData>(
-            sp.GetRequiredService<Doorbell>(), sp.GetRequiredService<IOptions<StreamOptions>>().Value.PollInterval, e => e.Entry));
         builder.Services.AddOptions<TlsOptions>().BindConfiguration(TlsOptions.Section);
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)
             .Validate(o => o.Platforms.All(p => OrderValidator.IsValidId(p.Key) && p.Value.Secret.Length >= 16 && p.Value.SignatureHeader.Length > 0),

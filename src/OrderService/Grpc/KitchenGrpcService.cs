@@ -12,8 +12,8 @@ using Restaurant.OrderService.Mapping;
 namespace Restaurant.OrderService.Grpc;
 
 public sealed class KitchenGrpcService(
-    StreamGuard guard, StationStore stations, IncidentStore incidents, MenuStore menus, IOptions<StreamOptions> streamOptions, TimeProvider clock,
-    RestaurantTelemetry telemetry, SharedTail<StationEventData> tails) : Kitchen.KitchenBase
+    StreamGuard guard, StationStore stations, IncidentStore incidents, MenuStore menus, Doorbell bell, IOptions<StreamOptions> streamOptions, TimeProvider clock,
+    RestaurantTelemetry telemetry) : Kitchen.KitchenBase
 {
     private const int MaxTicketIdLength = 200;
     private readonly StreamOptions _streams = streamOptions.Value;
@@ -42,7 +42,7 @@ public sealed class KitchenGrpcService(
         var watcher = request.ConfirmShown ? null : WatcherOf(context, request.ScreenId);
         var screen = new ScreenShare(
             stations, incidents, location, station, definition.IsBalanced ? request.ScreenId : "", watcher, TimeSpan.FromSeconds(settings.ScreenTimeoutSeconds), clock);
-        var stream = new StationStream(stations, tails, screen, responseStream, context, _streams, clock, telemetry, location, station, marksShown: !request.ConfirmShown);
+        var stream = new StationStream(stations, bell, screen, responseStream, context, _streams, clock, telemetry, location, station, marksShown: !request.ConfirmShown);
         await stream.RunAsync(request.ResumeToken, cancellationToken);
     }
 

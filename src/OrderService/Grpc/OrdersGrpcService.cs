@@ -10,8 +10,7 @@ using Restaurant.OrderService.Mapping;
 namespace Restaurant.OrderService.Grpc;
 
 public sealed class OrdersGrpcService(
-    StreamGuard guard, OrderStore orders, MenuStore menus, Doorbell bell, IOptions<StreamOptions> streamOptions, RestaurantTelemetry telemetry, TimeProvider clock,
-    SharedTail<OrderEventData> tails) : Orders.OrdersBase
+    StreamGuard guard, OrderStore orders, MenuStore menus, Doorbell bell, IOptions<StreamOptions> streamOptions, RestaurantTelemetry telemetry, TimeProvider clock) : Orders.OrdersBase
 {
     private readonly StreamOptions _streams = streamOptions.Value;
 
@@ -155,25 +154,6 @@ public sealed class OrdersGrpcService(
 
             // Headers tell the client the watch is in place: every change from here on reaches it.
             await context.WriteResponseHeadersAsync([]);
-        }
-
-        if (orderId is null)
-        {
-            // A location's every watcher shares one reader of its order events in this process.
-            await tails.FollowAsync(
-                location, RedisKeys.OrderEventsTopic, token, (after, ct) => orders.ReadOrderEventsAsync(location, after, null, _streams.BatchSize, ct),
-                async (events, ct) =>
-                {
-                    for (var i = 0; i < events.Count; i++)
-                    {
-                        // One flush per batch: every message but the last is buffered.
-                        await responseStream.WriteWithinAsync(new OrderEvent { Order = events[i].Order!.ToProto() }, _streams.WriteTimeout, context, ct, more: i < events.Count - 1);
-                    }
-
-                    return false;
-                },
-                _streams.HeartbeatInterval, _ => Task.FromResult(false), cancellationToken);
-            return;
         }
 
         await Tail.FollowAsync(bell, location, RedisKeys.OrderEventsTopic, _streams.PollInterval, async ct =>

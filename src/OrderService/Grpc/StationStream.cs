@@ -15,7 +15,7 @@ namespace Restaurant.OrderService.Grpc;
 /// shown unless the client confirms for itself (<see cref="ConfirmShownRequest"/>).
 /// </summary>
 internal sealed class StationStream(
-    StationStore stations, SharedTail<StationEventData> tails, ScreenShare screen, IServerStreamWriter<StationEvent> writer, ServerCallContext context,
+    StationStore stations, Doorbell bell, ScreenShare screen, IServerStreamWriter<StationEvent> writer, ServerCallContext context,
     StreamOptions options, TimeProvider clock, RestaurantTelemetry telemetry, string location, string station, bool marksShown = true)
 {
     private string _token = "";
@@ -26,17 +26,8 @@ internal sealed class StationStream(
     {
         await screen.KeepAsync(cancellationToken);
         _token = resumeToken.Length > 0 ? resumeToken : await SnapshotAsync(cancellationToken);
-
-        // The station's screens in this process share one reader of its events; each batch is shown
-        // as this screen should see it, and between batches the screen keeps its share and its heartbeat.
-        var idle = options.PollInterval < options.HeartbeatInterval ? options.PollInterval : options.HeartbeatInterval;
-        await tails.FollowAsync(
-            location, station, _token, async (after, ct) =>
-            {
-                var events = await stations.ReadStationEventsAsync(location, station, after, options.BatchSize, ct);
-                return (events, events.Count >= options.BatchSize);
-            },
-            ShowAsync, idle, IdleAsync, cancellationToken);
+        var poll = options.PollInterval < options.HeartbeatInterval ? options.PollInterval : options.HeartbeatInterval;
+        await Tail.FollowAsync(bell, location, station, poll, StepAsync, cancellationToken);
     }
 
     /// <summary>Every open ticket this screen shows, their receipts, then the snapshot's end with its token.</summary>
@@ -64,9 +55,10 @@ internal sealed class StationStream(
         return snapshot.Token;
     }
 
-    /// <summary>One batch of the station's events, as this screen sees them; true when the screen's share moved (read again at once).</summary>
-    private async Task<bool> ShowAsync(IReadOnlyList<StationEventData> events, CancellationToken cancellationToken)
+    /// <summary>One batch of events; true when the batch was full or the screen's share moved (read again at once).</summary>
+    private async Task<bool> StepAsync(CancellationToken cancellationToken)
     {
+        var events = await stations.ReadStationEventsAsync(location, station, _token, options.BatchSize, cancellationToken);
         var batch = new List<(StationEvent Message, StationEventData Change)>(events.Count);
         var unassigned = false;
         foreach (var change in events)
@@ -99,18 +91,17 @@ internal sealed class StationStream(
             await stations.MarkShownAsync(location, shown, cancellationToken);
         }
 
-        return await screen.KeepAsync(cancellationToken, unassigned);
-    }
+        if (events.Count == options.BatchSize)
+        {
+            return true;
+        }
 
-    /// <summary>Nothing came for a while: a heartbeat when one is due, and the screen's share kept.</summary>
-    private async Task<bool> IdleAsync(CancellationToken cancellationToken)
-    {
         if (clock.GetElapsedTime(_lastSent) >= options.HeartbeatInterval)
         {
             await WriteAsync(new StationEvent { ResumeToken = _token, Heartbeat = new Heartbeat { ServerTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow()) } }, cancellationToken);
         }
 
-        return await screen.KeepAsync(cancellationToken);
+        return await screen.KeepAsync(cancellationToken, unassigned);
     }
 
     /// <summary>A change written; a ticket added is the last step of its order's trace, and of place → screen.</summary>
