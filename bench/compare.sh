@@ -5,6 +5,7 @@
 #
 #   bench/compare.sh HEAD~1              this tree against the previous commit
 #   RATE=400 DURATION=10 ROUNDS=3 WARMUP=15 bench/compare.sh main
+#   LOCATIONS=50 RATE=100 bench/compare.sh HEAD~1   a chain: 50 stores made from the demo, the load spread over them
 #
 # Per round and build: CPU-seconds per 1,000 orders of redis-server, OrderService and KitchenWorker
 # (from /proc), place → screen p50 and p99 (all stations), and Redis's used memory grown per order
@@ -16,7 +17,8 @@ ref=${1:?usage: bench/compare.sh GIT-REF}
 rate=${RATE:-250}
 duration=${DURATION:-10}
 rounds=${ROUNDS:-2}
-warmup=${WARMUP:-15}   # seconds of the same load first: the JIT's second tier and the connections settle
+warmup=${WARMUP:-15}
+locations=${LOCATIONS:-0}   # seconds of the same load first: the JIT's second tier and the connections settle
 
 # shellcheck source=scripts/prerequisites.sh
 . scripts/prerequisites.sh
@@ -35,6 +37,12 @@ dotnet build Restaurant.sln -c Release -nologo -v quiet >/dev/null
 git worktree add -q --detach "$work/base" "$ref"
 dotnet build "$work/base/Restaurant.sln" -c Release -nologo -v quiet >/dev/null
 client=(dotnet "$root/src/Clients/bin/Release/net10.0/restaurant.dll")
+spread=()
+if [ "$locations" -gt 0 ]; then
+  "${client[@]}" chain --count "$locations" --out "$work/chain" --from data/locations/demo.json >/dev/null
+  cp data/locations/demo.json "$work/chain/"
+  spread=(--locations "store-001..store-$(printf '%03d' "$locations")")
+fi
 
 # One round: a fresh Redis and the build's services, a warm-up, then the measured load.
 # Prints: redis_cpu orderservice_cpu worker_cpu p50 p99 redis_kb (CPU in seconds per 1,000 orders,
@@ -44,6 +52,7 @@ measure() {
   dir=$(mktemp -d -p "$work")
   port=$(free_port); grpc=$(free_port); health=$(free_port)
   bench_environment "$dir" "$port"
+  [ "$locations" -gt 0 ] && export Restaurant__Locations__DataPath="$work/chain"
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec --save "" --logfile "$dir/redis.log" &
   local redis=$!
   for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
@@ -52,7 +61,7 @@ measure() {
   dotnet "$tree/src/KitchenWorker/bin/Release/net10.0/Restaurant.KitchenWorker.dll" --urls "http://127.0.0.1:$health" >"$dir/worker.log" 2>&1 &
   local worker=$!
   pids=("$worker" "$service" "$redis")
-  local load=("${client[@]}" loadgen --server "http://127.0.0.1:$grpc" --token "$token" --rate "$rate")
+  local load=("${client[@]}" loadgen --server "http://127.0.0.1:$grpc" --token "$token" --rate "$rate" "${spread[@]}")
   for _ in $(seq 100); do "${client[@]}" pos menu --server "http://127.0.0.1:$grpc" --token "$token" >/dev/null 2>&1 && break; sleep 0.2; done
   "${load[@]}" --duration "$warmup" >/dev/null 2>&1 || true
   cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -72,7 +81,7 @@ measure() {
     'BEGIN { if (n == 0) { print "0 0 0 0 0 0"; exit } printf "%.3f %.3f %.3f %s %s %.2f\n", r / t / n * 1000, o / t / n * 1000, w / t / n * 1000, p50, p99, m / n / 1024 }'
 }
 
-echo "==> $rounds rounds of $rate orders/s for $duration s, the builds taking turns"
+echo "==> $rounds rounds of $rate orders/s for $duration s${spread:+ over $locations locations}, the builds taking turns"
 printf '%-8s %-6s %14s %14s %14s %10s %10s %10s\n' round build "redis cpu-s" "service cpu-s" "worker cpu-s" "p50 ms" "p99 ms" "redis KB"
 : >"$work/base.txt"; : >"$work/this.txt"
 for round in $(seq "$rounds"); do

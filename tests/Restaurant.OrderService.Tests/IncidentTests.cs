@@ -87,6 +87,30 @@ public class IncidentTests
     }
 
     [Fact]
+    public async Task AScreenThatStaysIsNeverTakenForGoneAndOneThatLeavesIs()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        await world.PlaceInKitchenAsync(Order(location, Line("french-fries")));
+        var watching = $"rst:{{{location}}}:watching:fryer";
+
+        using var screen = world.Kitchen.WatchStation(new WatchStationRequest { LocationId = location, StationId = "fryer" });
+        Assert.True(await screen.ResponseStream.MoveNext(CancellationToken.None));
+        var first = await Eventually.WaitForAsync(
+            async () => (await world.Db.HashGetAllAsync(watching)).Select(e => (long)e.Value).DefaultIfEmpty(0).Max(), seen => seen > 0, Patience, "the screen said to be watching");
+
+        // The service keeps saying so while the stream lasts: past the time after which a screen counts as gone (3 s here).
+        await Eventually.WaitForAsync(
+            async () => (await world.Db.HashGetAllAsync(watching)).Select(e => (long)e.Value).DefaultIfEmpty(0).Max(), seen => seen - first >= 4000, Patience,
+            "the screen still said to be watching four seconds on");
+        Assert.DoesNotContain(await ListAsync(world, location), i => i.StationId == "fryer" && i.Kind is IncidentKind.ScreenGone or IncidentKind.StationUnwatched);
+
+        screen.Dispose();
+        var gone = await WaitForAsync(world, location, i => i.StationId == "fryer" && i.Kind == IncidentKind.ScreenGone, "the screen that left taken for gone");
+        Assert.True(gone.OpenedAt.ToDateTimeOffset().ToUnixTimeMilliseconds() > first + 4000);
+    }
+
+    [Fact]
     public async Task ATicketNoScreenShowsIsAnIncidentAndBothItAndTheUnwatchedStationResolveWhenAScreenShowsIt()
     {
         var world = await TestWorld.GetAsync();

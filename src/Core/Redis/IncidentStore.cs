@@ -149,6 +149,16 @@ public sealed class IncidentStore(RedisContext redis, MenuStore menus)
     public async Task TouchWatcherAsync(string location, string stationId, string watcher, CancellationToken cancellationToken = default) =>
         await redis.Db.HashSetAsync(RedisKeys.Watchers(location, stationId), watcher, redis.NowMs).WaitAsync(cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Notes that these screens are watching their stations now, in one round trip for them all.</summary>
+    public async Task TouchWatchersAsync(IReadOnlyCollection<(string Location, string Station, string Watcher)> watchers, CancellationToken cancellationToken = default)
+    {
+        var now = redis.NowMs;
+        var batch = redis.Db.CreateBatch();
+        var writes = watchers.Select(w => batch.HashSetAsync(RedisKeys.Watchers(w.Location, w.Station), w.Watcher, now)).ToList();
+        batch.Execute();
+        await Task.WhenAll(writes).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// What each location looks like now, in two pipelined round trips for all of them: each station's
     /// open tickets with when they fired and were shown, its watchers, the 86 list and counts, the

@@ -76,6 +76,8 @@ public static class OrderServiceExtensions
             .Validate(o => o.WorkerCheckInterval > TimeSpan.Zero && o.WorkerGone > TimeSpan.Zero, $"{WorkerWatchOptions.Section}: WorkerCheckInterval and WorkerGone must be more than zero")
             .ValidateOnStart();
         builder.Services.AddHostedService<WorkerWatch>();
+        builder.Services.AddSingleton<ScreenPresence>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ScreenPresence>());
 
         // grpc.health.v1: the process answers while it runs; it says SERVING only while Redis answers.
         builder.Services.AddGrpcHealthChecks().AddCheck<RedisHealthCheck>("redis");

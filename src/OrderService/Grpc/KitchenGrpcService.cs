@@ -7,13 +7,14 @@ using Restaurant.Domain;
 using Restaurant.Domain.Kitchen;
 using Restaurant.Domain.Locations;
 using Restaurant.OrderService.Auth;
+using Restaurant.OrderService.Incidents;
 using Restaurant.OrderService.Mapping;
 
 namespace Restaurant.OrderService.Grpc;
 
 public sealed class KitchenGrpcService(
     StreamGuard guard, StationStore stations, IncidentStore incidents, MenuStore menus, Doorbell bell, IOptions<StreamOptions> streamOptions, TimeProvider clock,
-    RestaurantTelemetry telemetry) : Kitchen.KitchenBase
+    RestaurantTelemetry telemetry, ScreenPresence presence) : Kitchen.KitchenBase
 {
     private const int MaxTicketIdLength = 200;
     private readonly StreamOptions _streams = streamOptions.Value;
@@ -40,8 +41,8 @@ public sealed class KitchenGrpcService(
 
         // A screen that confirms for itself says it is alive through ConfirmShown, not by its stream.
         var watcher = request.ConfirmShown ? null : WatcherOf(context, request.ScreenId);
-        var screen = new ScreenShare(
-            stations, incidents, location, station, definition.IsBalanced ? request.ScreenId : "", watcher, TimeSpan.FromSeconds(settings.ScreenTimeoutSeconds), clock);
+        using var watching = watcher is null ? null : await presence.WatchAsync(location, station, watcher, cancellationToken);
+        var screen = new ScreenShare(stations, location, station, definition.IsBalanced ? request.ScreenId : "", TimeSpan.FromSeconds(settings.ScreenTimeoutSeconds), clock);
         var stream = new StationStream(stations, bell, screen, responseStream, context, _streams, clock, telemetry, location, station, marksShown: !request.ConfirmShown);
         await stream.RunAsync(request.ResumeToken, cancellationToken);
     }

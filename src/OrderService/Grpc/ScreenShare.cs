@@ -10,19 +10,15 @@ namespace Restaurant.OrderService.Grpc;
 /// id, every ticket. At a balanced station, the tickets given to this screen: it keeps the screen
 /// marked live and balances the station's tickets over its live screens, and turns an 'assigned'
 /// event into an added ticket (given to this screen) or a removed one (taken from it).
-/// Every screen (a board aside: <paramref name="watcher"/> null) also says every few seconds that it is
-/// watching, so a station with open tickets and no screen, or a screen gone, becomes an incident.
+/// (Each screen's presence, so that a station with no screen becomes an incident, is said by
+/// <see cref="Incidents.ScreenPresence"/> for all the process's screens at once.)
 /// </summary>
 internal sealed class ScreenShare(
-    StationStore stations, IncidentStore incidents, string location, string station, string screenId, string? watcher, TimeSpan timeout, TimeProvider clock)
+    StationStore stations, string location, string station, string screenId, TimeSpan timeout, TimeProvider clock)
 {
-    /// <summary>How often a screen says it is watching: well within the time after which it counts as gone.</summary>
-    private static readonly TimeSpan PresenceInterval = TimeSpan.FromSeconds(2);
-
     // Marked live well within the timeout, so a screen that is there is never taken for gone.
     private readonly TimeSpan _interval = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(1).Ticks));
     private long _lastKept = long.MinValue;
-    private long _lastPresent = long.MinValue;
 
     public bool Balanced => screenId.Length > 0;
 
@@ -39,12 +35,6 @@ internal sealed class ScreenShare(
     /// </summary>
     public async Task<bool> KeepAsync(CancellationToken cancellationToken, bool unassigned = false)
     {
-        if (watcher is not null && (_lastPresent == long.MinValue || clock.GetElapsedTime(_lastPresent) >= PresenceInterval))
-        {
-            _lastPresent = clock.GetTimestamp();
-            await incidents.TouchWatcherAsync(location, station, watcher, cancellationToken);
-        }
-
         var due = _lastKept == long.MinValue || clock.GetElapsedTime(_lastKept) >= _interval;
         if (!Balanced || !(due || unassigned))
         {
