@@ -19,7 +19,7 @@ bench_environment() {
   cat >"$1/devices.json" <<JSON
 { "Restaurant": { "Devices": [
   { "Id": "bench", "Role": "manager", "Location": "*", "TokenSha256": "$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)",
-    "RequestsPerSecond": 1000000, "Burst": 1000000, "MaxStreams": 64 }
+    "RequestsPerSecond": 1000000, "Burst": 1000000, "MaxStreams": 100000 }
 ] } }
 JSON
   export ConnectionStrings__Redis="127.0.0.1:$2"
