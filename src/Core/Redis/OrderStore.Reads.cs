@@ -10,9 +10,6 @@ namespace Restaurant.Core.Redis;
 /// <summary>Orders read: one order, a batch for routing with its menu, and the order history the POS follows.</summary>
 public sealed partial class OrderStore
 {
-    /// <summary>The order reads of recent order events, shared by the watchers that read the same entries (bounded; when full it starts over).</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Location, string OrderId, string Entry), Task<HashEntry[]>> _eventReads = new();
-
     public async Task<OrderData?> FindOrderAsync(string location, string orderId, CancellationToken cancellationToken = default)
     {
         var entries = await redis.Db.HashGetAllAsync(RedisKeys.Order(location, orderId)).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -75,51 +72,19 @@ public sealed partial class OrderStore
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         var wanted = entries.Where(e => orderId is null || e["order"] == orderId).ToArray();
 
-        // An order that changed several times in the batch is read once; and the location's other
-        // watchers, woken by the same ring, share that read: it is keyed by the order's last entry in
-        // the batch, and any read begun once that entry exists shows the order at or after it.
+        // An order that changed several times in the batch is read once.
         var batch = redis.Db.CreateBatch();
-        var sent = false;
-        var reads = new Dictionary<string, ((string, string, string) Key, Task<HashEntry[]> Read)>(StringComparer.Ordinal);
-        foreach (var entry in wanted.Reverse())
+        var reads = new Dictionary<string, Task<HashEntry[]>>(StringComparer.Ordinal);
+        foreach (var id in wanted.Select(e => e["order"].ToString()).Distinct(StringComparer.Ordinal))
         {
-            var id = entry["order"].ToString();
-            if (!reads.ContainsKey(id))
-            {
-                var key = (location, id, entry.Id.ToString());
-                if (_eventReads.Count >= 4096)
-                {
-                    _eventReads.Clear();
-                }
-
-                reads[id] = (key, _eventReads.GetOrAdd(key, _ =>
-                {
-                    sent = true;
-                    return batch.HashGetAllAsync(RedisKeys.Order(location, id));
-                }));
-            }
+            reads[id] = batch.HashGetAllAsync(RedisKeys.Order(location, id));
         }
 
-        if (sent)
-        {
-            batch.Execute();
-        }
-
+        batch.Execute();
         var orders = new Dictionary<string, OrderData?>(StringComparer.Ordinal);
-        foreach (var (id, (key, read)) in reads)
+        foreach (var (id, read) in reads)
         {
-            HashEntry[] fields;
-            try
-            {
-                fields = await read.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception) when (read.IsFaulted || read.IsCanceled)
-            {
-                _eventReads.TryRemove(new KeyValuePair<(string, string, string), Task<HashEntry[]>>(key, read));
-                throw;
-            }
-
-            var hash = fields.ToDictionary(e => e.Name.ToString(), e => e.Value);
+            var hash = (await read.WaitAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.Name.ToString(), e => e.Value);
             orders[id] = hash.ContainsKey("body") ? ReadOrder(location, hash) : null;
         }
 
