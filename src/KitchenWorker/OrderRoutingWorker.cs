@@ -124,14 +124,14 @@ public sealed partial class OrderRoutingWorker(
         Log.Stopped(logger, ConsumerName);
     }
 
+    /// <summary>A round trip to Redis the loop waited for, counted as it happens.</summary>
+    private void Trip(int count = 1) => telemetry.RoundTrips("route", count);
+
     /// <summary>
     /// Between batches: serves the locations this worker holds and wants, lets go of the ones it holds
     /// but another worker now wants, and drops the ones whose lease lapsed. A location taken over is
     /// first cleared of what its last worker left pending, so its orders keep their order.
     /// </summary>
-    /// <summary>A round trip to Redis the loop waited for, counted as it happens.</summary>
-    private void Trip(int count = 1) => telemetry.RoundTrips("route", count);
-
     private async Task<int> SyncLocationsAsync(CancellationToken cancellationToken)
     {
         var current = share.Current;

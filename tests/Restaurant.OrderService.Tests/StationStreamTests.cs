@@ -106,6 +106,37 @@ public class StationStreamTests
     }
 
     [Fact]
+    public async Task ABumpAfterAVoidNoScreenSawShowsTheTicketAsVoidedNotAsItFirstWas()
+    {
+        var world = await TestWorld.GetAsync();
+        var location = await world.NewLocationAsync();
+        var order = Order(location, Line("french-fries"), Line("onion-rings"));
+        await world.PlaceInKitchenAsync(order);
+
+        // A screen reads the ticket as it first was; it goes away; a line is voided while no screen watches.
+        await using (var first = StationWatcher.Start(world.Kitchen, location, "fryer", "0-0"))
+        {
+            Assert.Equal(order.OrderId, (await first.NextAsync()).TicketAdded.OrderId);
+        }
+
+        var voiding = new VoidItemsRequest { LocationId = location, OrderId = order.OrderId };
+        voiding.LineIndexes.Add(1);
+        await world.Orders.VoidItemsAsync(voiding);
+
+        await using var screen = StationWatcher.Start(world.Kitchen, location, "fryer");
+        var shown = Assert.Single(await screen.ReadSnapshotAsync());
+        Assert.True(shown.Items.Single(i => i.Name == "Onion Rings").Voided);
+        await world.BumpAsync(location, "fryer", order.OrderId);
+        StationEvent removed;
+        do
+        {
+            removed = await screen.NextAsync();
+        }
+        while (removed.EventCase != StationEvent.EventOneofCase.TicketRemoved);
+        Assert.True(removed.TicketRemoved.Items.Single(i => i.Name == "Onion Rings").Voided);
+    }
+
+    [Fact]
     public async Task TwoScreensOfAStationAndAThirdResumingBehindThemEachGetEveryTicketOnce()
     {
         var world = await TestWorld.GetAsync();

@@ -145,11 +145,7 @@ public sealed class IncidentStore(RedisContext redis, MenuStore menus)
         return (await ListAsync(location, since, since, cancellationToken).ConfigureAwait(false)).FirstOrDefault(i => i.IncidentId == incidentId);
     }
 
-    /// <summary>Notes that a screen is watching a station now (a board is not a screen).</summary>
-    public async Task TouchWatcherAsync(string location, string stationId, string watcher, CancellationToken cancellationToken = default) =>
-        await redis.Db.HashSetAsync(RedisKeys.Watchers(location, stationId), watcher, redis.NowMs).WaitAsync(cancellationToken).ConfigureAwait(false);
-
-    /// <summary>Notes that these screens are watching their stations now, in one round trip for them all.</summary>
+    /// <summary>Notes that these screens are watching their stations now (a board is not a screen), in one round trip for them all.</summary>
     public async Task TouchWatchersAsync(IReadOnlyCollection<(string Location, string Station, string Watcher)> watchers, CancellationToken cancellationToken = default)
     {
         var now = redis.NowMs;

@@ -293,7 +293,7 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
             }
 
             var body = entry["body"];
-            if (body.IsNull && !bodies.TryGetValue(entry["ticket"].ToString(), out body))
+            if (body.IsNull && !bodies.TryGetValue(BodyOf(entry), out body))
             {
                 // The ticket is gone (past its retention): there is nothing left to show of it.
                 events.Add(new StationEventData(entry.Id.ToString(), StationEventKind.Skipped, null));
@@ -309,42 +309,48 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
         return events;
     }
 
-    /// <summary>(location, ticket id) → body text, the last read in a station's entries (bounded; when full it starts over).</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Location, string TicketId), RedisValue> _lastBodies = new();
+    /// <summary>(location, ticket id, body version) → body text, from the station entries read (bounded; when full it starts over).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Location, string TicketId, string Version), RedisValue> _bodies = new();
 
-    /// <summary>The bodies the batch's body-less entries need: remembered from earlier entries, or read from the tickets in one round trip.</summary>
-    private async Task<Dictionary<string, RedisValue>> BodiesAsync(string location, StreamEntry[] entries, CancellationToken cancellationToken)
+    /// <summary>An entry's ticket and the version of the body it means ("" on an entry written before versions were).</summary>
+    private static (string TicketId, string Version) BodyOf(StreamEntry entry) => (entry["ticket"].ToString(), entry["bv"].IsNull ? "" : entry["bv"].ToString());
+
+    /// <summary>
+    /// The bodies the batch's body-less entries need: the batch's own or kept from earlier entries of
+    /// the same version, or else read from the tickets in one round trip (the ticket's body as it is now).
+    /// </summary>
+    private async Task<Dictionary<(string TicketId, string Version), RedisValue>> BodiesAsync(string location, StreamEntry[] entries, CancellationToken cancellationToken)
     {
-        var found = new Dictionary<string, RedisValue>(StringComparer.Ordinal);
-        List<string>? missing = null;
+        var found = new Dictionary<(string, string), RedisValue>();
+        List<(string TicketId, string Version)>? missing = null;
         foreach (var entry in entries)
         {
-            var id = entry["ticket"];
-            if (id.IsNull)
+            if (entry["ticket"].IsNull)
             {
                 continue;
             }
 
+            var key = BodyOf(entry);
             var body = entry["body"];
             if (!body.IsNull)
             {
-                if (_lastBodies.Count >= 8192)
+                if (_bodies.Count >= 8192)
                 {
-                    _lastBodies.Clear();
+                    _bodies.Clear();
                 }
 
-                _lastBodies[(location, id.ToString())] = body;
-                found[id.ToString()] = body;
+                _bodies[(location, key.TicketId, key.Version)] = body;
+                found[key] = body;
             }
-            else if (!found.ContainsKey(id.ToString()))
+            else if (!found.ContainsKey(key))
             {
-                if (_lastBodies.TryGetValue((location, id.ToString()), out var known))
+                if (_bodies.TryGetValue((location, key.TicketId, key.Version), out var known))
                 {
-                    found[id.ToString()] = known;
+                    found[key] = known;
                 }
                 else
                 {
-                    (missing ??= []).Add(id.ToString());
+                    (missing ??= []).Add(key);
                 }
             }
         }
@@ -355,15 +361,14 @@ public sealed partial class StationStore(RedisContext redis, MenuStore menus, Or
         }
 
         var batch = redis.Db.CreateBatch();
-        var reads = missing.Distinct(StringComparer.Ordinal).Select(id => (Id: id, Body: batch.HashGetAsync(RedisKeys.Ticket(location, id), "body"))).ToList();
+        var reads = missing.Distinct().Select(key => (Key: key, Body: batch.HashGetAsync(RedisKeys.Ticket(location, key.TicketId), "body"))).ToList();
         batch.Execute();
-        foreach (var (id, read) in reads)
+        foreach (var (key, read) in reads)
         {
             var body = await read.WaitAsync(cancellationToken).ConfigureAwait(false);
             if (!body.IsNull)
             {
-                found[id] = body;
-                _lastBodies[(location, id)] = body;
+                found[key] = body;
             }
         }
 

@@ -2,7 +2,6 @@ using Restaurant.Domain;
 
 namespace Restaurant.Core.Redis;
 
-/// <summary>The answer to PlaceOrder: the order as it stands, and whether this call created it.</summary>
 /// <summary>The round trips to Redis one call waited for, counted as they happen (the benchmark reports them per order).</summary>
 public sealed class RoundTrips
 {
@@ -11,6 +10,7 @@ public sealed class RoundTrips
     public void Add(int n = 1) => Count += n;
 }
 
+/// <summary>The answer to PlaceOrder: the order as it stands, and whether this call created it.</summary>
 public sealed record PlaceResult(OrderData Order, bool Created)
 {
     /// <summary>The round trips to Redis the call waited for (counted as they happen, for the benchmark's reckoning).</summary>

@@ -74,7 +74,7 @@ public sealed class KitchenGrpcService(
         await RequireStationAsync(request.LocationId, request.StationId, context.CancellationToken);
         var mine = request.TicketIds.Where(id => TicketIds.StationOf(id) == request.StationId).Distinct(StringComparer.Ordinal).ToList();
         await stations.MarkShownAsync(request.LocationId, mine, context.CancellationToken);
-        await incidents.TouchWatcherAsync(request.LocationId, request.StationId, WatcherOf(context, request.ScreenId)!, context.CancellationToken);
+        await incidents.TouchWatchersAsync([(request.LocationId, request.StationId, WatcherOf(context, request.ScreenId)!)], context.CancellationToken);
         return new ConfirmShownResponse();
     }
 

@@ -26,7 +26,6 @@ internal sealed class StationStream(
     {
         await screen.KeepAsync(cancellationToken);
         _token = resumeToken.Length > 0 ? resumeToken : await SnapshotAsync(cancellationToken);
-        // An idle screen reads when the bell rings or the poll comes round (a bell lost while Redis was away).
         var poll = options.PollInterval < options.HeartbeatInterval ? options.PollInterval : options.HeartbeatInterval;
         await Tail.FollowAsync(bell, location, station, poll, StepAsync, cancellationToken);
     }

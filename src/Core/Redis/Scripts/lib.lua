@@ -60,12 +60,18 @@ end
 -- Puts a ticket as it stands now on its station's event stream. With the station's all-day key, the
 -- counts as they now stand ride on the same entry: a screen gets them as an all_day event just before
 -- the ticket's, from one stream entry. A slim entry (a change of state only: expo's progress, a bump)
--- leaves the body out; the reader has it from the ticket's earlier entries, or from the ticket.
+-- leaves the body out; the reader has it from the ticket's earlier entries, or from the ticket. Every
+-- entry names its body's version ('bv', from the body's digest), so a reader uses a body it kept only
+-- when it is the one the entry means (a ticket changed by a round or a void has a new one).
 local function ticket_event(events, key, kind, minid, allday, slim)
   local id = redis.call('HGET', key, 'id')
   local v = ticket_view(key)
   local fields = {'kind', kind, 'ticket', id}
   for i, name in ipairs(TICKET_VIEW) do
+    if name == 'body' then
+      table.insert(fields, 'bv')
+      table.insert(fields, string.sub(redis.sha1hex(v[i]), 1, 12))
+    end
     if not (slim and name == 'body') and v[i] ~= '' then
       table.insert(fields, name)
       table.insert(fields, v[i])
