@@ -73,13 +73,20 @@ public sealed class KitchenPrinter : IAsyncDisposable
         var received = new List<byte>();
         var buffer = new byte[4096];
         var answered = 0;
+
+        // Status requests are counted in what each read brings (with the last two bytes before it, for a
+        // request split across reads), not in what is left after whole tickets were taken out: a request
+        // that arrives in a read of its own after its ticket is answered too.
+        var carry = new List<byte>();
         try
         {
             int read;
             while ((read = await stream.ReadAsync(buffer, _stop.Token)) > 0)
             {
                 received.AddRange(buffer.AsSpan(0, read).ToArray());
-                while (CountStatusRequests(received) > answered)
+                var chunk = carry.Concat(buffer.Take(read)).ToList();
+                carry = chunk.Skip(Math.Max(0, chunk.Count - 2)).ToList();
+                for (var requests = CountStatusRequests(chunk); requests > 0; requests--)
                 {
                     if (answered == 0 && HoldFirstAnswer is { } hold)
                     {
