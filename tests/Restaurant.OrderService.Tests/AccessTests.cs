@@ -104,7 +104,7 @@ public class AccessTests
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("restaurant-devices-").FullName, "devices.json");
         await File.WriteAllTextAsync(path, Devices(revoked: false));
-        var configuration = new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: true).Build();
+        var configuration = new ConfigurationBuilder().AddDevicesFile(path).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
         services.AddOptions<DeviceOptions>().Bind(configuration.GetSection(DeviceOptions.Section));
         services.AddSingleton<DeviceDirectory>();

@@ -34,10 +34,19 @@ public sealed partial class Doorbell(IConnectionMultiplexer redis, ILogger<Doorb
         return _signals.GetOrAdd((location, topic), static _ => new Signal()).Next;
     }
 
-    /// <summary>Waits for the next ring of <paramref name="next"/> or the poll interval, whichever comes first.</summary>
+    /// <summary>
+    /// Waits for the next ring of <paramref name="next"/> or the poll interval, whichever comes first.
+    /// The poll's timer goes when the ring comes (a timer left to run out after every ring kept a
+    /// second's worth of dead timers per reader, each fired for nothing), and a poll that runs out is
+    /// not thrown.
+    /// </summary>
     public static async Task WaitAsync(Task next, TimeSpan poll, CancellationToken cancellationToken)
     {
-        await Task.WhenAny(next, Task.Delay(poll, cancellationToken)).ConfigureAwait(false);
+        if (!next.IsCompleted)
+        {
+            await next.WaitAsync(poll, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
     }
 

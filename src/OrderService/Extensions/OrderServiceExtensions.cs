@@ -23,7 +23,7 @@ public static class OrderServiceExtensions
         // before options exist: it adds a source of configuration.
         if (builder.Configuration["Restaurant:DevicesFile"] is { Length: > 0 } devicesFile)
         {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(devicesFile), optional: true, reloadOnChange: true);
+            builder.Configuration.AddDevicesFile(devicesFile);
         }
 
         builder.Services.AddOptions<DeviceOptions>().BindConfiguration(DeviceOptions.Section);
@@ -87,8 +87,9 @@ public static class OrderServiceExtensions
             o.Period = TimeSpan.FromSeconds(2);
         });
         builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section)
-            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.WriteTimeout > TimeSpan.Zero && o.BatchSize >= 1,
-                $"{StreamOptions.Section}: HeartbeatInterval, PollInterval and WriteTimeout must be more than zero, BatchSize at least 1")
+            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.WriteTimeout > TimeSpan.Zero && o.BatchSize >= 1
+                    && o.OrderWatchGap >= TimeSpan.Zero && o.OrderWatchGap < o.PollInterval && o.StationGap >= TimeSpan.Zero && o.StationGap < o.PollInterval,
+                $"{StreamOptions.Section}: HeartbeatInterval, PollInterval and WriteTimeout must be more than zero, BatchSize at least 1, OrderWatchGap and StationGap at least zero and less than PollInterval")
             .ValidateOnStart();
         builder.Services.AddOptions<TlsOptions>().BindConfiguration(TlsOptions.Section);
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)

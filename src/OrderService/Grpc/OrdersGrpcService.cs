@@ -175,7 +175,7 @@ public sealed class OrdersGrpcService(
             // Read again at once only after a full batch: the bell was set before this read, so a
             // change written since rings it, and an empty read after every batch costs for nothing.
             return full;
-        }, cancellationToken);
+        }, cancellationToken, _streams.OrderWatchGap);
     }
 
     private static (string Location, string OrderId) ValidateOrderRef(string location, string orderId)

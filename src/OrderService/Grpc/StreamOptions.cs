@@ -20,6 +20,17 @@ public sealed class StreamOptions
     /// </summary>
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The least time between two reads of a POS terminal's order watch (WatchOrders): an order's
+    /// changes that come closer together than this reach the terminal as one message with the order as
+    /// it is then, and a busy location costs each terminal at most one read per gap, not one per change.
+    /// A change after a quiet spell is read at once.
+    /// </summary>
+    public TimeSpan OrderWatchGap { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The same for a station's screens (WatchStation); it adds at most this to place → screen under load.</summary>
+    public TimeSpan StationGap { get; set; } = TimeSpan.Zero;
+
     /// <summary>At most this many events are read from Redis at a time.</summary>
     public int BatchSize { get; set; } = 256;
 }
