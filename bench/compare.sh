@@ -17,7 +17,7 @@ ref=${1:?usage: bench/compare.sh GIT-REF}
 rate=${RATE:-250}
 duration=${DURATION:-10}
 rounds=${ROUNDS:-2}
-warmup=${WARMUP:-15}
+warmup=${WARMUP:-45}
 locations=${LOCATIONS:-0}   # seconds of the same load first: the JIT's second tier and the connections settle
 
 # shellcheck source=scripts/prerequisites.sh

@@ -277,6 +277,9 @@ foreach (var process in new[] { "redis", "redis_children", "orderservice", "work
 md.AppendLine($"| CPU-seconds per 1,000 orders: the service (Redis, its rewrites, OrderService, worker) | {serviceCpuPer1000:0.00} s | {serviceCpuPer1000:0.00} CPU-ms per order |");
 md.AppendLine($"| CPU-seconds per 1,000 orders: the load generator, apart | {F(CpuPer1000("loadgen"), "0.00")} s | on the same two cores, not counted in the service's |");
 md.AppendLine($"| AOF rewrites during the rate steps / the flow | {F(rewritesInRates, "0")} / {F(rewritesInFlow, "0")} | {rewriteSamples} half-second samples of the rate steps found one in progress (`raw/persistence-samples.txt`) |");
+md.AppendLine(
+    $"| the warm-up before anything is measured | {Warmup("seconds")} s in {Warmup("rounds")} rounds of 5 s at 250 orders/s; the JIT {(Warmup("settled") == "yes" ? "settled" : "**had not settled**")} (a round under 100 ms of JIT) " +
+    $"| the JIT's seconds, OrderService + worker, during the rate steps: {F(JitIn(ratesBefore, ratesAfter), "0.00")}; during the flow: {F(JitIn(cpuBefore, cpuAfter), "0.00")} (`raw/warmup.txt`) |");
 
 md.AppendLine($"| Redis memory per 10,000 open tickets | {Per10k("redis_used_memory") / 1048576:0.0} MiB | measured over {openTickets:N0} open tickets |");
 md.AppendLine(
@@ -336,5 +339,18 @@ using (var svg = File.Create(Path.Combine(results, "latency.svg")))
 
 Console.WriteLine(md.ToString());
 return 0;
+
+string Warmup(string field)
+{
+    var line = File.Exists(Path.Combine(raw, "warmup.txt"))
+        ? Text("warmup.txt").Split('\n').LastOrDefault(l => l.StartsWith("warmup rounds ", StringComparison.Ordinal))
+        : null;
+    var words = line?.Split(' ') ?? [];
+    var at = Array.IndexOf(words, field);
+    return at >= 0 && at + 1 < words.Length ? words[at + 1] : "?";
+}
+
+double? JitIn(Dictionary<string, double> before, Dictionary<string, double> after) =>
+    Delta(before, after, "jit_orderservice") is { } o && Delta(before, after, "jit_worker") is { } w ? o + w : null;
 
 static string Late(JsonNode step) => step["late_tickets"] is { } late && (int)late > 0 ? $"ok ({(int)late} late)" : "ok";
