@@ -98,7 +98,7 @@ if [ "$cluster" = 1 ]; then
     mkdir -p ".data/cluster/node$i"
     redis-server --port "$port" --bind 127.0.0.1 --dir "$root/.data/cluster/node$i" --cluster-enabled yes \
       --cluster-config-file nodes.conf --cluster-node-timeout 3000 --appendonly yes --appendfsync "$appendfsync" \
-      --save "" --logfile "$root/.data/logs/redis-$port.log" &
+      --save "" "${redis_settings[@]}" --logfile "$root/.data/logs/redis-$port.log" &
     pids+=($!)
     nodes+=("127.0.0.1:$port")
   done
@@ -116,7 +116,7 @@ if [ "$cluster" = 1 ]; then
 else
   echo "==> redis-server on 127.0.0.1:$redis_port (data in .data/, append-only file, appendfsync $appendfsync)"
   redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$root/.data" --appendonly yes --appendfsync "$appendfsync" \
-    --save "" --logfile "$root/.data/logs/redis.log" &
+    --save "" "${redis_settings[@]}" --logfile "$root/.data/logs/redis.log" &
   pids+=($!)
   for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi

@@ -61,7 +61,7 @@ metrics_service=$(free_port)
 metrics_worker=$(free_port)
 
 echo "==> redis-server on 127.0.0.1:$redis_port (append-only, everysec, as run.sh)"
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly yes --appendfsync everysec --save "" \
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly yes --appendfsync everysec --save "" "${redis_settings[@]}" \
   --logfile "$work/redis.log" &
 redis_pid=$!
 pids+=("$redis_pid")

@@ -53,7 +53,7 @@ measure() {
   port=$(free_port); grpc=$(free_port); health=$(free_port)
   bench_environment "$dir" "$port"
   [ "$locations" -gt 0 ] && export Restaurant__Locations__DataPath="$work/chain"
-  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec --save "" --logfile "$dir/redis.log" &
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec --save "" "${redis_settings[@]}" --logfile "$dir/redis.log" &
   local redis=$!
   for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   dotnet "$tree/src/OrderService/bin/Release/net10.0/Restaurant.OrderService.dll" --urls "http://127.0.0.1:$grpc" >"$dir/os.log" 2>&1 &

@@ -28,7 +28,7 @@ trap cleanup EXIT INT TERM
 
 port=$(free_port); grpc=$(free_port); health=$(free_port)
 bench_environment "$work" "$port"
-redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --appendonly yes --appendfsync everysec --save "" --logfile "$work/redis.log" &
+redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --appendonly yes --appendfsync everysec --save "" "${redis_settings[@]}" --logfile "$work/redis.log" &
 redis=$!
 pids+=("$redis")
 for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done

@@ -31,7 +31,7 @@ work=$(mktemp -d)
 trap cleanup EXIT INT TERM
 
 redis_port=$(free_port); grpc_port=$(free_port); worker_port=$(free_port); web_port=$(free_port)
-"${service_cpu[@]}" redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly yes --appendfsync everysec --save "" --logfile "$work/redis.log" &
+"${service_cpu[@]}" redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly yes --appendfsync everysec --save "" "${redis_settings[@]}" --logfile "$work/redis.log" &
 pids+=($!)
 for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 

@@ -101,6 +101,8 @@ public sealed class RedisServer : IAsyncDisposable
                  {
                      "--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", DataDir, "--save", "",
                      "--appendonly", "yes", "--appendfsync", "everysec", "--protected-mode", "yes", "--logfile", Path.Combine(DataDir, "redis.log"),
+                     // As run.sh sets it (scripts/prerequisites.sh): bodies kept in listpack hashes.
+                     "--hash-max-listpack-value", "4096",
                  }.Concat(_extraArgs))
         {
             info.ArgumentList.Add(arg);
