@@ -53,7 +53,14 @@ public sealed record TicketReceiptData(
 /// One line of an order, as the POS sent it; course 1 fires at once, later courses are held. Round 0
 /// is the order as placed, each AddItems a round more; a voided line stays, struck through.
 /// </summary>
-public sealed record OrderLineData(string MenuItemId, int Quantity, IReadOnlyList<string> Modifiers, string Note, int Course = 1, int Round = 0, bool Voided = false);
+public sealed record OrderLineData(
+    string MenuItemId,
+    int Quantity,
+    IReadOnlyList<string> Modifiers,
+    string Note,
+    int Course = 1,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Round = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Voided = false);
 
 /// <summary>An order as stored: its lines never change; its status moves through <see cref="OrderState"/>.</summary>
 public sealed record OrderData(
@@ -96,10 +103,14 @@ public sealed record TicketItemData(
     IReadOnlyList<string>? Allergies = null,
     string ForItem = "",
     int Course = 1,
-    int StartDelaySeconds = 0,
-    int LineIndex = 0,
-    bool Voided = false)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int StartDelaySeconds = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int LineIndex = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Voided = false)
 {
+    // Stored bodies leave out what reads back the same without them: the zeros and false above, and
+    // this list, which is Allergies again. A ticket's body is kept on the ticket and on its station's
+    // stream entries; each item was about a quarter longer with them.
+    [JsonIgnore]
     public IReadOnlyList<string> AllergyList => Allergies ?? [];
 }
 
