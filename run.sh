@@ -204,12 +204,16 @@ if [ "$cluster" = 1 ]; then
   done
 
   # nginx in front: gRPC over HTTP/2 to either OrderService; long-lived screen streams stay open.
+  # nginx gives every gRPC call its own upstream connection (it does not multiplex upstream), so each
+  # open screen or POS stream holds two: the chain's 50 stores with 13 devices each need about 1,300,
+  # and at 1,024 nginx refused streams by the thousand ("worker_connections are not enough").
   mkdir -p .data/nginx
   cat >.data/nginx/nginx.conf <<NGINX
 worker_processes 1;
+worker_rlimit_nofile 20000;
 pid $root/.data/nginx/nginx.pid;
 error_log $root/.data/logs/nginx-error.log warn;
-events { worker_connections 1024; }
+events { worker_connections 10000; }
 http {
   access_log off;
   client_body_temp_path $root/.data/nginx/body;
