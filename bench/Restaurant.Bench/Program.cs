@@ -305,8 +305,8 @@ File.WriteAllText(Path.Combine(results, "latest.md"), md.ToString());
 
 md.AppendLine().AppendLine("\"late\": tickets that exist (the order completed, or its receipts list them) but that no screen had shown when the step was judged, after waiting up to 60 s: the screens were that far behind, nothing was lost.");
 // The picture: latency percentiles against offered rate.
-var model = new PlotModel { Title = "place → ticket on screen, by offered rate", Background = OxyColors.White };
-model.Legends.Add(new Legend { LegendPosition = LegendPosition.LeftTop });
+var model = new PlotModel { Title = "place → ticket on screen, by offered rate", Background = OxyColors.White, DefaultFont = "Arial" };
+model.Legends.Add(new Legend { LegendPosition = LegendPosition.LeftTop, LegendLineSpacing = 4, LegendBackground = OxyColors.White, LegendFontSize = 11 });
 model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "offered orders per second", Minimum = 0, MajorGridlineStyle = LineStyle.Dot });
 model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Left, Title = "latency (ms)", MajorGridlineStyle = LineStyle.Dot });
 foreach (var (what, p, title) in new[]
@@ -334,7 +334,7 @@ line.Points.Add(new DataPoint(steps.Max(s => (double)s["rate"]!), objective));
 model.Series.Add(line);
 using (var svg = File.Create(Path.Combine(results, "latency.svg")))
 {
-    new SvgExporter { Width = 800, Height = 450 }.Export(model, svg);
+    new SvgExporter { Width = 800, Height = 450, UseVerticalTextAlignmentWorkaround = true }.Export(model, svg);
 }
 
 Console.WriteLine(md.ToString());
