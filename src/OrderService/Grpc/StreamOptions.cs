@@ -21,10 +21,10 @@ public sealed class StreamOptions
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// The least time between two reads of a POS terminal's order watch (WatchOrders): an order's
-    /// changes that come closer together than this reach the terminal as one message with the order as
-    /// it is then, and a busy location costs each terminal at most one read per gap, not one per change.
-    /// A change after a quiet spell is read at once.
+    /// The least time between two reads of a POS terminal's order watch (WatchOrders): under load one
+    /// read carries every change since the last (each still sent, in order, with its own status, and
+    /// an order that changed several times read once), so a busy location costs each terminal at most
+    /// one read per gap, not one per change. A change after a quiet spell is read at once.
     /// </summary>
     public TimeSpan OrderWatchGap { get; set; } = TimeSpan.FromMilliseconds(10);
 
