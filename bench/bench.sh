@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark: on this machine, in one run, the baselines and then the service.
 #
-#   bench/bench.sh            the full run (about 6 minutes, 2 of them the warm-up)
+#   bench/bench.sh            the full run (about 8 minutes, the first of them the warm-up)
 #   bench/bench.sh --quick    shorter steps, for trying the script itself
 #
 # Baselines: a trivial unary gRPC call (grpc.health.v1.Health/Check) on the OrderService's own

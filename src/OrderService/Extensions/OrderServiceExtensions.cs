@@ -88,8 +88,8 @@ public static class OrderServiceExtensions
         });
         builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section)
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.WriteTimeout > TimeSpan.Zero && o.BatchSize >= 1
-                    && o.OrderWatchGap >= TimeSpan.Zero && o.OrderWatchGap < o.PollInterval && o.StationGap >= TimeSpan.Zero && o.StationGap < o.PollInterval,
-                $"{StreamOptions.Section}: HeartbeatInterval, PollInterval and WriteTimeout must be more than zero, BatchSize at least 1, OrderWatchGap and StationGap at least zero and less than PollInterval")
+                    && o.OrderWatchGap >= TimeSpan.Zero && o.OrderWatchGap < o.PollInterval,
+                $"{StreamOptions.Section}: HeartbeatInterval, PollInterval and WriteTimeout must be more than zero, BatchSize at least 1, OrderWatchGap at least zero and less than PollInterval")
             .ValidateOnStart();
         builder.Services.AddOptions<TlsOptions>().BindConfiguration(TlsOptions.Section);
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)

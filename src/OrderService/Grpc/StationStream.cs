@@ -27,7 +27,7 @@ internal sealed class StationStream(
         await screen.KeepAsync(cancellationToken);
         _token = resumeToken.Length > 0 ? resumeToken : await SnapshotAsync(cancellationToken);
         var poll = options.PollInterval < options.HeartbeatInterval ? options.PollInterval : options.HeartbeatInterval;
-        await Tail.FollowAsync(bell, location, station, poll, StepAsync, cancellationToken, options.StationGap);
+        await Tail.FollowAsync(bell, location, station, poll, StepAsync, cancellationToken);
     }
 
     /// <summary>Every open ticket this screen shows, their receipts, then the snapshot's end with its token.</summary>

@@ -28,9 +28,6 @@ public sealed class StreamOptions
     /// </summary>
     public TimeSpan OrderWatchGap { get; set; } = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>The same for a station's screens (WatchStation); it adds at most this to place → screen under load.</summary>
-    public TimeSpan StationGap { get; set; } = TimeSpan.Zero;
-
     /// <summary>At most this many events are read from Redis at a time.</summary>
     public int BatchSize { get; set; } = 256;
 }
